@@ -1,0 +1,78 @@
+// Elements of an autocapture event: the clicked element (index 0) and its ancestors.
+//
+// An ElementList is filled by ParseElementsChain (elements_chain.h) or by the `$elements`
+// array reader (elements_array.h) and read by selectors, step element conditions and element
+// property filters. It is reused across events: Clear() keeps its capacity, so filling it
+// again does not allocate once it has grown to the workload's size.
+//
+// Lifetime: the string_views of an Element point either into the source the list was parsed
+// from (the chain string or the JSON document) or into the list's own unescape buffer; they
+// are valid until the next Clear() and while that source lives.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace actiond::engine {
+
+// A raw DOM attribute, written `attr__<name>` in a chain; `name` is stored without the prefix.
+struct ElementAttribute {
+  std::string_view name;
+  std::string_view value;
+};
+
+struct Element {
+  static constexpr int32_t kNoPosition = -1;
+
+  std::string_view tag;   // "" when the chain had none
+  std::string_view text;  // "" when absent (SEMANTICS §8: absent text tests as "")
+  std::string_view href;  // `href`, else `attr__href`; "" when absent
+  std::string_view id;    // `attr_id`, else `attr__id`; "" when absent
+  bool has_href = false;
+  bool has_id = false;
+  int32_t nth_child = kNoPosition;
+  int32_t nth_of_type = kNoPosition;
+  // Ranges into the owning ElementList's pools.
+  uint32_t classes_begin = 0, classes_end = 0;
+  uint32_t attributes_begin = 0, attributes_end = 0;
+};
+
+class ElementList {
+ public:
+  void Clear() noexcept;
+  bool empty() const noexcept { return elements_.empty(); }
+  size_t size() const noexcept { return elements_.size(); }
+  const Element& operator[](size_t i) const noexcept { return elements_[i]; }
+
+  // The element's class tokens: the chain's class list united with attr__class tokens.
+  std::span<const std::string_view> Classes(const Element& e) const noexcept;
+  std::span<const ElementAttribute> Attributes(const Element& e) const noexcept;
+  bool HasClass(const Element& e, std::string_view cls) const noexcept;
+  // The value of raw attribute `name` (without the attr__ prefix); nullopt when absent.
+  std::optional<std::string_view> Attribute(const Element& e, std::string_view name) const noexcept;
+
+  // --- Building (used by the parsers) -------------------------------------------------------
+  // Starts a new element; fields are then set through the returned reference, classes and
+  // attributes appended with AddClass/AddAttribute, and FinishElement() resolves derived fields
+  // (id/href precedence, attr__class tokens).
+  Element& BeginElement();
+  void AddClass(std::string_view cls);
+  void AddAttribute(std::string_view name, std::string_view value);
+  void FinishElement() noexcept;
+  // Stores `value` in the list's own buffer and returns a view of the copy, valid until
+  // Clear(). Callers reserve first (ReserveText) so the buffer never moves while views exist.
+  std::string_view StoreText(std::string_view value);
+  void ReserveText(size_t bytes);
+
+ private:
+  std::vector<Element> elements_;
+  std::vector<std::string_view> classes_;
+  std::vector<ElementAttribute> attributes_;
+  std::string text_;
+};
+
+}  // namespace actiond::engine

@@ -1,0 +1,28 @@
+// Text forms of JSON values as JavaScript writes them (SEMANTICS §6 "comparison form").
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+namespace actiond::engine {
+
+// Appends ECMAScript Number::toString(value): shortest round-trip digits, `1e+21`, `1e-7`,
+// `-0` → `0`, integers below 1e21 in full. NaN/Infinity (never produced by JSON) print as
+// JavaScript does.
+void AppendJsNumber(double value, std::string* out);
+
+// Appends JSON.stringify(value) of a parsed JSON value: keys in document order, no spaces,
+// non-ASCII kept, `/` not escaped, numbers through AppendJsNumber.
+void AppendJsJson(simdjson::dom::element value, std::string* out);
+
+// Appends `text` as a JSON string literal (quotes included), escaped as JSON.stringify does.
+void AppendJsonString(std::string_view text, std::string* out);
+
+// SEMANTICS §8 "parses wholly as a number": trims ASCII whitespace, then an optional sign,
+// digits with an optional fraction (≥ 1 digit), optional exponent; the result must be finite.
+// Returns false otherwise (hex, NaN, Infinity, empty).
+bool ParseWholeNumber(std::string_view text, double* out) noexcept;
+
+}  // namespace actiond::engine

@@ -1,0 +1,46 @@
+// Property filters of action steps (SEMANTICS §6 and §8), compiled once, evaluated per event.
+#pragma once
+
+#include <simdjson.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/event_view.h"
+#include "engine/status.h"
+
+namespace actiond::engine {
+
+class PropertyFilter {
+ public:
+  enum class Type : unsigned char { kEvent, kPerson, kElement };
+
+  // Compiles one filter object `{key, value, operator, type}`. Validation errors carry an attr
+  // relative to the filter ("key", "value", "operator", "type"); the compiler prefixes it with
+  // `steps__N__properties__M`. Codes: InvalidChoice for an unknown operator or type,
+  // InvalidInput for a bad value (invalid regex, non-numeric bound, bad date or version, null),
+  // Required for a missing key.
+  static Result<PropertyFilter> Compile(simdjson::dom::element filter);
+
+  // Whether the event passes. Never fails; `event` must be the view being matched.
+  bool Matches(const EventView& event) const noexcept;
+
+  Type type() const noexcept { return type_; }
+  const std::string& key() const noexcept { return key_; }
+
+  PropertyFilter(PropertyFilter&&) noexcept;
+  PropertyFilter& operator=(PropertyFilter&&) noexcept;
+  ~PropertyFilter();
+
+ private:
+  struct Compiled;  // operator-specific state (values, numbers, regexes, dates, selectors)
+  PropertyFilter() = default;
+
+  Type type_ = Type::kEvent;
+  std::string key_;
+  std::unique_ptr<const Compiled> compiled_;
+};
+
+}  // namespace actiond::engine

@@ -1,0 +1,58 @@
+// CSS selectors as SEMANTICS §5 defines them, compiled once and matched against elements.
+//
+// Supported: type, `*`, `#id`, `.class`, `[k]`, `[k=v]` (v unquoted, '…' or "…"),
+// `:nth-child(n)`, `:nth-of-type(n)` with n ≥ 1, compounds of these, and the descendant and
+// child (`>`) combinators. Anything else is an InvalidInput status whose message names the
+// unsupported part (e.g. "unsupported selector part ':hover'").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/element.h"
+#include "engine/status.h"
+
+namespace actiond::engine {
+
+class Selector {
+ public:
+  // Parses `text`; errors carry no attr (the caller knows where the selector came from).
+  static Result<Selector> Parse(std::string_view text);
+
+  // True when the last compound binds some element of `elements` (any index, not only the
+  // clicked one) and the combinators hold over its ancestors. No elements → false.
+  bool Matches(const ElementList& elements) const noexcept;
+
+  // The selector as written (trimmed); for diagnostics.
+  const std::string& source() const noexcept { return source_; }
+
+ private:
+  struct AttributeTest {
+    enum class Target : uint8_t { kHref, kId, kRaw };
+    Target target = Target::kRaw;
+    std::string name;   // for kRaw: the attr__ name
+    bool has_value = false;
+    std::string value;
+  };
+  struct Compound {
+    std::string tag;  // "" = any (also for `*`)
+    std::vector<std::string> ids;
+    std::vector<std::string> classes;
+    std::vector<AttributeTest> attributes;
+    int32_t nth_child = Element::kNoPosition;
+    int32_t nth_of_type = Element::kNoPosition;
+  };
+  enum class Combinator : uint8_t { kDescendant, kChild };
+
+  bool CompoundMatches(const Compound& c, const ElementList& elements,
+                       size_t index) const noexcept;
+  bool MatchesFrom(size_t compound, const ElementList& elements, size_t index) const noexcept;
+
+  std::string source_;
+  std::vector<Compound> compounds_;       // left to right
+  std::vector<Combinator> combinators_;   // combinators_[i] joins compounds_[i] and [i+1]
+};
+
+}  // namespace actiond::engine
