@@ -51,7 +51,20 @@ struct ActionRequest {
 // attr (`name`, `tags`, `steps__2__url`, …) for a field of the wrong JSON type.
 Result<ActionRequest> ParseActionRequest(std::string_view json);
 
-// Parses the `steps` array alone (used for stored actions and the command-line tool).
+// Parses the `steps` array alone.
 Result<std::vector<ActionStep>> ParseActionSteps(std::string_view steps_json);
+
+// One action of an action list file (the command-line tool, tests, benchmarks).
+struct ActionListEntry {
+  ActionId id = 0;
+  std::string name;
+  bool deleted = false;
+  std::vector<ActionStep> steps;
+};
+
+// Parses a list of actions: a bare JSON array, or an object holding it under `actions` or
+// `results` (the shapes of the benchmark workload and of the list endpoint). Each entry needs an
+// integer `id`; errors carry the attr `actions__N__…`.
+Result<std::vector<ActionListEntry>> ParseActionList(std::string_view json);
 
 }  // namespace actiond::engine

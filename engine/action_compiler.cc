@@ -1,0 +1,102 @@
+#include "engine/action_compiler.h"
+
+#include <simdjson.h>
+
+#include <string>
+
+#include "engine/compiled_action.h"
+
+namespace actiond::engine {
+
+namespace {
+
+// A condition is present when its field is neither null nor "" (SEMANTICS §1).
+bool Present(const std::optional<std::string>& field) { return field && !field->empty(); }
+
+std::string InvalidChoiceMessage(std::string_view value) {
+  return "\"" + std::string(value) + "\" is not a valid choice.";
+}
+
+Result<StringMatchMode> UrlMode(const std::optional<std::string>& url_matching) {
+  if (!Present(url_matching) || *url_matching == "contains") return StringMatchMode::kLike;
+  if (*url_matching == "exact") return StringMatchMode::kExact;
+  if (*url_matching == "regex") return StringMatchMode::kRegex;
+  return InvalidChoice(InvalidChoiceMessage(*url_matching), "url_matching");
+}
+
+// text_matching / href_matching: exact by default; contains is case-insensitive (ILIKE).
+Result<StringMatchMode> ElementMode(const std::optional<std::string>& matching,
+                                    std::string_view attr) {
+  if (!Present(matching) || *matching == "exact") return StringMatchMode::kExact;
+  if (*matching == "contains") return StringMatchMode::kLikeIgnoreCase;
+  if (*matching == "regex") return StringMatchMode::kRegex;
+  return InvalidChoice(InvalidChoiceMessage(*matching), attr);
+}
+
+Result<std::optional<StringMatcher>> CompileMatcher(const std::optional<std::string>& pattern,
+                                                    Result<StringMatchMode> mode,
+                                                    std::string_view attr) {
+  if (!mode.ok()) return mode.status();  // an unknown mode is an error even without a pattern
+  if (!Present(pattern)) return std::optional<StringMatcher>();
+  auto matcher = StringMatcher::Compile(*pattern, *mode);
+  if (!matcher.ok()) return matcher.status().WithAttrPrefix(attr);
+  return std::optional<StringMatcher>(std::move(*matcher));
+}
+
+Status CompileFilters(std::string_view properties_json, std::vector<PropertyFilter>* out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(properties_json).get(root) != simdjson::SUCCESS) {
+    return InvalidInput("Expected a list of property filters.", "properties");
+  }
+  if (root.is_null()) return Status::Ok();
+  simdjson::dom::array filters;
+  if (root.get_array().get(filters) != simdjson::SUCCESS) {
+    return InvalidInput("Expected a list of property filters.", "properties");
+  }
+  size_t index = 0;
+  for (simdjson::dom::element filter : filters) {
+    auto compiled = PropertyFilter::Compile(filter);
+    if (!compiled.ok()) {
+      return compiled.status().WithAttrPrefix("properties__" + std::to_string(index));
+    }
+    out->push_back(std::move(*compiled));
+    ++index;
+  }
+  return Status::Ok();
+}
+
+Result<CompiledStep> CompileStep(const ActionStep& step) {
+  CompiledStep out;
+  if (Present(step.event)) out.event = *step.event;
+  ASSIGN_OR_RETURN(out.url, CompileMatcher(step.url, UrlMode(step.url_matching), "url"));
+  if (Present(step.tag_name)) out.tag_name = *step.tag_name;
+  ASSIGN_OR_RETURN(out.text, CompileMatcher(step.text, ElementMode(step.text_matching,
+                                                                   "text_matching"), "text"));
+  ASSIGN_OR_RETURN(out.href, CompileMatcher(step.href, ElementMode(step.href_matching,
+                                                                   "href_matching"), "href"));
+  if (Present(step.selector)) {
+    auto selector = Selector::Parse(*step.selector);
+    if (!selector.ok()) return selector.status().WithAttrPrefix("selector");
+    out.selector = std::move(*selector);
+  }
+  RETURN_IF_ERROR(CompileFilters(step.properties_json, &out.filters));
+  return out;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CompiledAction>> CompileAction(ActionId id,
+                                                            const std::vector<ActionStep>& steps) {
+  std::vector<CompiledStep> compiled;
+  compiled.reserve(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    auto step = CompileStep(steps[i]);
+    if (!step.ok()) return step.status().WithAttrPrefix("steps__" + std::to_string(i));
+    compiled.push_back(std::move(*step));
+  }
+  return std::shared_ptr<const CompiledAction>(
+      std::make_shared<CompiledAction>(id, std::move(compiled)));
+}
+
+}  // namespace actiond::engine

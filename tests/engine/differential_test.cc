@@ -1,0 +1,160 @@
+// The indexed ActionSet against the plain one-action-at-a-time evaluation, on generated actions
+// and events: they must agree on every event.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/action_compiler.h"
+#include "engine/action_set.h"
+#include "engine/compiled_action.h"
+#include "engine/event_reader.h"
+
+namespace actiond::engine {
+namespace {
+
+constexpr int kActions = 240;
+constexpr int kEvents = 100'000;
+
+const std::vector<std::string> kEventNames = {"$pageview", "$autocapture", "$rageclick",
+                                              "signup",    "purchase",     "Bestellung ✓"};
+const std::vector<std::string> kHosts = {"https://www.acme.io", "https://app.acme.io",
+                                         "http://docs.acme.io"};
+const std::vector<std::string> kPaths = {"/",        "/pricing",     "/blog/2024/launch",
+                                         "/docs/v2", "/signup?ref=a", "/café/menu",
+                                         "/Pricing", "/checkout/success?plan=pro"};
+const std::vector<std::string> kTexts = {"Sign up", "Pricing", "Buy now", "Save; continue", ""};
+const std::vector<std::string> kHrefs = {"/pricing", "/signup", "#pro", ""};
+const std::vector<std::string> kPlans = {"free", "pro", "team"};
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed) : rng_(seed) {}
+
+  template <typename T>
+  const T& Pick(const std::vector<T>& items) {
+    return items[std::uniform_int_distribution<size_t>(0, items.size() - 1)(rng_)];
+  }
+  bool Chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+
+  std::string Step() {
+    std::vector<std::string> fields;
+    if (Chance(0.8)) fields.push_back(R"("event": ")" + Pick(kEventNames) + "\"");
+    if (Chance(0.45)) {
+      static const std::vector<std::string> kModes = {"contains", "exact", "regex"};
+      const std::string& mode = Pick(kModes);
+      std::string url = mode == "exact"    ? Pick(kHosts) + Pick(kPaths)
+                        : mode == "regex" ? Pick(std::vector<std::string>{
+                                                "^https://app", "/blog/\\\\d{4}/", "(?i)pricing",
+                                                "success$", "docs\\\\.acme"})
+                                          : Pick(std::vector<std::string>{
+                                                "/pricing", "acme.io/%/launch", "/v_/", "caf_",
+                                                "?ref=", "%"});
+      fields.push_back(R"("url": ")" + url + R"(", "url_matching": ")" + mode + "\"");
+    }
+    if (Chance(0.2)) fields.push_back(R"("tag_name": ")" + Pick(std::vector<std::string>{
+                                          "button", "a", "span", "form"}) + "\"");
+    if (Chance(0.2)) {
+      fields.push_back(R"("text": ")" + Pick(kTexts) + R"(", "text_matching": ")" +
+                       Pick(std::vector<std::string>{"exact", "contains", "regex"}) + "\"");
+    }
+    if (Chance(0.1)) fields.push_back(R"("href": ")" + Pick(kHrefs) + "\"");
+    if (Chance(0.15)) {
+      fields.push_back(R"("selector": ")" + Pick(std::vector<std::string>{
+                           "button", "form > button", ".btn", "nav a.nav-link", "#signup",
+                           "[data-attr=cta]", "li:nth-child(2) > a", "*"}) + "\"");
+    }
+    if (Chance(0.35)) {
+      static const std::vector<std::string> kFilters = {
+          R"({"key": "plan", "value": ["pro", "team"], "type": "person"})",
+          R"({"key": "plan", "value": "free", "operator": "is_not"})",
+          R"({"key": "amount", "value": 50, "operator": "gt"})",
+          R"({"key": "amount", "value": [10, 90], "operator": "between"})",
+          R"({"key": "coupon", "operator": "is_set"})",
+          R"({"key": "coupon", "operator": "is_not_set"})",
+          R"({"key": "utm_source", "value": "NEWS", "operator": "icontains"})",
+          R"({"key": "version", "value": "1.4.0", "operator": "semver_gte"})",
+          R"({"key": "text", "value": "Sign up", "type": "element"})",
+          R"({"key": "selector", "value": "form button", "type": "element"})",
+          R"({"key": "seen_at", "value": "-7d", "operator": "is_date_after"})",
+      };
+      fields.push_back(R"("properties": [)" + Pick(kFilters) + "]");
+    }
+    std::string out = "{";
+    for (size_t i = 0; i < fields.size(); ++i) out += (i ? ", " : "") + fields[i];
+    return out + "}";
+  }
+
+  std::string StepsJson() {
+    int steps = Int(1, 3);
+    std::string out = "[";
+    for (int i = 0; i < steps; ++i) out += (i ? ", " : "") + Step();
+    return out + "]";
+  }
+
+  std::string Event() {
+    std::string record = R"({"event": ")" + Pick(kEventNames) +
+                         R"(", "timestamp": "2024-06-)" + std::to_string(Int(10, 28)) +
+                         R"(T12:00:00Z", "properties": {)";
+    record += R"("$current_url": )" +
+              (Chance(0.9) ? "\"" + Pick(kHosts) + Pick(kPaths) + "\"" : std::string("7"));
+    if (Chance(0.5)) record += R"(, "amount": )" + std::to_string(Int(0, 100));
+    if (Chance(0.3)) record += R"(, "coupon": )" + std::string(Chance(0.5) ? "null" : "\"X\"");
+    if (Chance(0.4)) record += R"(, "utm_source": "newsletter")";
+    if (Chance(0.4)) record += R"(, "version": "1.)" + std::to_string(Int(0, 9)) + R"(.0")";
+    if (Chance(0.3)) record += R"(, "seen_at": "2024-06-0)" + std::to_string(Int(1, 9)) + "\"";
+    record += "}";
+    if (Chance(0.5)) {
+      record += R"(, "elements_chain": "button.btn.btn-primary:attr__data-attr=\"cta\"nth-child=\")" +
+                std::to_string(Int(1, 3)) + R"(\"text=\")" + Pick(kTexts) + R"(\";a.nav-link:href=\")" +
+                Pick(kHrefs) + R"(\"nth-child=\"2\";li:nth-child=\"2\";form:attr_id=\"signup\";nav")";
+    }
+    record += R"(, "person_properties": {"plan": ")" + Pick(kPlans) + "\"}}";
+    return record;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+TEST(DifferentialTest, IndexedSetAgreesWithPlainEvaluationOnEveryEvent) {
+  Generator generator(20261130);
+  std::vector<std::shared_ptr<const CompiledAction>> actions;
+  for (int id = 1; id <= kActions; ++id) {
+    std::string json = generator.StepsJson();
+    auto steps = ParseActionSteps(json);
+    ASSERT_TRUE(steps.ok()) << json << ": " << steps.status().ToString();
+    auto compiled = CompileAction(id, *steps);
+    ASSERT_TRUE(compiled.ok()) << json << ": " << compiled.status().ToString();
+    actions.push_back(*compiled);
+  }
+  auto set = ActionSet::Build(actions);
+
+  EventReader reader;
+  MatchScratch scratch;
+  std::vector<ActionId> indexed, plain;
+  int64_t total_matches = 0;
+  int disagreements = 0;
+  for (int i = 0; i < kEvents; ++i) {
+    std::string record = generator.Event();
+    auto view = reader.Read(record);
+    ASSERT_TRUE(view.ok()) << record;
+    set->Match(**view, &scratch, &indexed);
+    plain.clear();
+    for (const auto& action : actions) {
+      if (ActionMatches(*action, **view)) plain.push_back(action->id());
+    }
+    if (indexed != plain && ++disagreements <= 5) {
+      ADD_FAILURE() << "indexed and plain disagree on " << record;
+    }
+    total_matches += static_cast<int64_t>(plain.size());
+  }
+  EXPECT_EQ(disagreements, 0);
+  // The workload must exercise matching, not agree on "nothing matches".
+  EXPECT_GT(total_matches, kEvents);
+}
+
+}  // namespace
+}  // namespace actiond::engine
