@@ -1,0 +1,209 @@
+#include "engine/string_matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace actiond::engine {
+namespace {
+
+StringMatcher MustCompile(std::string_view pattern, StringMatchMode mode) {
+  auto matcher = StringMatcher::Compile(pattern, mode);
+  EXPECT_TRUE(matcher.ok()) << matcher.status().ToString();
+  return std::move(matcher).value();
+}
+
+TEST(StringMatcherTest, ExactIsByteEquality) {
+  StringMatcher m = MustCompile("Sign up", StringMatchMode::kExact);
+  EXPECT_TRUE(m.Matches("Sign up"));
+  EXPECT_FALSE(m.Matches("sign up"));
+  EXPECT_FALSE(m.Matches("Sign up "));
+  EXPECT_FALSE(m.Matches("Sign"));
+  EXPECT_TRUE(MustCompile("", StringMatchMode::kExact).Matches(""));
+  EXPECT_FALSE(MustCompile("", StringMatchMode::kExact).Matches("x"));
+}
+
+TEST(StringMatcherTest, LikeWithoutWildcardsIsCaseSensitiveSubstring) {
+  StringMatcher m = MustCompile("/pricing", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("https://example.com/pricing?plan=team"));
+  EXPECT_FALSE(m.Matches("https://example.com/PRICING"));
+  EXPECT_FALSE(m.Matches("/pric"));
+}
+
+TEST(StringMatcherTest, LikePercentMatchesAnyRunIncludingLineBreaks) {
+  StringMatcher m = MustCompile("/docs/%/install", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("https://x.io/docs/v2/install"));
+  EXPECT_TRUE(m.Matches("/docs//install"));  // empty run
+  EXPECT_TRUE(m.Matches("/docs/a\nb/install"));
+  EXPECT_FALSE(m.Matches("/docs/install"));
+}
+
+TEST(StringMatcherTest, LikeUnderscoreMatchesExactlyOneCodePoint) {
+  StringMatcher m = MustCompile("caf_!", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("café!"));  // é is two bytes, one code point
+  EXPECT_TRUE(m.Matches("cafe!"));
+  EXPECT_FALSE(m.Matches("caf!"));
+  EXPECT_FALSE(m.Matches("cafee!"));
+  EXPECT_TRUE(MustCompile("a_b", StringMatchMode::kLike).Matches("a\nb"));
+  EXPECT_TRUE(MustCompile("_", StringMatchMode::kLike).Matches("😀"));
+  EXPECT_FALSE(MustCompile("_", StringMatchMode::kLike).Matches(""));
+}
+
+TEST(StringMatcherTest, LikePercentAloneMatchesTheEmptyString) {
+  EXPECT_TRUE(MustCompile("%", StringMatchMode::kLike).Matches(""));
+  EXPECT_TRUE(MustCompile("%%", StringMatchMode::kLikeIgnoreCase).Matches(""));
+  EXPECT_TRUE(MustCompile("", StringMatchMode::kLike).Matches(""));
+  EXPECT_TRUE(MustCompile("", StringMatchMode::kLikeIgnoreCase).Matches("anything"));
+}
+
+TEST(StringMatcherTest, LikeBackslashIsAnOrdinaryCharacter) {
+  StringMatcher m = MustCompile("50\\%", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("50\\ off"));   // backslash itself, then `%` wildcard
+  EXPECT_FALSE(m.Matches("50% off"));  // no escape: the backslash must be there
+  EXPECT_TRUE(MustCompile("a\\_", StringMatchMode::kLike).Matches("a\\x"));
+}
+
+TEST(StringMatcherTest, LikeTreatsRegexMetacharactersLiterally) {
+  StringMatcher m = MustCompile("a.b(c)%[d]", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("xa.b(c)zz[d]"));
+  EXPECT_FALSE(m.Matches("axb(c)[d]"));
+  EXPECT_TRUE(MustCompile("^$", StringMatchMode::kLikeIgnoreCase).Matches("a^$b"));
+}
+
+TEST(StringMatcherTest, LikeIgnoreCaseUsesSimpleCaseFolding) {
+  StringMatcher m = MustCompile("PRICING", StringMatchMode::kLikeIgnoreCase);
+  EXPECT_TRUE(m.Matches("/pricing"));
+  EXPECT_TRUE(MustCompile("äpfel", StringMatchMode::kLikeIgnoreCase).Matches("BIO-ÄPFEL 1KG"));
+  // Simple folding: ß is not ss.
+  StringMatcher strasse = MustCompile("STRASSE", StringMatchMode::kLikeIgnoreCase);
+  EXPECT_FALSE(strasse.Matches("Hauptstraße 5"));
+  EXPECT_TRUE(strasse.Matches("Hauptstrasse 7"));
+  // K (KELVIN SIGN) folds to k; ſ (LONG S) folds to s.
+  EXPECT_TRUE(MustCompile("k", StringMatchMode::kLikeIgnoreCase).Matches("\u212A"));
+  EXPECT_TRUE(MustCompile("S", StringMatchMode::kLikeIgnoreCase).Matches("\u017F"));
+}
+
+TEST(StringMatcherTest, LikeIgnoreCaseKeepsWildcards) {
+  StringMatcher m = MustCompile("sign_up%BUTTON", StringMatchMode::kLikeIgnoreCase);
+  EXPECT_TRUE(m.Matches("Sign-Up the button"));
+  EXPECT_TRUE(m.Matches("SIGN UP\nBUTTON"));
+  EXPECT_FALSE(m.Matches("Signup button"));
+}
+
+TEST(StringMatcherTest, RegexIsAnUnanchoredCaseSensitiveSearch) {
+  StringMatcher m = MustCompile("/blog/\\d+", StringMatchMode::kRegex);
+  EXPECT_TRUE(m.Matches("https://x.io/blog/42/title"));
+  EXPECT_FALSE(m.Matches("https://x.io/BLOG/42"));
+  EXPECT_TRUE(MustCompile("(?i)/BLOG", StringMatchMode::kRegex).Matches("/blog"));
+  EXPECT_TRUE(MustCompile(".*", StringMatchMode::kRegex).Matches(""));
+}
+
+TEST(StringMatcherTest, InvalidRegexIsInvalidInput) {
+  auto m = StringMatcher::Compile("(?<=a)b", StringMatchMode::kRegex);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidInput);
+  EXPECT_TRUE(m.status().attr().empty());
+}
+
+TEST(StringMatcherTest, LikeNeverFailsToCompileOnOddPatterns) {
+  for (std::string_view p : {"(", "[", "\\", "?*+", "{1000}", "(?=x)"}) {
+    auto m = StringMatcher::Compile(p, StringMatchMode::kLike);
+    ASSERT_TRUE(m.ok()) << p;
+    EXPECT_TRUE(m->Matches(std::string("x") + std::string(p) + "y")) << p;
+    auto ci = StringMatcher::Compile(p, StringMatchMode::kLikeIgnoreCase);
+    ASSERT_TRUE(ci.ok()) << p;
+    EXPECT_TRUE(ci->Matches(std::string(p))) << p;
+  }
+}
+
+TEST(StringMatcherTest, EquivalentRegexAgreesWithMatches) {
+  const std::vector<std::string> texts = {"",        "/pricing", "/PRICING?x=1", "a.b",
+                                          "axb",     "a\nb",     "café",        "CAFÉ!",
+                                          "50% off", "exact",    "exact\n",     "ab_c"};
+  const std::vector<std::pair<std::string, StringMatchMode>> cases = {
+      {"exact", StringMatchMode::kExact},         {"a.b", StringMatchMode::kExact},
+      {"", StringMatchMode::kExact},              {"/pricing", StringMatchMode::kLike},
+      {"a_b", StringMatchMode::kLike},            {"%", StringMatchMode::kLike},
+      {"caf_", StringMatchMode::kLikeIgnoreCase}, {"0% O", StringMatchMode::kLikeIgnoreCase},
+      {"b_c", StringMatchMode::kLikeIgnoreCase},  {"^a.b$", StringMatchMode::kRegex},
+  };
+  for (const auto& [pattern, mode] : cases) {
+    StringMatcher m = MustCompile(pattern, mode);
+    auto equivalent = CompileRegex(m.EquivalentRegex());
+    ASSERT_TRUE(equivalent.ok()) << m.EquivalentRegex();
+    for (const std::string& text : texts) {
+      EXPECT_EQ(m.Matches(text), re2::RE2::PartialMatch(text, **equivalent))
+          << "pattern '" << pattern << "' regex '" << m.EquivalentRegex() << "' text '" << text
+          << "'";
+    }
+  }
+  EXPECT_EQ(MustCompile("a.b", StringMatchMode::kExact).EquivalentRegex(), "^a\\.b$");
+  EXPECT_EQ(MustCompile("a%b_", StringMatchMode::kLike).EquivalentRegex(), "(?s)a.*b.");
+  EXPECT_EQ(MustCompile("%a%", StringMatchMode::kLikeIgnoreCase).EquivalentRegex(), "(?is)a");
+}
+
+// A plain reference for LIKE '%p%' over code points (the alphabet below is valid UTF-8).
+std::vector<std::string> CodePoints(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    out.emplace_back(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+bool ReferenceLike(const std::vector<std::string>& p, size_t pi, const std::vector<std::string>& t,
+                   size_t ti) {
+  if (pi == p.size()) return ti == t.size();
+  if (p[pi] == "%") {
+    for (size_t k = ti; k <= t.size(); ++k) {
+      if (ReferenceLike(p, pi + 1, t, k)) return true;
+    }
+    return false;
+  }
+  if (ti == t.size()) return false;
+  if (p[pi] != "_" && p[pi] != t[ti]) return false;
+  return ReferenceLike(p, pi + 1, t, ti + 1);
+}
+
+TEST(StringMatcherTest, LikeAgreesWithAReferenceMatcherOnRandomInput) {
+  const std::vector<std::string> alphabet = {"a", "b", "%", "_", "\\", ".", "\n", "é", "😀", "*"};
+  std::mt19937 rng(12345);
+  auto random_text = [&](size_t max_len, bool wildcards) {
+    std::string out;
+    const size_t len = rng() % (max_len + 1);
+    for (size_t i = 0; i < len; ++i) {
+      const std::string& cp = alphabet[rng() % alphabet.size()];
+      if (!wildcards && (cp == "%" || cp == "_")) continue;
+      out += cp;
+    }
+    return out;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    const std::string pattern = random_text(5, true);
+    const std::string text = random_text(7, false);
+    std::vector<std::string> p = CodePoints(pattern);
+    p.insert(p.begin(), "%");
+    p.push_back("%");
+    const bool expected = ReferenceLike(p, 0, CodePoints(text), 0);
+    for (StringMatchMode mode : {StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
+      StringMatcher m = MustCompile(pattern, mode);
+      ASSERT_EQ(m.Matches(text), expected) << "pattern '" << pattern << "' text '" << text << "'";
+    }
+  }
+}
+
+TEST(StringMatcherTest, CopiesShareTheCompiledRegex) {
+  StringMatcher m = MustCompile("a_c", StringMatchMode::kLike);
+  StringMatcher copy = m;
+  EXPECT_TRUE(copy.Matches("abc"));
+  EXPECT_EQ(copy.mode(), StringMatchMode::kLike);
+  EXPECT_EQ(copy.pattern(), "a_c");
+}
+
+}  // namespace
+}  // namespace actiond::engine
