@@ -56,23 +56,35 @@ class ElementList {
   std::optional<std::string_view> Attribute(const Element& e, std::string_view name) const noexcept;
 
   // --- Building (used by the parsers) -------------------------------------------------------
-  // Starts a new element; fields are then set through the returned reference, classes and
-  // attributes appended with AddClass/AddAttribute, and FinishElement() resolves derived fields
-  // (id/href precedence, attr__class tokens).
+  // Starts a new element; fields are then set through the returned reference (valid until the
+  // next BeginElement), classes and attributes appended with AddClass/AddAttribute, and
+  // FinishElement() resolves the derived fields:
+  //   - href/id: a parser sets `href`+`has_href` (`id`+`has_id`) only from the source it
+  //     prefers (chain: `href`, `attr_id`; `$elements`: `attr__href`, `attr__id`) and adds the
+  //     raw DOM attributes (`href`, `id`) as attributes. When the field is still unset,
+  //     FinishElement takes the raw attribute's value.
+  //   - classes: the whitespace tokens of the raw attribute `class` are appended to the
+  //     classes added with AddClass (duplicates are harmless: HasClass is a whole-token test).
+  // Attributes keep their source order and a name written twice appears twice: the later one
+  // is the element's value (Attribute() and FinishElement() read the last occurrence).
   Element& BeginElement();
   void AddClass(std::string_view cls);
   void AddAttribute(std::string_view name, std::string_view value);
-  void FinishElement() noexcept;
+  void FinishElement() noexcept;  // an allocation failure terminates, as in the parsers
   // Stores `value` in the list's own buffer and returns a view of the copy, valid until
-  // Clear(). Callers reserve first (ReserveText) so the buffer never moves while views exist.
+  // Clear(). Callers reserve first (ReserveText) so the buffer never moves while views exist:
+  // a StoreText beyond the reserved capacity invalidates every earlier view into the buffer.
+  // Consecutive calls store their bytes contiguously, so a value can be built from pieces.
   std::string_view StoreText(std::string_view value);
+  // Makes room for `bytes` more bytes; call before the first StoreText of a fill.
   void ReserveText(size_t bytes);
 
  private:
   std::vector<Element> elements_;
   std::vector<std::string_view> classes_;
   std::vector<ElementAttribute> attributes_;
-  std::string text_;
+  // Not std::string: its small-string buffer would move with the list and strand views.
+  std::vector<char> text_;
 };
 
 }  // namespace actiond::engine

@@ -3,7 +3,17 @@
 // Supported: type, `*`, `#id`, `.class`, `[k]`, `[k=v]` (v unquoted, '…' or "…"),
 // `:nth-child(n)`, `:nth-of-type(n)` with n ≥ 1, compounds of these, and the descendant and
 // child (`>`) combinators. Anything else is an InvalidInput status whose message names the
-// unsupported part (e.g. "unsupported selector part ':hover'").
+// unsupported part (e.g. "unsupported selector part ':hover'"); malformed text (empty,
+// unbalanced brackets, a dangling `>`) is InvalidInput too.
+//
+// Details (SEMANTICS §8): leading/trailing whitespace is trimmed; whitespace inside `[...]`
+// and `(...)` is ignored; `li>a` is a child combinator. Identifiers are `[A-Za-z0-9_-]` and
+// non-ASCII bytes, and a backslash escapes the next character (`.hover\:underline`; no hex
+// escapes). Quoted values may contain `]`, and a backslash in them escapes the next
+// character; an unquoted value is the run up to `]`, trimmed, and must not be empty.
+// Matching is case-sensitive: tag = element tag; `#x` = element id; `.c` = a whole class
+// token; `[href…]` tests the element's href, `[id…]` its id, any other `[k…]` the raw
+// attribute `k` (`attr__k`); `[k=""]` needs the attribute present and empty.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +33,13 @@ class Selector {
 
   // True when the last compound binds some element of `elements` (any index, not only the
   // clicked one) and the combinators hold over its ancestors. No elements → false.
+  // O(elements × compounds) compound tests, no allocation; thread-safe (const).
   bool Matches(const ElementList& elements) const noexcept;
+
+  // Limits that keep Parse and Matches cheap on hostile input; beyond them Parse fails with
+  // "selector too long".
+  static constexpr size_t kMaxBytes = 4096;
+  static constexpr size_t kMaxCompounds = 100;
 
   // The selector as written (trimmed); for diagnostics.
   const std::string& source() const noexcept { return source_; }
@@ -43,12 +59,13 @@ class Selector {
     std::vector<AttributeTest> attributes;
     int32_t nth_child = Element::kNoPosition;
     int32_t nth_of_type = Element::kNoPosition;
+    bool never = false;  // two different positions of one kind, e.g. `:nth-child(1):nth-child(2)`
   };
   enum class Combinator : uint8_t { kDescendant, kChild };
+  class Parser;
 
   bool CompoundMatches(const Compound& c, const ElementList& elements,
                        size_t index) const noexcept;
-  bool MatchesFrom(size_t compound, const ElementList& elements, size_t index) const noexcept;
 
   std::string source_;
   std::vector<Compound> compounds_;       // left to right
