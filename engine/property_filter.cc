@@ -1,0 +1,238 @@
+// PropertyFilter::Matches: evaluation of a compiled filter against one event (SEMANTICS §6, §8).
+// Compilation lives in property_filter_compile.cc. Nothing here allocates once the thread's
+// scratch string has grown: string properties are compared in place, other kinds are written
+// into that scratch.
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+#include "engine/date_time.h"
+#include "engine/json_text.h"
+#include "engine/property_filter_internal.h"
+#include "engine/property_value.h"
+
+namespace actiond::engine {
+namespace {
+
+using Compiled = FilterState;
+
+std::string* Scratch() noexcept {
+  thread_local std::string scratch;
+  return &scratch;
+}
+
+bool IsNegative(FilterOperator op) noexcept {
+  return op == FilterOperator::kIsNot || op == FilterOperator::kNotIContains ||
+         op == FilterOperator::kNotRegex || op == FilterOperator::kSemverNeq;
+}
+
+// The positive counterpart of a string operator: the test that negative operators invert.
+bool StringTest(const Compiled& c, std::string_view form) noexcept {
+  switch (c.op) {
+    case FilterOperator::kExact:
+    case FilterOperator::kIsNot:
+      return std::binary_search(c.values.begin(), c.values.end(), form,
+                                [](std::string_view a, std::string_view b) { return a < b; });
+    case FilterOperator::kIContains:
+    case FilterOperator::kNotIContains:
+    case FilterOperator::kRegex:
+    case FilterOperator::kNotRegex:
+      for (const auto& regex : c.regexes) {
+        if (re2::RE2::PartialMatch(re2::StringPiece(form.data(), form.size()), *regex)) {
+          return true;
+        }
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+// A number, or a string that parses wholly as one; nothing else (SEMANTICS §8 Numbers).
+bool NumericValue(const PropertyValue& value, double* out) noexcept {
+  if (value.kind() == PropertyValue::Kind::kNumber) {
+    *out = value.number();
+    return true;
+  }
+  if (value.kind() == PropertyValue::Kind::kString) {
+    return ParseWholeNumber(value.string(), out);
+  }
+  return false;
+}
+
+bool NumericTest(const Compiled& c, double x) noexcept {
+  switch (c.op) {
+    case FilterOperator::kBetween:
+      return c.low <= x && x <= c.high;
+    case FilterOperator::kNotBetween:
+      return x < c.low || x > c.high;
+    default:
+      break;
+  }
+  for (double bound : c.numbers) {
+    bool pass = false;
+    switch (c.op) {
+      case FilterOperator::kGt: pass = x > bound; break;
+      case FilterOperator::kGte: pass = x >= bound; break;
+      case FilterOperator::kLt: pass = x < bound; break;
+      case FilterOperator::kLte: pass = x <= bound; break;
+      default: break;
+    }
+    if (pass) return true;
+  }
+  return false;
+}
+
+// A string in ISO 8601, or epoch seconds / milliseconds as a number (SEMANTICS §8 Dates).
+bool DateValue(const PropertyValue& value, int64_t* out) noexcept {
+  if (value.kind() == PropertyValue::Kind::kString) {
+    auto parsed = ParseIso8601(value.string());
+    if (!parsed) return false;
+    *out = parsed->epoch_ms;
+    return true;
+  }
+  if (value.kind() == PropertyValue::Kind::kNumber) {
+    auto millis = EpochNumberToMillis(value.number());
+    if (!millis) return false;
+    *out = *millis;
+    return true;
+  }
+  return false;
+}
+
+bool DateTest(const Compiled& c, int64_t property_ms, int64_t event_ms) noexcept {
+  for (const DateOperand& date : c.dates) {
+    const int64_t value_ms = date.relative ? SubtractRelative(event_ms, date.offset) : date.epoch_ms;
+    bool pass = false;
+    switch (c.op) {
+      case FilterOperator::kDateExact: pass = UtcDay(property_ms) == UtcDay(value_ms); break;
+      case FilterOperator::kDateBefore: pass = property_ms < value_ms; break;
+      case FilterOperator::kDateAfter: pass = property_ms > value_ms; break;
+      default: break;
+    }
+    if (pass) return true;
+  }
+  return false;
+}
+
+bool SemverTest(const Compiled& c, const SemVer& version) noexcept {
+  for (const SemVer& operand : c.semvers) {
+    const int cmp = CompareSemVer(version, operand);
+    bool pass = false;
+    switch (c.op) {
+      case FilterOperator::kSemverEq:
+      case FilterOperator::kSemverNeq: pass = cmp == 0; break;
+      case FilterOperator::kSemverGt: pass = cmp > 0; break;
+      case FilterOperator::kSemverGte: pass = cmp >= 0; break;
+      case FilterOperator::kSemverLt: pass = cmp < 0; break;
+      case FilterOperator::kSemverLte: pass = cmp <= 0; break;
+      default: break;
+    }
+    if (pass) return true;
+  }
+  return false;
+}
+
+bool MatchesValue(const Compiled& c, const PropertyValue& value, int64_t event_ms) noexcept {
+  switch (c.op) {
+    case FilterOperator::kIsSet:
+      return !value.is_unset();
+    case FilterOperator::kIsNotSet:
+      return value.is_unset();
+    default:
+      break;
+  }
+  // Missing or null: negative operators pass, all others fail.
+  if (value.is_unset()) return IsNegative(c.op);
+  switch (c.op) {
+    case FilterOperator::kExact:
+    case FilterOperator::kIsNot:
+    case FilterOperator::kIContains:
+    case FilterOperator::kNotIContains:
+    case FilterOperator::kRegex:
+    case FilterOperator::kNotRegex: {
+      const bool pass = StringTest(c, value.ComparisonForm(Scratch()));
+      return IsNegative(c.op) ? !pass : pass;
+    }
+    case FilterOperator::kGt:
+    case FilterOperator::kGte:
+    case FilterOperator::kLt:
+    case FilterOperator::kLte:
+    case FilterOperator::kBetween:
+    case FilterOperator::kNotBetween: {
+      double x = 0;
+      return NumericValue(value, &x) && NumericTest(c, x);
+    }
+    case FilterOperator::kDateExact:
+    case FilterOperator::kDateBefore:
+    case FilterOperator::kDateAfter: {
+      int64_t ms = 0;
+      return DateValue(value, &ms) && DateTest(c, ms, event_ms);
+    }
+    case FilterOperator::kSemverEq:
+    case FilterOperator::kSemverNeq:
+    case FilterOperator::kSemverGt:
+    case FilterOperator::kSemverGte:
+    case FilterOperator::kSemverLt:
+    case FilterOperator::kSemverLte: {
+      // Numbers are read through their comparison form (1.2 → 1.2.0); other kinds' forms
+      // never parse. Unparseable fails everything but semver_neq.
+      auto version = ParseSemVer(value.ComparisonForm(Scratch()));
+      if (!version) return c.op == FilterOperator::kSemverNeq;
+      const bool pass = SemverTest(c, *version);
+      return c.op == FilterOperator::kSemverNeq ? !pass : pass;
+    }
+    case FilterOperator::kIsSet:
+    case FilterOperator::kIsNotSet:
+      break;
+  }
+  return false;
+}
+
+std::string_view FieldOf(const Element& element, ElementField field) noexcept {
+  switch (field) {
+    case ElementField::kText: return element.text;
+    case ElementField::kHref: return element.href;
+    case ElementField::kTagName: return element.tag;
+    default: return {};
+  }
+}
+
+// SEMANTICS §6/§8: positive operators pass when some element passes; negative ones when no
+// element passes the positive counterpart; no elements fails every element filter.
+bool MatchesElements(const Compiled& c, const ElementList& elements) noexcept {
+  if (elements.empty()) return false;
+  if (c.element_field == ElementField::kSelector) {
+    const bool any = std::any_of(c.selectors.begin(), c.selectors.end(),
+                                 [&](const Selector& s) { return s.Matches(elements); });
+    return c.op == FilterOperator::kIsNot ? !any : any;
+  }
+  const bool set_test = c.op == FilterOperator::kIsSet || c.op == FilterOperator::kIsNotSet;
+  bool any = false;
+  for (size_t i = 0; i < elements.size() && !any; ++i) {
+    std::string_view field = FieldOf(elements[i], c.element_field);
+    any = set_test ? !field.empty() : StringTest(c, field);
+  }
+  return (IsNegative(c.op) || c.op == FilterOperator::kIsNotSet) ? !any : any;
+}
+
+}  // namespace
+
+PropertyFilter::PropertyFilter(PropertyFilter&&) noexcept = default;
+PropertyFilter& PropertyFilter::operator=(PropertyFilter&&) noexcept = default;
+PropertyFilter::~PropertyFilter() = default;
+
+bool PropertyFilter::Matches(const EventView& event) const noexcept {
+  const Compiled& c = *compiled_;
+  switch (type_) {
+    case Type::kEvent:
+      return MatchesValue(c, event.Property(key_), event.timestamp_ms());
+    case Type::kPerson:
+      return MatchesValue(c, event.PersonProperty(key_), event.timestamp_ms());
+    case Type::kElement:
+      return MatchesElements(c, event.elements());
+  }
+  return false;
+}
+
+}  // namespace actiond::engine
