@@ -104,7 +104,10 @@ void AppendJsJson(simdjson::dom::element value, std::string* out) {
     case simdjson::dom::element_type::ARRAY: {
       out->push_back('[');
       bool first = true;
-      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+      // Copy the array out of the simdjson_result: a range-for over value_unsafe() of the
+      // temporary would iterate a dangling reference.
+      const simdjson::dom::array array = value.get_array().value_unsafe();
+      for (simdjson::dom::element item : array) {
         if (!first) out->push_back(',');
         first = false;
         AppendJsJson(item, out);
@@ -115,7 +118,8 @@ void AppendJsJson(simdjson::dom::element value, std::string* out) {
     case simdjson::dom::element_type::OBJECT: {
       out->push_back('{');
       bool first = true;
-      for (simdjson::dom::key_value_pair field : value.get_object().value_unsafe()) {
+      const simdjson::dom::object object = value.get_object().value_unsafe();
+      for (simdjson::dom::key_value_pair field : object) {
         if (!first) out->push_back(',');
         first = false;
         AppendJsonString(field.key, out);
