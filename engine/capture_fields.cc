@@ -182,7 +182,8 @@ void AppendJsString(simdjson::dom::element value, std::string* out) {
       break;
     case simdjson::dom::element_type::ARRAY: {
       bool first = true;
-      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+      const simdjson::dom::array items = value.get_array().value_unsafe();  // not a temporary
+      for (simdjson::dom::element item : items) {
         if (!first) out->push_back(',');
         first = false;
         if (!item.is_null()) AppendJsString(item, out);  // [null] joins as ""
