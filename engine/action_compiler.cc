@@ -66,6 +66,19 @@ Status CompileFilters(std::string_view properties_json, std::vector<PropertyFilt
   return Status::Ok();
 }
 
+// Exact element conditions name tokens that must appear in the chain (element_signature.h).
+void AddRequiredElementTokens(CompiledStep* step) {
+  using Token = ElementSignature::Token;
+  if (step->tag_name) step->required_elements.Add(Token::kTag, *step->tag_name);
+  if (step->text && step->text->mode() == StringMatchMode::kExact) {
+    step->required_elements.Add(Token::kText, step->text->pattern());
+  }
+  if (step->href && step->href->mode() == StringMatchMode::kExact) {
+    step->required_elements.Add(Token::kHref, step->href->pattern());
+  }
+  if (step->selector) step->selector->AddRequiredTokens(&step->required_elements);
+}
+
 Result<CompiledStep> CompileStep(const ActionStep& step) {
   CompiledStep out;
   if (Present(step.event)) out.event = *step.event;
@@ -81,6 +94,7 @@ Result<CompiledStep> CompileStep(const ActionStep& step) {
     out.selector = std::move(*selector);
   }
   RETURN_IF_ERROR(CompileFilters(step.properties_json, &out.filters));
+  AddRequiredElementTokens(&out);
   return out;
 }
 

@@ -116,13 +116,26 @@ class Matcher {
   void Try(const StepRef& ref, CompiledStep::Known known) noexcept {
     uint32_t& seen = (*seen_)[ref.action_index];
     if (seen == epoch_) return;  // the action already matched through another step
+    const ElementSignature& required = ref.step->required_elements;
+    if (!required.empty() && !ChainSignature().MayContainAll(required)) return;
     if (!ref.step->Matches(event_, known)) return;
     seen = epoch_;
     out_->push_back(actions_[ref.action_index]->id());
   }
 
+  // Computed on the first step that needs it, once per event.
+  const ElementSignature& ChainSignature() noexcept {
+    if (!signature_ready_) {
+      signature_ = ElementSignature::Of(event_.elements());
+      signature_ready_ = true;
+    }
+    return signature_;
+  }
+
   const std::vector<std::shared_ptr<const CompiledAction>>& actions_;
   const EventView& event_;
+  ElementSignature signature_;
+  bool signature_ready_ = false;
   std::vector<int>* hits_;
   std::vector<uint32_t>* seen_;
   uint32_t epoch_;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine/element.h"
+#include "engine/element_signature.h"
 #include "engine/status.h"
 
 namespace actiond::engine {
@@ -40,6 +41,10 @@ class Selector {
   // "selector too long".
   static constexpr size_t kMaxBytes = 4096;
   static constexpr size_t kMaxCompounds = 100;
+
+  // Adds to `required` the tokens every matching chain must contain somewhere: each compound's
+  // tag (not `*`), classes and ids. Used to skip steps cheaply (element_signature.h).
+  void AddRequiredTokens(ElementSignature* required) const noexcept;
 
   // The selector as written (trimmed); for diagnostics.
   const std::string& source() const noexcept { return source_; }

@@ -1,0 +1,17 @@
+// Selector::AddRequiredTokens lives apart from the parser and matcher: it serves only the
+// ActionSet's prefilter.
+#include "engine/selector.h"
+
+namespace actiond::engine {
+
+void Selector::AddRequiredTokens(ElementSignature* required) const noexcept {
+  for (const Compound& compound : compounds_) {
+    if (!compound.tag.empty()) required->Add(ElementSignature::Token::kTag, compound.tag);
+    for (const std::string& cls : compound.classes) {
+      required->Add(ElementSignature::Token::kClass, cls);
+    }
+    for (const std::string& id : compound.ids) required->Add(ElementSignature::Token::kId, id);
+  }
+}
+
+}  // namespace actiond::engine
