@@ -1,0 +1,30 @@
+// The services route handlers use, owned by App (api/app.h) and valid from App::Start() until
+// App::Run() returns. Route registration functions take a `const Services&` and capture the
+// pointers they need; handlers must not outlive the App.
+//
+// Thread-safety: each pointee documents its own; all of them are safe to use from the server's
+// I/O threads concurrently.
+#pragma once
+
+namespace actiond::storage {
+class Store;
+class ActionCatalog;
+class ProjectLocks;
+class IngestPipeline;
+}  // namespace actiond::storage
+
+namespace actiond::api {
+
+class Authenticator;
+struct AppConfig;
+
+struct Services {
+  storage::Store* store = nullptr;
+  storage::ActionCatalog* catalog = nullptr;
+  storage::ProjectLocks* locks = nullptr;
+  storage::IngestPipeline* ingest = nullptr;
+  const Authenticator* auth = nullptr;
+  const AppConfig* config = nullptr;
+};
+
+}  // namespace actiond::api
