@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building and testing actiond needs, from Debian 12's packages only.
+# Idempotent: packages already present are not fetched again. Run as root.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config ca-certificates python3
+          libboost-dev libre2-dev libsimdjson-dev librocksdb-dev zlib1g-dev libcli11-dev
+          libgtest-dev libgmock-dev libbenchmark-dev)
+if [[ "${1:-}" == "--with-node" ]]; then
+  # The real-client tests run posthog-node; a machine may already have Node.js from elsewhere.
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
