@@ -1,0 +1,177 @@
+// Store: actiond's one RocksDB database — events, persons, actions, matches, counters,
+// projects, API keys and metadata (key layouts in keys.h, records in records.h).
+//
+// Writes go through a WriteBatch and Store::Commit (atomic; through the WAL; fsynced when
+// StoreOptions::fsync). Reads see everything committed before they started; a scan reads one
+// consistent snapshot.
+//
+// Errors: kIoError when RocksDB fails to read or write, kCorruption when stored bytes or the
+// schema cannot be read. Lookups return Result<std::optional<T>>: nullopt when absent, never an
+// error for absence.
+//
+// Thread-safety: every method may be called from any number of threads at once, except Close()
+// (and the destructor), which must not overlap any other call. The store offers no
+// read-modify-write: callers that check then write (EventExists → PutEvent, MatchExists →
+// AddMatch, person lookup → PutPerson) serialise those writers themselves (e.g. a mutex per
+// project), so that a uuid is stored and counted once.
+//
+// Times are ms since the epoch (UTC); days are UTC days. Ranges are half-open [from_ms, to_ms);
+// from_ms == INT64_MIN means no lower bound and to_ms == INT64_MAX no upper bound.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/status.h"
+#include "storage/function_ref.h"
+#include "storage/records.h"
+#include "storage/write_batch.h"
+
+namespace actiond::storage {
+
+struct ColumnFamilies;
+
+// The on-disk layout this build reads and writes. Bump it whenever a key or record layout
+// changes; a store with another version is refused at open.
+inline constexpr int kSchemaVersion = 1;
+
+struct StoreOptions {
+  // Every Commit waits for the WAL to reach the disk (WriteOptions::sync). Without it a commit
+  // survives a process crash but not a power loss.
+  bool fsync = false;
+  // Create the database when `path` holds none; otherwise Open fails with kIoError.
+  bool create_if_missing = true;
+};
+
+struct TimeRange {
+  int64_t from_ms = std::numeric_limits<int64_t>::min();  // inclusive; INT64_MIN: unbounded
+  int64_t to_ms = std::numeric_limits<int64_t>::max();    // exclusive; INT64_MAX: unbounded
+
+  bool unbounded() const noexcept {
+    return from_ms == std::numeric_limits<int64_t>::min() &&
+           to_ms == std::numeric_limits<int64_t>::max();
+  }
+};
+
+// (GCC 12 warns under -Wextra about designated initializers that leave out fields: write
+// `{.range = {}, .newest_first = true, .limit = n}` in full, or assign the members.)
+struct ScanOptions {
+  TimeRange range;
+  bool newest_first = false;                          // descending (ts, uuid) instead of ascending
+  size_t limit = std::numeric_limits<size_t>::max();  // at most this many visits
+};
+
+// Visitors return true to go on, false to stop. The string_views point into the store's
+// buffers and are valid only during the call: copy what you keep.
+using EventVisitor =
+    FunctionRef<bool(int64_t timestamp_ms, std::string_view uuid, std::string_view record_json)>;
+using MatchVisitor =
+    FunctionRef<bool(int64_t timestamp_ms, std::string_view uuid, std::string_view distinct_id)>;
+
+class Store {
+ public:
+  // Opens (or creates) the store at `path`. A new store gets kSchemaVersion; an existing one
+  // must carry exactly kSchemaVersion, else kCorruption naming both versions. A database with
+  // data but no version (not an actiond store) is refused with kCorruption as well.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             const StoreOptions& options = {});
+
+  ~Store();  // Close(), ignoring its error
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Syncs the WAL, flushes memtables and closes the database. Idempotent. After Close(), other
+  // methods fail with kUnavailable (they must not run concurrently with it, see above).
+  Status Close();
+
+  // Applies the batch atomically, then leaves it as it was (Clear() it to reuse). Returns the
+  // batch's recorded error, if any, without writing.
+  Status Commit(const WriteBatch& batch);
+
+  // Makes every commit so far durable on disk (useful when fsync is off, e.g. at shutdown).
+  Status SyncWal();
+
+  int schema_version() const noexcept { return kSchemaVersion; }
+
+  // --- Meta ---------------------------------------------------------------------------------
+  // The next id of sequence `name` ("project", "action", "api_key", "person", …): 1, 2, 3, …
+  // Atomic per name across threads; persisted at once (ids are never handed out twice, even
+  // after a crash, as long as a commit that used them reached the disk). Ids of batches that
+  // were never committed are skipped, not reused.
+  Result<int64_t> NextId(std::string_view sequence);
+  Result<std::optional<std::string>> GetMeta(std::string_view key) const;
+  // Callers' meta keys that start with `prefix`, ascending, with their values.
+  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(std::string_view prefix) const;
+
+  // --- Projects and API keys --------------------------------------------------------------
+  Result<std::optional<Project>> GetProject(ProjectId id) const;
+  Result<std::optional<Project>> GetProjectByToken(std::string_view api_token) const;
+  Result<std::vector<Project>> ListProjects() const;  // ascending id
+  Result<std::optional<ApiKey>> GetApiKey(int64_t id) const;
+  Result<std::optional<ApiKey>> GetApiKeyByHash(std::string_view secure_value_hash) const;
+  Result<std::vector<ApiKey>> ListApiKeys() const;  // ascending id
+
+  // --- Actions (opaque JSON per action) -----------------------------------------------------
+  Result<std::optional<std::string>> GetAction(ProjectId project, ActionId action) const;
+  Result<std::vector<std::pair<ActionId, std::string>>> ListActions(ProjectId project) const;
+
+  // --- Events -------------------------------------------------------------------------------
+  Result<bool> EventExists(ProjectId project, std::string_view uuid) const;
+  // (*exists)[i] tells whether uuids[i] is stored; one batched lookup for a request's events.
+  Status EventsExist(ProjectId project, std::span<const std::string_view> uuids,
+                     std::vector<bool>* exists) const;
+  Result<std::optional<StoredEvent>> GetEvent(ProjectId project, std::string_view uuid) const;
+  // Visits the project's events in options.range in (ts, uuid) order (descending when
+  // newest_first), at most options.limit of them.
+  Status ScanEvents(ProjectId project, const ScanOptions& options, EventVisitor visitor) const;
+  // Backfill: up to `max_events` events strictly after `after` (from the first event when
+  // nullopt), ascending (ts, uuid). Fewer than max_events means the end was reached. Resume by
+  // passing the last returned event's (ts, uuid) — save it with EncodeEventCursor in the same
+  // batch as the work done for it, and a restart neither skips nor repeats an event.
+  Result<std::vector<StoredEvent>> ReadEventsAfter(ProjectId project,
+                                                   const std::optional<EventCursor>& after,
+                                                   size_t max_events) const;
+  // Events put in the project (the PutEvent counter): O(1), for progress reporting.
+  Result<int64_t> EventCount(ProjectId project) const;
+
+  // --- Persons --------------------------------------------------------------------------------
+  Result<std::optional<std::string>> GetPersonUuid(ProjectId project,
+                                                   std::string_view distinct_id) const;
+  Result<std::optional<Person>> GetPersonByDistinctId(ProjectId project,
+                                                      std::string_view distinct_id) const;
+  Result<std::optional<Person>> GetPerson(ProjectId project, std::string_view uuid) const;
+  // Persons in id order (descending when newest_first), skipping `offset`. O(offset + limit).
+  Result<std::vector<Person>> ListPersons(ProjectId project, size_t offset, size_t limit,
+                                          bool newest_first = false) const;
+  // Persons created minus deleted (PersonWrite::kCreate / DeletePerson): O(1).
+  Result<int64_t> CountPersons(ProjectId project) const;
+
+  // --- Matches and counts ---------------------------------------------------------------------
+  Result<bool> MatchExists(ProjectId project, ActionId action, int64_t timestamp_ms,
+                           std::string_view uuid) const;
+  // Visits the action's matches in options.range, ordered like ScanEvents.
+  Status ScanMatches(ProjectId project, ActionId action, const ScanOptions& options,
+                     MatchVisitor visitor) const;
+  // Number of the action's matches with ts in `range`, exact, without scanning events: the
+  // all-time counter when unbounded; otherwise per-day counters for the UTC days wholly inside
+  // the range plus the match entries of the (at most two) partly covered days.
+  Result<int64_t> Count(ProjectId project, ActionId action, const TimeRange& range = {}) const;
+
+ private:
+  friend class WriteBatch;
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  const ColumnFamilies& column_families() const;
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace actiond::storage

@@ -1,0 +1,173 @@
+#include "storage/write_batch.h"
+
+#include "storage/counter_merge_operator.h"
+#include "storage/keys.h"
+#include "storage/store.h"
+#include "storage/write_batch_rep.h"
+
+namespace actiond::storage {
+
+WriteBatch::WriteBatch(const Store& store) : rep_(std::make_unique<Rep>()) {
+  rep_->cfs = &store.column_families();
+  AppendCounterValue(&rep_->one, 1);
+  AppendCounterValue(&rep_->minus_one, -1);
+}
+
+WriteBatch::~WriteBatch() = default;
+WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
+WriteBatch& WriteBatch::operator=(WriteBatch&&) noexcept = default;
+
+void WriteBatch::PutEvent(ProjectId project, int64_t timestamp_ms, std::string_view uuid,
+                          std::string_view record_json) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendEventKey(&r.key, project, timestamp_ms, uuid);
+  r.Put(Cf::kEvents, r.key, record_json);
+  r.key.clear();
+  keys::AppendEventIdKey(&r.key, project, uuid);
+  r.value.clear();
+  keys::AppendI64(&r.value, timestamp_ms);
+  r.Put(Cf::kEventIds, r.key, r.value);
+  r.key.clear();
+  keys::AppendEventsTotalKey(&r.key, project);
+  r.Merge(Cf::kCounters, r.key, r.one);
+}
+
+void WriteBatch::PutPerson(ProjectId project, const Person& person, PersonWrite kind) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendPersonKey(&r.key, project, person.uuid);
+  r.Put(Cf::kPersons, r.key, EncodePerson(person));
+  r.key.clear();
+  keys::AppendPersonIdKey(&r.key, project, person.id);
+  r.Put(Cf::kPersons, r.key, person.uuid);
+  if (kind == PersonWrite::kCreate) {
+    r.key.clear();
+    keys::AppendPersonsTotalKey(&r.key, project);
+    r.Merge(Cf::kCounters, r.key, r.one);
+  }
+}
+
+void WriteBatch::DeletePerson(ProjectId project, const Person& person) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendPersonKey(&r.key, project, person.uuid);
+  r.Delete(Cf::kPersons, r.key);
+  r.key.clear();
+  keys::AppendPersonIdKey(&r.key, project, person.id);
+  r.Delete(Cf::kPersons, r.key);
+  r.key.clear();
+  keys::AppendPersonsTotalKey(&r.key, project);
+  r.Merge(Cf::kCounters, r.key, r.minus_one);
+}
+
+void WriteBatch::PutDistinctId(ProjectId project, std::string_view distinct_id,
+                               std::string_view person_uuid) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendDistinctIdKey(&r.key, project, distinct_id);
+  r.Put(Cf::kDistinctIds, r.key, person_uuid);
+}
+
+void WriteBatch::DeleteDistinctId(ProjectId project, std::string_view distinct_id) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendDistinctIdKey(&r.key, project, distinct_id);
+  r.Delete(Cf::kDistinctIds, r.key);
+}
+
+void WriteBatch::AddMatch(ProjectId project, ActionId action, int64_t timestamp_ms,
+                          std::string_view uuid, std::string_view distinct_id) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendMatchKey(&r.key, project, action, timestamp_ms, uuid);
+  r.Put(Cf::kMatches, r.key, distinct_id);
+  r.key.clear();
+  keys::AppendActionTotalKey(&r.key, project, action);
+  r.Merge(Cf::kCounters, r.key, r.one);
+  keys::AppendI64(&r.key, keys::DayOf(timestamp_ms));  // the total key is the day key's prefix
+  r.Merge(Cf::kCounters, r.key, r.one);
+}
+
+void WriteBatch::DeleteAllMatches(ProjectId project, ActionId action) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendMatchPrefix(&r.key, project, action);
+  r.DeletePrefix(Cf::kMatches, r.key);
+  r.key.clear();
+  keys::AppendActionTotalKey(&r.key, project, action);
+  r.DeletePrefix(Cf::kCounters, r.key);
+}
+
+void WriteBatch::PutAction(ProjectId project, ActionId action, std::string_view json) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendActionKey(&r.key, project, action);
+  r.Put(Cf::kActions, r.key, json);
+}
+
+void WriteBatch::DeleteAction(ProjectId project, ActionId action) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendActionKey(&r.key, project, action);
+  r.Delete(Cf::kActions, r.key);
+}
+
+void WriteBatch::PutProject(const Project& project) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendProjectKey(&r.key, project.id);
+  r.Put(Cf::kProjects, r.key, EncodeProject(project));
+  r.key.clear();
+  keys::AppendProjectTokenKey(&r.key, project.api_token);
+  r.value.clear();
+  keys::AppendU64(&r.value, static_cast<uint64_t>(project.id));
+  r.Put(Cf::kProjects, r.key, r.value);
+}
+
+void WriteBatch::PutApiKey(const ApiKey& key) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendApiKeyKey(&r.key, key.id);
+  r.Put(Cf::kApiKeys, r.key, EncodeApiKey(key));
+  r.key.clear();
+  keys::AppendApiKeyHashKey(&r.key, key.secure_value_hash);
+  r.value.clear();
+  keys::AppendU64(&r.value, static_cast<uint64_t>(key.id));
+  r.Put(Cf::kApiKeys, r.key, r.value);
+}
+
+void WriteBatch::DeleteApiKey(const ApiKey& key) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendApiKeyKey(&r.key, key.id);
+  r.Delete(Cf::kApiKeys, r.key);
+  r.key.clear();
+  keys::AppendApiKeyHashKey(&r.key, key.secure_value_hash);
+  r.Delete(Cf::kApiKeys, r.key);
+}
+
+void WriteBatch::PutMeta(std::string_view key, std::string_view value) {
+  Rep& r = *rep_;
+  r.key.assign(keys::kUserMetaPrefix).append(key);
+  r.Put(Cf::kMeta, r.key, value);
+}
+
+void WriteBatch::DeleteMeta(std::string_view key) {
+  Rep& r = *rep_;
+  r.key.assign(keys::kUserMetaPrefix).append(key);
+  r.Delete(Cf::kMeta, r.key);
+}
+
+size_t WriteBatch::Count() const { return static_cast<size_t>(rep_->batch.Count()); }
+
+size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
+
+void WriteBatch::Clear() {
+  rep_->batch.Clear();
+  rep_->status = Status::Ok();
+}
+
+const Status& WriteBatch::status() const { return rep_->status; }
+
+}  // namespace actiond::storage
