@@ -19,9 +19,13 @@ namespace {
 constexpr size_t kMinStepsForUrlSet = 4;
 constexpr int64_t kUrlSetMaxMemBytes = 16 << 20;
 
+// The step's element prefilter is copied in here so that scanning a bucket reads one dense
+// array instead of chasing every step's (large) compiled form.
 struct StepRef {
   uint32_t action_index;
+  bool needs_elements;  // required_elements is not empty
   const CompiledStep* step;
+  ElementSignature required_elements;
 };
 
 struct Bucket {
@@ -71,7 +75,8 @@ std::shared_ptr<const ActionSet> ActionSet::Build(
   for (uint32_t i = 0; i < actions.size(); ++i) {
     for (const CompiledStep& step : actions[i]->steps()) {
       Bucket& bucket = step.event ? index->by_event[*step.event] : index->any_event;
-      (step.url ? bucket.with_url : bucket.without_url).push_back(StepRef{i, &step});
+      (step.url ? bucket.with_url : bucket.without_url)
+          .push_back(StepRef{i, !step.required_elements.empty(), &step, step.required_elements});
     }
   }
   for (auto& [name, bucket] : index->by_event) BuildUrlSet(&bucket);
@@ -116,8 +121,7 @@ class Matcher {
   void Try(const StepRef& ref, CompiledStep::Known known) noexcept {
     uint32_t& seen = (*seen_)[ref.action_index];
     if (seen == epoch_) return;  // the action already matched through another step
-    const ElementSignature& required = ref.step->required_elements;
-    if (!required.empty() && !ChainSignature().MayContainAll(required)) return;
+    if (ref.needs_elements && !ChainSignature().MayContainAll(ref.required_elements)) return;
     if (!ref.step->Matches(event_, known)) return;
     seen = epoch_;
     out_->push_back(actions_[ref.action_index]->id());

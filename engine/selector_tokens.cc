@@ -11,6 +11,20 @@ void Selector::AddRequiredTokens(ElementSignature* required) const noexcept {
       required->Add(ElementSignature::Token::kClass, cls);
     }
     for (const std::string& id : compound.ids) required->Add(ElementSignature::Token::kId, id);
+    for (const AttributeTest& test : compound.attributes) {
+      if (!test.has_value) continue;  // presence alone is not a token
+      switch (test.target) {
+        case AttributeTest::Target::kHref:
+          required->Add(ElementSignature::Token::kHref, test.value);
+          break;
+        case AttributeTest::Target::kId:
+          required->Add(ElementSignature::Token::kId, test.value);
+          break;
+        case AttributeTest::Target::kRaw:
+          required->Add(ElementSignature::Token::kAttribute, test.name, test.value);
+          break;
+      }
+    }
   }
 }
 

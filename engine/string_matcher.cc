@@ -41,6 +41,36 @@ std::string LikeToRegexBody(std::string_view pattern) {
   return body;
 }
 
+bool IsAscii(std::string_view text) noexcept {
+  for (unsigned char c : text) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+char AsciiLowerChar(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = AsciiLowerChar(c);
+  return out;
+}
+
+// Whether `text` contains `lowered` (already ASCII-lower-case) when ASCII letters of `text` are
+// folded; other bytes compare as they are.
+bool ContainsAsciiFolded(std::string_view text, std::string_view lowered) noexcept {
+  if (lowered.empty()) return true;
+  if (lowered.size() > text.size()) return false;
+  const size_t last = text.size() - lowered.size();
+  for (size_t i = 0; i <= last; ++i) {
+    if (AsciiLowerChar(text[i]) != lowered[0]) continue;
+    size_t j = 1;
+    while (j < lowered.size() && AsciiLowerChar(text[i + j]) == lowered[j]) ++j;
+    if (j == lowered.size()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMatchMode mode) {
@@ -57,6 +87,11 @@ Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMat
       }
       break;
     case StringMatchMode::kLikeIgnoreCase:
+      if (!HasLikeWildcard(pattern) && IsAscii(pattern)) {
+        matcher.literal_ = true;
+        matcher.folded_literal_ = AsciiLower(pattern);
+      }
+      break;  // the regex is still needed for texts the ASCII search cannot decide
     case StringMatchMode::kRegex:
       break;
   }
@@ -77,6 +112,14 @@ bool StringMatcher::Matches(std::string_view text) const noexcept {
       if (literal_) return text.find(pattern_) != std::string_view::npos;
       [[fallthrough]];
     case StringMatchMode::kLikeIgnoreCase:
+      // An ASCII pattern found with ASCII folding is a match under Unicode simple folding too.
+      // Not found is only final for an ASCII text: elsewhere a KELVIN SIGN (U+212A) folds to
+      // `k` and a LONG S (U+017F) to `s`, so RE2 decides.
+      if (literal_) {
+        if (ContainsAsciiFolded(text, folded_literal_)) return true;
+        if (IsAscii(text)) return false;
+      }
+      [[fallthrough]];
     case StringMatchMode::kRegex:
       return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *regex_);
   }

@@ -34,7 +34,10 @@ class StringMatcher {
  private:
   StringMatchMode mode_ = StringMatchMode::kExact;
   std::string pattern_;
-  bool literal_ = false;  // kLike without wildcards: a plain substring search
+  // kLike without wildcards: a plain substring search. kLikeIgnoreCase with an ASCII pattern
+  // without wildcards: an ASCII-folded search first (folded_literal_), RE2 only when needed.
+  bool literal_ = false;
+  std::string folded_literal_;
   std::shared_ptr<const re2::RE2> regex_;  // shared: StringMatcher is copyable, RE2 immutable
 };
 
