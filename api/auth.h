@@ -40,6 +40,8 @@ class Authenticator {
   // OK when `principal` holds `scope` (or "*", or "<object>:write" for "<object>:read") and may
   // see `project`; a 403 status otherwise.
   static Status Authorize(const Principal& principal, std::string_view scope, int64_t project);
+  // The scope check alone, for requests about no single project (listing projects, keys).
+  static Status AuthorizeScope(const Principal& principal, std::string_view scope);
 
  private:
   const storage::Store* store_;

@@ -11,6 +11,7 @@ class Store;
 class ActionCatalog;
 class ProjectLocks;
 class IngestPipeline;
+class ActionService;
 }  // namespace actiond::storage
 
 namespace actiond::api {
@@ -23,6 +24,8 @@ struct Services {
   storage::ActionCatalog* catalog = nullptr;
   storage::ProjectLocks* locks = nullptr;
   storage::IngestPipeline* ingest = nullptr;
+  // Owned by App, which calls LoadAll() at start-up and Stop() at shutdown.
+  storage::ActionService* actions = nullptr;
   const Authenticator* auth = nullptr;
   const AppConfig* config = nullptr;
 };

@@ -1,0 +1,112 @@
+#include "api/auth.h"
+
+#include <algorithm>
+
+#include "engine/json_value.h"
+#include "storage/sha256.h"
+
+namespace actiond::api {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+struct FoundKey {
+  std::string value;
+  std::string_view source;  // where it was found, for the error message as PostHog words it
+};
+
+// PostHog's PersonalAPIKeyAuthentication looks in this order: the Authorization header, the
+// query string, then a JSON body.
+std::optional<FoundKey> FindKey(const RouteRequest& request) {
+  const std::string_view authorization = Trim(request.header(http::field::authorization));
+  if (authorization.size() > 7 && EqualsIgnoreCase(authorization.substr(0, 7), "bearer ")) {
+    const std::string_view key = Trim(authorization.substr(7));
+    if (!key.empty()) return FoundKey{std::string(key), "Authorization header"};
+  }
+  if (const auto key = request.query_params().Get("personal_api_key"); key && !key->empty()) {
+    return FoundKey{std::string(*key), "query string"};
+  }
+  const std::string& body = request.body();
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && body[first] == '{') {
+    if (Result<engine::JsonValue> json = engine::ParseJsonValue(body); json.ok()) {
+      const engine::JsonValue* key = json->Find("personal_api_key");
+      if (key != nullptr && key->is_string() && !key->string().empty()) {
+        return FoundKey{key->string(), "body"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const {
+  std::optional<FoundKey> found = FindKey(request);
+  if (!found) {
+    return Status(StatusCode::kNotAuthenticated, "Authentication credentials were not provided.");
+  }
+  const Status invalid(StatusCode::kAuthFailed, "Personal API key found in request " +
+                                                    std::string(found->source) + " is invalid.");
+  // A project token is public (it ships in every web page): it must never open the REST API.
+  if (found->value.starts_with("phc_")) return invalid;
+  ASSIGN_OR_RETURN(std::optional<storage::ApiKey> key,
+                   store_->GetApiKeyByHash(storage::Sha256Hex(found->value)));
+  if (!key) return invalid;
+  Principal principal;
+  principal.user_id = key->user_id;
+  principal.key_id = key->id;
+  principal.scopes = std::move(key->scopes);
+  principal.scoped_teams = std::move(key->scoped_teams);
+  return principal;
+}
+
+Status Authenticator::Authorize(const Principal& principal, std::string_view scope,
+                                int64_t project) {
+  RETURN_IF_ERROR(AuthorizeScope(principal, scope));
+  if (!principal.scoped_teams.empty() &&
+      std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), project) ==
+          principal.scoped_teams.end()) {
+    return Status(StatusCode::kPermissionDenied,
+                  "API key does not have access to the requested project: ID " +
+                      std::to_string(project) + ".");
+  }
+  return Status::Ok();
+}
+
+Status Authenticator::AuthorizeScope(const Principal& principal, std::string_view scope) {
+  bool has_scope = false;
+  // "object:write" implies "object:read", as in PostHog's APIScopePermission.
+  std::string write_scope;
+  if (scope.ends_with(":read")) {
+    write_scope.assign(scope.substr(0, scope.size() - 5)).append(":write");
+  }
+  for (const std::string& s : principal.scopes) {
+    if (s == "*" || s == scope || (!write_scope.empty() && s == write_scope)) {
+      has_scope = true;
+      break;
+    }
+  }
+  if (!has_scope) {
+    return Status(StatusCode::kPermissionDenied,
+                  "API key missing required scope '" + std::string(scope) + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace actiond::api

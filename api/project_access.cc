@@ -1,0 +1,55 @@
+#include "api/project_access.h"
+
+#include "storage/store.h"
+
+namespace actiond::api {
+namespace {
+
+// Tries each sufficient scope; the error of the first is the one reported.
+template <typename Check>
+Status AnyScope(std::initializer_list<std::string_view> scopes, Check check) {
+  Status first;
+  for (const std::string_view scope : scopes) {
+    Status status = check(scope);
+    if (status.ok()) return status;
+    if (first.ok()) first = std::move(status);
+  }
+  return first.ok() ? Status(StatusCode::kPermissionDenied, "No scope suffices.") : first;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseProjectId(std::string_view segment) noexcept {
+  if (segment == "@current") return kCurrentProjectId;
+  if (segment.empty() || segment.size() > 18) return std::nullopt;
+  int64_t id = 0;
+  for (const char c : segment) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+Result<Principal> AuthorizeScopes(const Services& services, const RouteRequest& request,
+                                  std::initializer_list<std::string_view> scopes) {
+  ASSIGN_OR_RETURN(Principal principal, services.auth->Authenticate(request));
+  RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
+    return Authenticator::AuthorizeScope(principal, scope);
+  }));
+  return principal;
+}
+
+Result<ProjectAccess> AuthorizeProject(const Services& services, const RouteRequest& request,
+                                       std::initializer_list<std::string_view> scopes) {
+  ASSIGN_OR_RETURN(Principal principal, services.auth->Authenticate(request));
+  const std::optional<int64_t> id = ParseProjectId(request.Param("project_id"));
+  if (!id) return NotFound("Not found.");
+  RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
+    return Authenticator::Authorize(principal, scope, *id);
+  }));
+  ASSIGN_OR_RETURN(std::optional<storage::Project> project, services.store->GetProject(*id));
+  if (!project) return NotFound("Project not found.");
+  return ProjectAccess{std::move(principal), std::move(*project)};
+}
+
+}  // namespace actiond::api
