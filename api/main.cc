@@ -1,0 +1,60 @@
+// actiond: a PostHog-compatible actions engine. This file only turns flags and environment into
+// an AppConfig; api/app.h does the rest.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "api/app.h"
+#include "api/log.h"
+#include "api/match_command.h"
+
+int main(int argc, char** argv) {
+  actiond::api::AppConfig config;
+  actiond::api::ApplyEnvironment(config);  // flags, parsed next, override the environment
+
+  CLI::App cli{"actiond: a PostHog-compatible actions engine"};
+  cli.add_option("--listen", config.listen, "Address to serve HTTP on, HOST:PORT")
+      ->capture_default_str();
+  cli.add_option("--data-dir", config.data_dir, "Directory of the RocksDB store")
+      ->capture_default_str();
+  cli.add_flag("--fsync", config.fsync, "fsync the write-ahead log on every commit");
+  cli.add_option("--threads", config.threads, "I/O threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--max-connections", config.max_connections,
+                 "Connections served at once; more are answered 503")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cli.add_option("--personal-api-key", config.personal_api_key,
+                 "Personal API key (phx_...) kept at start [env ACTIOND_PERSONAL_API_KEY]");
+  cli.add_option("--project-token", config.project_token,
+                 "Token (phc_...) of the default project [env ACTIOND_PROJECT_TOKEN]");
+  cli.add_option("--admin-email", config.admin_email,
+                 "Email of the admin user [env ACTIOND_ADMIN_EMAIL]")
+      ->capture_default_str();
+
+  actiond::api::MatchCommandOptions match_options;
+  CLI::App* match = cli.add_subcommand(
+      "match", "Match stored-event records (JSON lines) against action definitions, offline");
+  match->add_option("--actions", match_options.actions_path, "Actions JSON file")->required();
+  match->add_option("--events", match_options.events_path, "Event records, JSON lines ('-': stdin)")
+      ->required();
+  match->add_flag("--skip-invalid", match_options.skip_invalid_actions,
+                  "Report and skip invalid actions instead of failing");
+  cli.require_subcommand(0, 1);
+  CLI11_PARSE(cli, argc, argv);
+
+  if (match->parsed()) {
+    return actiond::api::RunMatchCommand(match_options, std::cout, std::cerr);
+  }
+
+  actiond::api::App app(std::move(config));
+  if (const actiond::Status status = app.Start(); !status.ok()) {
+    ACTIOND_LOG(ERROR) << "cannot start: " << status.ToString();
+    return EXIT_FAILURE;
+  }
+  app.Run();
+  return EXIT_SUCCESS;
+}
