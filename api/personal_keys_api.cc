@@ -1,0 +1,218 @@
+#include "api/personal_keys_api.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "api/account_records.h"
+#include "api/error_response.h"
+#include "api/json_writer.h"
+#include "api/project_access.h"
+#include "api/random.h"
+#include "api/request_body.h"
+#include "storage/store.h"
+#include "storage/write_batch.h"
+
+namespace actiond::api {
+namespace {
+
+constexpr size_t kMaxLabelChars = 40;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "*" or "<object>:read|write", the object in lower-case letters and underscores.
+bool IsValidScope(std::string_view scope) {
+  if (scope == "*") return true;
+  const size_t colon = scope.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return false;
+  const std::string_view object = scope.substr(0, colon);
+  const std::string_view access = scope.substr(colon + 1);
+  return std::all_of(object.begin(), object.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }) &&
+         (access == "read" || access == "write");
+}
+
+struct NewKeyRequest {
+  std::string label;
+  std::vector<std::string> scopes;
+  std::vector<int64_t> scoped_teams;
+};
+
+Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& principal,
+                                  const engine::JsonValue& body) {
+  NewKeyRequest out;
+  const engine::JsonValue* label = body.Find("label");
+  if (label == nullptr || label->is_null()) return Required("This field is required.", "label");
+  if (!label->is_string()) return InvalidInput("Not a valid string.", "label");
+  if (label->string().find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidInput("This field may not be blank.", "label");
+  }
+  const size_t chars = static_cast<size_t>(
+      std::count_if(label->string().begin(), label->string().end(),
+                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (chars > kMaxLabelChars) {
+    return InvalidInput("Ensure this field has no more than 40 characters.", "label");
+  }
+  out.label = label->string();
+
+  const engine::JsonValue* scopes = body.Find("scopes");
+  if (scopes == nullptr || scopes->is_null()) return Required("This field is required.", "scopes");
+  if (!scopes->is_array() || scopes->items().empty()) {
+    return InvalidInput("Expected a non-empty list of scopes.", "scopes");
+  }
+  for (const engine::JsonValue& scope : scopes->items()) {
+    if (!scope.is_string() || !IsValidScope(scope.string())) {
+      return InvalidInput("Invalid scope: " + (scope.is_string() ? scope.string() : scope.ToJson()),
+                          "scopes");
+    }
+    out.scopes.push_back(scope.string());
+  }
+
+  if (const engine::JsonValue* teams = body.Find("scoped_teams");
+      teams != nullptr && !teams->is_null()) {
+    if (!teams->is_array()) return InvalidInput("Expected a list of project ids.", "scoped_teams");
+    for (const engine::JsonValue& team : teams->items()) {
+      const std::optional<int64_t> id = team.int_value();
+      if (!id) return InvalidInput("Expected a list of project ids.", "scoped_teams");
+      ASSIGN_OR_RETURN(std::optional<storage::Project> project, services.store->GetProject(*id));
+      if (!project) {
+        return InvalidInput("Project " + std::to_string(*id) + " does not exist.",
+                            "scoped_teams");
+      }
+      if (std::find(out.scoped_teams.begin(), out.scoped_teams.end(), *id) ==
+          out.scoped_teams.end()) {
+        out.scoped_teams.push_back(*id);
+      }
+    }
+  }
+  // A key limited to some projects must not mint one that reaches further.
+  if (!principal.scoped_teams.empty()) {
+    const bool within =
+        !out.scoped_teams.empty() &&
+        std::all_of(out.scoped_teams.begin(), out.scoped_teams.end(), [&](int64_t id) {
+          return std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), id) !=
+                 principal.scoped_teams.end();
+        });
+    if (!within) {
+      return Status(StatusCode::kPermissionDenied,
+                    "A key scoped to some projects can only create keys scoped within them.");
+    }
+  }
+  return out;
+}
+
+void WriteKeyJson(const storage::ApiKey& key, const std::string* value, JsonWriter& w) {
+  w.BeginObject().MemberInt("id", key.id).Member("label", key.label);
+  if (value != nullptr) w.Member("value", *value);
+  w.Member("mask_value", key.mask_value).Member("created_at", key.created_at);
+  w.MemberNull("last_used_at").MemberInt("user_id", key.user_id);
+  w.Key("scopes").BeginArray();
+  for (const std::string& scope : key.scopes) w.String(scope);
+  w.EndArray();
+  w.Key("scoped_teams").BeginArray();
+  for (const int64_t team : key.scoped_teams) w.Int(team);
+  w.EndArray();
+  w.Key("scoped_organizations").BeginArray().EndArray();
+  w.MemberNull("last_rolled_at").EndObject();
+}
+
+Status CreateKey(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const Principal principal,
+                   AuthorizeScopes(services, rr, {"personal_api_key:write"}));
+  ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
+  ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
+  const std::string value = RandomToken("phx_");
+  ASSIGN_OR_RETURN(const storage::ApiKey key,
+                   NewApiKey(*services.store, value, std::move(request.label),
+                             std::move(request.scopes), std::move(request.scoped_teams),
+                             principal.user_id, NowMs()));
+  storage::WriteBatch batch(*services.store);
+  batch.PutApiKey(key);
+  RETURN_IF_ERROR(services.store->Commit(batch));
+  JsonWriter w(out);
+  WriteKeyJson(key, &value, w);
+  return Status::Ok();
+}
+
+Status ListKeys(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const Principal principal,
+                   AuthorizeScopes(services, rr, {"personal_api_key:read"}));
+  ASSIGN_OR_RETURN(const std::vector<storage::ApiKey> keys, services.store->ListApiKeys());
+  JsonWriter w(out);
+  w.BeginArray();
+  for (const storage::ApiKey& key : keys) {
+    if (key.user_id == principal.user_id) WriteKeyJson(key, nullptr, w);
+  }
+  w.EndArray();
+  return Status::Ok();
+}
+
+// The caller's key named by the path; 404 for another user's key as for a missing one.
+Result<storage::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
+                               const Principal& principal) {
+  const std::string_view id_text = rr.Param("id");
+  const int64_t id = ParseNonNegativeInt(id_text, -1);
+  if (id < 0) return NotFound("Not found.");
+  ASSIGN_OR_RETURN(std::optional<storage::ApiKey> key, services.store->GetApiKey(id));
+  if (!key || key->user_id != principal.user_id) return NotFound("Not found.");
+  return std::move(*key);
+}
+
+Status GetKey(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const Principal principal,
+                   AuthorizeScopes(services, rr, {"personal_api_key:read"}));
+  ASSIGN_OR_RETURN(const storage::ApiKey key, OwnKey(services, rr, principal));
+  JsonWriter w(out);
+  WriteKeyJson(key, nullptr, w);
+  return Status::Ok();
+}
+
+Status DeleteKey(const Services& services, const RouteRequest& rr) {
+  ASSIGN_OR_RETURN(const Principal principal,
+                   AuthorizeScopes(services, rr, {"personal_api_key:write"}));
+  ASSIGN_OR_RETURN(const storage::ApiKey key, OwnKey(services, rr, principal));
+  storage::WriteBatch batch(*services.store);
+  batch.DeleteApiKey(key);
+  return services.store->Commit(batch);
+}
+
+}  // namespace
+
+void RegisterPersonalKeyRoutes(Router& router, const Services& services) {
+  router.Add(http::verb::post, "/api/personal_api_keys",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               std::string body;
+               if (const Status s = CreateKey(services, rr, body); !s.ok()) {
+                 return WriteError(s, res);
+               }
+               SetJson(res, http::status::created, std::move(body));
+             });
+  router.Add(http::verb::get, "/api/personal_api_keys",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               std::string body;
+               if (const Status s = ListKeys(services, rr, body); !s.ok()) {
+                 return WriteError(s, res);
+               }
+               SetJson(res, http::status::ok, std::move(body));
+             });
+  router.Add(http::verb::get, "/api/personal_api_keys/:id",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               std::string body;
+               if (const Status s = GetKey(services, rr, body); !s.ok()) {
+                 return WriteError(s, res);
+               }
+               SetJson(res, http::status::ok, std::move(body));
+             });
+  router.Add(http::verb::delete_, "/api/personal_api_keys/:id",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               if (const Status s = DeleteKey(services, rr); !s.ok()) return WriteError(s, res);
+               res.result(http::status::no_content);
+               res.body().clear();
+             });
+}
+
+}  // namespace actiond::api

@@ -1,0 +1,88 @@
+#include "api/persons_api.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/error_response.h"
+#include "api/json_writer.h"
+#include "api/page_links.h"
+#include "api/person_json.h"
+#include "api/project_access.h"
+#include "api/query_params.h"
+#include "storage/store.h"
+
+namespace actiond::api {
+namespace {
+
+constexpr int64_t kDefaultLimit = 100;
+constexpr int64_t kMaxLimit = 1'000;
+
+Status ListPersons(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const ProjectAccess access,
+                   AuthorizeProject(services, rr, {"person:read", "action:read"}));
+  const QueryParams& query = rr.query_params();
+  const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit, kMaxLimit);
+  const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
+
+  std::vector<storage::Person> persons;
+  int64_t count = 0;
+  if (const std::optional<std::string_view> distinct_id = query.Get("distinct_id")) {
+    ASSIGN_OR_RETURN(std::optional<storage::Person> person,
+                     services.store->GetPersonByDistinctId(access.project.id, *distinct_id));
+    if (person) {
+      count = 1;
+      if (offset == 0) persons.push_back(std::move(*person));
+    }
+  } else {
+    ASSIGN_OR_RETURN(count, services.store->CountPersons(access.project.id));
+    ASSIGN_OR_RETURN(persons,
+                     services.store->ListPersons(access.project.id, static_cast<size_t>(offset),
+                                                 static_cast<size_t>(limit),
+                                                 /*newest_first=*/true));
+  }
+  const PageLinks links = LimitOffsetLinks(rr, limit, offset, count);
+  JsonWriter w(out);
+  w.BeginObject().MemberInt("count", count);
+  w.Key("next");
+  WriteLink(w, links.next);
+  w.Key("previous");
+  WriteLink(w, links.previous);
+  w.Key("results").BeginArray();
+  for (const storage::Person& person : persons) WritePersonJson(person, w);
+  w.EndArray().EndObject();
+  return Status::Ok();
+}
+
+Status GetPerson(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const ProjectAccess access,
+                   AuthorizeProject(services, rr, {"person:read", "action:read"}));
+  ASSIGN_OR_RETURN(std::optional<storage::Person> person,
+                   services.store->GetPerson(access.project.id, rr.Param("uuid")));
+  if (!person) return NotFound("Not found.");
+  out = PersonJson(*person);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterPersonRoutes(Router& router, const Services& services) {
+  router.Add(http::verb::get, "/api/projects/:project_id/persons",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               std::string body;
+               if (const Status s = ListPersons(services, rr, body); !s.ok()) {
+                 return WriteError(s, res);
+               }
+               SetJson(res, http::status::ok, std::move(body));
+             });
+  router.Add(http::verb::get, "/api/projects/:project_id/persons/:uuid",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               std::string body;
+               if (const Status s = GetPerson(services, rr, body); !s.ok()) {
+                 return WriteError(s, res);
+               }
+               SetJson(res, http::status::ok, std::move(body));
+             });
+}
+
+}  // namespace actiond::api

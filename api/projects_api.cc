@@ -1,0 +1,129 @@
+#include "api/projects_api.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "api/account_records.h"
+#include "api/error_response.h"
+#include "api/page_links.h"
+#include "api/project_access.h"
+#include "api/query_params.h"
+#include "api/random.h"
+#include "api/request_body.h"
+#include "storage/store.h"
+#include "storage/write_batch.h"
+
+namespace actiond::api {
+namespace {
+
+constexpr size_t kMaxProjectNameChars = 200;
+constexpr int64_t kDefaultLimit = 100;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+size_t CodePoints(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+Result<std::string> ProjectName(const engine::JsonValue& body) {
+  const engine::JsonValue* name = body.Find("name");
+  if (name == nullptr || name->is_null()) return Required("This field is required.", "name");
+  if (!name->is_string()) return InvalidInput("Not a valid string.", "name");
+  if (name->string().find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status(StatusCode::kInvalidInput, "This field may not be blank.", "name");
+  }
+  if (CodePoints(name->string()) > kMaxProjectNameChars) {
+    return InvalidInput("Ensure this field has no more than 200 characters.", "name");
+  }
+  return name->string();
+}
+
+Result<storage::Project> CreateProject(const Services& services, const RouteRequest& rr) {
+  RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
+  ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
+  ASSIGN_OR_RETURN(std::string name, ProjectName(body));
+  ASSIGN_OR_RETURN(storage::Project project,
+                   NewProject(*services.store, std::move(name), RandomToken("phc_"), NowMs()));
+  storage::WriteBatch batch(*services.store);
+  batch.PutProject(project);
+  RETURN_IF_ERROR(services.store->Commit(batch));
+  return project;
+}
+
+Status ListProjects(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const Principal principal,
+                   AuthorizeScopes(services, rr, {"project:read", "action:read"}));
+  ASSIGN_OR_RETURN(std::vector<storage::Project> projects, services.store->ListProjects());
+  if (!principal.scoped_teams.empty()) {
+    std::erase_if(projects, [&](const storage::Project& p) {
+      return std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), p.id) ==
+             principal.scoped_teams.end();
+    });
+  }
+  const QueryParams& query = rr.query_params();
+  const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit);
+  const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
+  const int64_t count = static_cast<int64_t>(projects.size());
+  const PageLinks links = LimitOffsetLinks(rr, limit, offset, count);
+
+  JsonWriter w(out);
+  w.BeginObject().MemberInt("count", count);
+  w.Key("next");
+  WriteLink(w, links.next);
+  w.Key("previous");
+  WriteLink(w, links.previous);
+  w.Key("results").BeginArray();
+  for (int64_t i = offset; i < count && i - offset < limit; ++i) {
+    WriteProjectJson(projects[static_cast<size_t>(i)], w);
+  }
+  w.EndArray().EndObject();
+  return Status::Ok();
+}
+
+}  // namespace
+
+void WriteProjectJson(const storage::Project& project, JsonWriter& w) {
+  w.BeginObject()
+      .MemberInt("id", project.id)
+      .Member("name", project.name)
+      .Member("api_token", project.api_token)
+      .Member("created_at", project.created_at)
+      .EndObject();
+}
+
+void RegisterProjectRoutes(Router& router, const Services& services) {
+  router.Add(http::verb::post, "/api/projects",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               Result<storage::Project> project = CreateProject(services, rr);
+               if (!project.ok()) return WriteError(project.status(), res);
+               std::string body;
+               JsonWriter w(body);
+               WriteProjectJson(*project, w);
+               SetJson(res, http::status::created, std::move(body));
+             });
+  router.Add(http::verb::get, "/api/projects",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               std::string body;
+               if (const Status status = ListProjects(services, rr, body); !status.ok()) {
+                 return WriteError(status, res);
+               }
+               SetJson(res, http::status::ok, std::move(body));
+             });
+  router.Add(http::verb::get, "/api/projects/:project_id",
+             [&services](const RouteRequest& rr, HttpResponse& res) {
+               Result<ProjectAccess> access =
+                   AuthorizeProject(services, rr, {"project:read", "action:read"});
+               if (!access.ok()) return WriteError(access.status(), res);
+               std::string body;
+               JsonWriter w(body);
+               WriteProjectJson(access->project, w);
+               SetJson(res, http::status::ok, std::move(body));
+             });
+}
+
+}  // namespace actiond::api
