@@ -109,7 +109,7 @@ Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id, Wri
 }
 
 Result<ActionRecord> ActionService::Create(ProjectId project, const engine::ActionRequest& request,
-                                           const ActionCreator& creator) {
+                                           const std::optional<ActionCreator>& creator) {
   RETURN_IF_ERROR(RequireProject(project));
   // Field errors first, then the name's uniqueness (DRF: fields, then validate()).
   ASSIGN_OR_RETURN(std::string name, ValidName(request.name));
@@ -130,7 +130,7 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
   record.post_to_slack = request.post_to_slack.value_or(false);
   record.slack_message_format = request.slack_message_format.value_or("");
   record.steps = std::move(steps);
-  record.created_by_json = EncodeActionCreator(creator);
+  record.created_by_json = creator ? EncodeActionCreator(*creator) : "null";
   record.deleted = request.deleted.value_or(false);
   record.last_calculated_at = std::move(last_calculated_at);
 

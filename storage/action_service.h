@@ -70,8 +70,9 @@ class ActionService {
   // Stops the backfill worker after its current chunk (graceful shutdown). Idempotent.
   void Stop();
 
+  // `creator` is shown as created_by (null when nullopt).
   Result<ActionRecord> Create(ProjectId project, const engine::ActionRequest& request,
-                              const ActionCreator& creator);
+                              const std::optional<ActionCreator>& creator);
   // PATCH when `partial`, PUT otherwise (then `name` is required). Only fields present in
   // `request` change.
   Result<ActionRecord> Update(ProjectId project, ActionId id, const engine::ActionRequest& request,
