@@ -6,6 +6,7 @@
 
 #include "engine/capture_fields.h"
 #include "engine/json_object_builder.h"
+#include "engine/json_parse.h"
 #include "engine/json_text.h"
 
 namespace actiond::engine {
@@ -85,6 +86,7 @@ class CapturePayloadParserImpl {
   std::vector<simdjson::dom::object> events_;
   JsonObjectBuilder builder_;
   std::string scratch_;
+  std::string widened_;  // the body with big integer literals widened (json_parse.h)
 };
 
 Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptions& options,
@@ -94,7 +96,9 @@ Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptio
   events_.clear();
 
   simdjson::dom::element root;
-  if (auto error = parser_.parse(body.data(), body.size()).get(root)) return BodyError(error);
+  // ParseJson, not parser_.parse: integer literals beyond 64 bits (1e21 sent as digits) are
+  // valid JSON that JavaScript clients send.
+  if (auto error = ParseJson(parser_, body, &root, &widened_)) return BodyError(error);
 
   std::optional<std::string_view> batch_token;
   std::optional<int64_t> sent_at_ms;

@@ -160,6 +160,13 @@ TEST_F(CapturePayloadTest, MalformedJsonIsAParseError) {
   EXPECT_EQ(Parse("").code(), StatusCode::kParseError);
 }
 
+TEST_F(CapturePayloadTest, IntegerBeyond64BitsIsANumberAsInJavaScript) {
+  const CapturedEvent& e = One(
+      R"({"api_key":"phc_t","batch":[{"event":"e","distinct_id":"d",)"
+      R"("properties":{"n":1000000000000000000000}}]})");
+  EXPECT_EQ(e.properties_json, R"({"n":1e+21})");
+}
+
 TEST_F(CapturePayloadTest, ArrayItemThatIsNotAnObjectNamesItsIndex) {
   Status status = Parse(R"([{"event":"e","distinct_id":"u","token":"phc_t"},7])");
   EXPECT_EQ(status.code(), StatusCode::kInvalidInput);
