@@ -438,6 +438,25 @@ class ActionsRestartTest(unittest.TestCase):
         finally:
             srv.cleanup()
 
+    def test_backfill_interrupted_by_kill_finishes_after_restart(self):
+        srv = Server().start()
+        try:
+            for _ in range(40):
+                srv.capture([event("buy", "u%d" % i) for i in range(500)])
+            r = srv.api("POST", "/api/projects/1/actions/", {"name": "buy", "steps": [{"event": "buy"}]})
+            action = r.json()["id"]
+            srv.kill()  # SIGKILL, most likely in the middle of the backfill
+            srv.start()
+            srv.capture([event("buy", "after")])
+            deadline = time.monotonic() + 60
+            while srv.api("GET", "/api/projects/1/actions/%d/" % action).json()["is_calculating"]:
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.05)
+            self.assertEqual(srv.api("GET", "/api/projects/1/actions/%d/count/" % action).json(),
+                             {"count": 20001})
+        finally:
+            srv.cleanup()
+
 
 if __name__ == "__main__":
     server.main()
