@@ -67,12 +67,12 @@ std::optional<storage::ActionId> ParseId(std::string_view text) {
 
 // DRF's BooleanField spellings, for form-encoded bodies.
 std::optional<bool> FormBool(std::string_view value) {
-  for (std::string_view t : {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
-                             "on", "On", "ON", "1"}) {
+  for (std::string_view t :
+       {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}) {
     if (value == t) return true;
   }
-  for (std::string_view f : {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE",
-                             "off", "Off", "OFF", "0"}) {
+  for (std::string_view f : {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off",
+                             "Off", "OFF", "0"}) {
     if (value == f) return false;
   }
   return std::nullopt;
@@ -124,8 +124,8 @@ std::optional<storage::ActionCreator> Creator(const Services& services, int64_t 
   auto user = LoadUser(*services.store, user_id);
   if (!user.ok() || !user->has_value()) return std::nullopt;
   const User& u = **user;
-  return storage::ActionCreator{u.id, u.uuid, u.distinct_id, u.first_name, u.email,
-                                u.is_email_verified};
+  return storage::ActionCreator{u.id,         u.uuid,  u.distinct_id,
+                                u.first_name, u.email, u.is_email_verified};
 }
 
 void ReplyAction(http::status status, const storage::ActionRecord& record, HttpResponse& res) {
@@ -155,8 +155,8 @@ void Create(const Services& s, const RouteRequest& req, HttpResponse& res) {
   if (!access.ok()) return Fail(access.status(), req, res);
   auto request = ParseBody(req);
   if (!request.ok()) return Fail(request.status(), req, res);
-  auto created = s.actions->Create(access->project.id, *request,
-                                   Creator(s, access->principal.user_id));
+  auto created =
+      s.actions->Create(access->project.id, *request, Creator(s, access->principal.user_id));
   if (!created.ok()) return Fail(created.status(), req, res);
   ReplyAction(http::status::created, *created, res);
 }
@@ -218,9 +218,9 @@ void People(const Services& s, const RouteRequest& req, HttpResponse& res) {
   } else {
     const std::optional<std::string_view> type = query.Get("entity_type");
     if (type && *type != "actions") {
-      return Fail(InvalidChoice("\"" + std::string(*type) + "\" is not a valid choice.",
-                                "entity_type"),
-                  req, res);
+      return Fail(
+          InvalidChoice("\"" + std::string(*type) + "\" is not a valid choice.", "entity_type"),
+          req, res);
     }
     const std::optional<std::string_view> entity = query.Get("entity_id");
     if (!entity || entity->empty()) {
@@ -239,15 +239,14 @@ void People(const Services& s, const RouteRequest& req, HttpResponse& res) {
   if (WantsCsv(req)) return ReplyCsv(ActionPeopleCsv(page->people), req, res);
   PageLinks links;
   if (page->has_more) {
-    links.next = RewriteQuery(req, {{"limit", std::to_string(limit)},
-                                    {"offset", std::to_string(offset + limit)}});
+    links.next = RewriteQuery(
+        req, {{"limit", std::to_string(limit)}, {"offset", std::to_string(offset + limit)}});
   }
   if (offset > 0) {
-    links.previous =
-        offset - limit <= 0
-            ? RewriteQuery(req, {{"limit", std::to_string(limit)}}, {"offset"})
-            : RewriteQuery(req, {{"limit", std::to_string(limit)},
-                                 {"offset", std::to_string(offset - limit)}});
+    links.previous = offset - limit <= 0
+                         ? RewriteQuery(req, {{"limit", std::to_string(limit)}}, {"offset"})
+                         : RewriteQuery(req, {{"limit", std::to_string(limit)},
+                                              {"offset", std::to_string(offset - limit)}});
   }
   SetJson(res, http::status::ok, ActionPeopleJson(page->people, links));
 }

@@ -22,7 +22,6 @@
 namespace actiond::api {
 
 Result<storage::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
-                                          std::optional<std::string_view> date_to,
-                                          int64_t now_ms);
+                                          std::optional<std::string_view> date_to, int64_t now_ms);
 
 }  // namespace actiond::api

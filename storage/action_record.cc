@@ -16,14 +16,29 @@ void AppendQuoted(std::string_view text, std::string* out) {
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"': out->append("\\\""); continue;
-      case '\\': out->append("\\\\"); continue;
-      case '\b': out->append("\\b"); continue;
-      case '\f': out->append("\\f"); continue;
-      case '\n': out->append("\\n"); continue;
-      case '\r': out->append("\\r"); continue;
-      case '\t': out->append("\\t"); continue;
-      default: break;
+      case '"':
+        out->append("\\\"");
+        continue;
+      case '\\':
+        out->append("\\\\");
+        continue;
+      case '\b':
+        out->append("\\b");
+        continue;
+      case '\f':
+        out->append("\\f");
+        continue;
+      case '\n':
+        out->append("\\n");
+        continue;
+      case '\r':
+        out->append("\\r");
+        continue;
+      case '\t':
+        out->append("\\t");
+        continue;
+      default:
+        break;
     }
     if (c < 0x20) {
       out->append("\\u00");
@@ -90,8 +105,7 @@ void AppendStep(const engine::ActionStep& step, std::string* out) {
 }
 
 // A step field's condition as the matcher reads it: null and "" are both "absent".
-std::string_view Condition(const std::optional<std::string>& value,
-                           std::string_view absent = {}) {
+std::string_view Condition(const std::optional<std::string>& value, std::string_view absent = {}) {
   return value && !value->empty() ? std::string_view(*value) : absent;
 }
 
@@ -189,8 +203,7 @@ bool SameStepConditions(const std::vector<engine::ActionStep>& a,
         Condition(x.text_matching, "exact") != Condition(y.text_matching, "exact") ||
         Condition(x.href) != Condition(y.href) ||
         Condition(x.href_matching, "exact") != Condition(y.href_matching, "exact") ||
-        Condition(x.selector) != Condition(y.selector) ||
-        x.properties_json != y.properties_json) {
+        Condition(x.selector) != Condition(y.selector) || x.properties_json != y.properties_json) {
       return false;
     }
   }

@@ -252,8 +252,7 @@ Result<std::vector<ActionRecord>> ActionService::List(ProjectId project,
   return out;
 }
 
-Result<int64_t> ActionService::Count(ProjectId project, ActionId id,
-                                     const TimeRange& range) const {
+Result<int64_t> ActionService::Count(ProjectId project, ActionId id, const TimeRange& range) const {
   RETURN_IF_ERROR(RequireProject(project));
   ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
   if (!json) return NotFoundStatus();

@@ -274,8 +274,8 @@ Status BackfillWorker::FinishRecord(const Job& job, WriteBatch* batch) const {
 BackfillWorker::ChunkResult BackfillWorker::RetryLater(Job& job, std::string_view what,
                                                        const Status& status) const {
   Log("backfill of action " + std::to_string(job.action) + " (project " +
-      std::to_string(job.project) + ") " + std::string(what) + ", will retry: " +
-      status.ToString());
+      std::to_string(job.project) + ") " + std::string(what) +
+      ", will retry: " + status.ToString());
   job.back_off = true;
   return ChunkResult::kMore;
 }

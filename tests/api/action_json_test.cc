@@ -33,8 +33,7 @@ TEST(ActionJsonTest, PeopleCountIsTheNumberOnThePage) {
   p.created_at = "2024-03-18T00:00:00.000Z";
   p.distinct_ids = {"d1"};
   const std::string body = ActionPeopleJson({p, p}, PageLinks{});
-  EXPECT_NE(body.find(R"(],"count":2}],"next":null,"previous":null})"), std::string::npos)
-      << body;
+  EXPECT_NE(body.find(R"(],"count":2}],"next":null,"previous":null})"), std::string::npos) << body;
   EXPECT_EQ(body.rfind(R"({"results":[{"people":[{"id":"0190a1b2-)", 0), 0u) << body;
 }
 

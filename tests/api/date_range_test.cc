@@ -10,11 +10,10 @@ namespace {
 constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMar18 = 1'710'720'000'000;            // 2024-03-18T00:00:00Z
+constexpr int64_t kMar18 = 1'710'720'000'000;             // 2024-03-18T00:00:00Z
 constexpr int64_t kNow = kMar18 + 13 * 3'600'000 + 1234;  // 2024-03-18T13:00:01.234Z
 
-storage::TimeRange Range(std::optional<std::string_view> from,
-                         std::optional<std::string_view> to) {
+storage::TimeRange Range(std::optional<std::string_view> from, std::optional<std::string_view> to) {
   auto range = ParseDateRange(from, to, kNow);
   EXPECT_TRUE(range.ok()) << range.status().ToString();
   return range.ok() ? *range : storage::TimeRange{};

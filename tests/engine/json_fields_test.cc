@@ -12,14 +12,13 @@ namespace {
 using Kind = JsonMember::Kind;
 
 TEST(JsonFieldsTest, ReadsTopLevelMembersOnlyAndDecodesStrings) {
-  constexpr std::array<std::string_view, 6> kKeys = {"person_id", "n", "o", "missing", "z",
-                                                     "b"};
+  constexpr std::array<std::string_view, 6> kKeys = {"person_id", "n", "o", "missing", "z", "b"};
   std::vector<JsonMember> members;
-  ASSERT_TRUE(ReadTopLevelMembers(
-                  R"({"properties":{"person_id":"nested"},"person_id":"a\"b","n":1.50,)"
-                  R"("o":{"x":[1,true]},"z":null,"b":false})",
-                  kKeys, &members)
-                  .ok());
+  ASSERT_TRUE(
+      ReadTopLevelMembers(R"({"properties":{"person_id":"nested"},"person_id":"a\"b","n":1.50,)"
+                          R"("o":{"x":[1,true]},"z":null,"b":false})",
+                          kKeys, &members)
+          .ok());
   ASSERT_EQ(members.size(), 6u);
   EXPECT_EQ(members[0].kind, Kind::kString);
   EXPECT_EQ(members[0].text, "a\"b");
@@ -49,9 +48,11 @@ TEST(JsonFieldsTest, FlattensNestedObjectsAndArraysToDottedPaths) {
                   .ok());
   std::vector<std::pair<std::string, std::string>> got;
   for (const FlatField& f : out) got.emplace_back(f.path, f.text);
-  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
-                     {"id", "3"}, {"steps.0.event", "e"}, {"steps.1.url", ""},
-                     {"steps.1.ok", "True"}, {"t", "a,b"}}));
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{{"id", "3"},
+                                                                   {"steps.0.event", "e"},
+                                                                   {"steps.1.url", ""},
+                                                                   {"steps.1.ok", "True"},
+                                                                   {"t", "a,b"}}));
 }
 
 TEST(JsonFieldsTest, FlattenPrefixesPaths) {

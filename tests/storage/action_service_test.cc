@@ -126,8 +126,9 @@ class ActionServiceTest : public testing::StoreTest {
   std::unique_ptr<ActionService> service_;
   std::atomic<int64_t> now_{kT0 + 100 * kDay};
   std::vector<std::string> log_;
-  ActionCreator creator_{1, "0190a1b2-0000-7000-8000-000000000001", "admin-distinct", "Admin",
-                         "admin@localhost", true};
+  ActionCreator creator_{
+      1,   "0190a1b2-0000-7000-8000-000000000001", "admin-distinct", "Admin", "admin@localhost",
+      true};
   int next_uuid_ = 1;
 };
 
@@ -165,7 +166,8 @@ TEST_F(ActionServiceTest, EncodedRecordHasTheSeedsShape) {
   const std::string step_id = *a.steps[0].id;
   EXPECT_EQ(EncodeActionRecord(a),
             R"({"id":1,"name":"n","description":"","tags":[],"post_to_slack":false,)"
-            R"("slack_message_format":"","steps":[{"id":")" + step_id +
+            R"("slack_message_format":"","steps":[{"id":")" +
+                step_id +
                 R"(","event":"e","tag_name":null,"text":null,"text_matching":null,)"
                 R"("href":null,"href_matching":null,"selector":null,"url":null,)"
                 R"("url_matching":"contains","name":null,"properties":[{"key":"k",)"
@@ -186,9 +188,9 @@ TEST_F(ActionServiceTest, NameIsRequiredNotBlankAndAtMost400CodePoints) {
 
   std::string at_limit;
   for (int i = 0; i < 400; ++i) at_limit += "\xC3\xA9";  // é: 2 bytes, 1 code point
-  EXPECT_TRUE(service_->Create(kProject, Request(R"({"name":")" + at_limit + "\"}"), creator_).ok());
-  auto too_long =
-      service_->Create(kProject, Request(R"({"name":")" + at_limit + "x\"}"), creator_);
+  EXPECT_TRUE(
+      service_->Create(kProject, Request(R"({"name":")" + at_limit + "\"}"), creator_).ok());
+  auto too_long = service_->Create(kProject, Request(R"({"name":")" + at_limit + "x\"}"), creator_);
   EXPECT_EQ(too_long.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(too_long.status().attr(), "name");
 }
@@ -214,10 +216,9 @@ TEST_F(ActionServiceTest, NamesAreUniqueAmongNonDeletedActions) {
 
   // Renaming onto a taken name fails; keeping one's own name does not.
   ActionRecord other = Create(R"({"name":"other"})");
-  EXPECT_EQ(service_->Update(kProject, other.id, Request(R"({"name":"dup"})"), true)
-                .status()
-                .code(),
-            StatusCode::kUnique);
+  EXPECT_EQ(
+      service_->Update(kProject, other.id, Request(R"({"name":"dup"})"), true).status().code(),
+      StatusCode::kUnique);
   EXPECT_TRUE(service_->Update(kProject, first.id, Request(R"({"name":"dup"})"), true).ok());
 
   // A soft-deleted action frees its name; undeleting it then collides.
@@ -231,7 +232,8 @@ TEST_F(ActionServiceTest, NamesAreUniqueAmongNonDeletedActions) {
 
 TEST_F(ActionServiceTest, CompilerErrorsPassThroughAndStoreNothing) {
   auto bad = service_->Create(
-      kProject, Request(R"({"name":"n","steps":[{"event":"e"},{"url":"(","url_matching":"regex"}]})"),
+      kProject,
+      Request(R"({"name":"n","steps":[{"event":"e"},{"url":"(","url_matching":"regex"}]})"),
       creator_);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(bad.status().attr(), "steps__1__url");
@@ -335,8 +337,9 @@ TEST_F(ActionServiceTest, StepsResentUnchangedKeepMatches) {
   ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy","name":"x"}]})");
   RunBackfills();
   const std::string id = *Get(a.id).steps[0].id;
-  ActionRecord same = Update(a.id, R"({"steps":[{"id":")" + id +
-                                       R"(","event":"buy","name":"renamed","url_matching":"contains"}]})");
+  ActionRecord same =
+      Update(a.id, R"({"steps":[{"id":")" + id +
+                       R"(","event":"buy","name":"renamed","url_matching":"contains"}]})");
   EXPECT_FALSE(same.is_calculating);
   EXPECT_EQ(service_->backfill_worker()->pending(), 0u);
   EXPECT_EQ(Count(a.id), 5);
