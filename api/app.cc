@@ -1,6 +1,5 @@
 #include "api/app.h"
 
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +11,7 @@
 #include "api/auth.h"
 #include "api/bootstrap.h"
 #include "api/capture_handler.h"
+#include "api/clock.h"
 #include "api/events_api.h"
 #include "api/flags_handler.h"
 #include "api/log.h"
@@ -60,16 +60,6 @@ Status ParseListenAddress(const std::string& listen, std::string& host, uint16_t
 App::App(AppConfig config) : config_(std::move(config)) {}
 
 App::~App() = default;
-
-namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 Status App::OpenStore() {
   std::error_code ec;

@@ -1,9 +1,9 @@
 #include "api/capture_handler.h"
 
-#include <chrono>
 #include <string>
 
 #include "api/capture_decoder.h"
+#include "api/clock.h"
 #include "api/cors.h"
 #include "api/error_response.h"
 #include "api/log.h"
@@ -26,12 +26,6 @@ constexpr std::string_view kInvalidTokenDetail =
     "settings.";
 constexpr std::string_view kMissingTokenDetail =
     "API key not provided. You can find your project API key in your PostHog project settings.";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string_view BearerToken(std::string_view authorization) {
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);

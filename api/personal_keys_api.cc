@@ -1,10 +1,10 @@
 #include "api/personal_keys_api.h"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 
 #include "api/account_records.h"
+#include "api/clock.h"
 #include "api/error_response.h"
 #include "api/json_writer.h"
 #include "api/project_access.h"
@@ -17,12 +17,6 @@ namespace actiond::api {
 namespace {
 
 constexpr size_t kMaxLabelChars = 40;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // "*" or "<object>:read|write", the object in lower-case letters and underscores.
 bool IsValidScope(std::string_view scope) {

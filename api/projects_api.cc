@@ -1,9 +1,9 @@
 #include "api/projects_api.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "api/account_records.h"
+#include "api/clock.h"
 #include "api/error_response.h"
 #include "api/page_links.h"
 #include "api/project_access.h"
@@ -18,12 +18,6 @@ namespace {
 
 constexpr size_t kMaxProjectNameChars = 200;
 constexpr int64_t kDefaultLimit = 100;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 size_t CodePoints(std::string_view s) {
   return static_cast<size_t>(std::count_if(
