@@ -40,10 +40,14 @@ def fixture_token():
     raise unittest.SkipTest("no fixture carries an api_key")
 
 
-@unittest.skipUnless(os.path.isdir(FIXTURES), "fixtures not found at %s" % FIXTURES)
 class FixtureReplayTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        if not os.path.isdir(FIXTURES):
+            # CI always has shared/ beside the clone: a missing copy there is a failure.
+            if os.environ.get("CI"):
+                raise AssertionError("fixtures not found at %s" % FIXTURES)
+            raise unittest.SkipTest("fixtures not found at %s (set ACTIOND_FIXTURES)" % FIXTURES)
         cls.srv = server.Server(project_token=fixture_token()).start()
         cls.statuses = {}
         for path in raw_files():
