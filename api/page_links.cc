@@ -73,7 +73,10 @@ std::string RewriteQuery(const RouteRequest& request,
 PageLinks LimitOffsetLinks(const RouteRequest& request, int64_t limit, int64_t offset,
                            int64_t count) {
   PageLinks links;
-  if (offset + limit < count) {
+  // offset + limit < count, without the sum: both may be near INT64_MAX (any non-negative
+  // integer is a valid offset, and some lists take any limit), and a sum that wrapped made a
+  // `next` link with a negative offset.
+  if (offset < count && limit < count - offset) {
     links.next = RewriteQuery(request, {{"limit", std::to_string(limit)},
                                         {"offset", std::to_string(offset + limit)}});
   }

@@ -1,5 +1,9 @@
 #include "api/page_links.h"
 
+#include <cstdint>
+#include <limits>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace actiond::api {
@@ -41,6 +45,22 @@ TEST(PageLinksTest, LimitOffsetLinksFollowDrf) {
   links = LimitOffsetLinks(RouteRequest(last), 10, 20, 25);
   EXPECT_FALSE(links.next.has_value());
   EXPECT_EQ(links.previous, "http://example.com:8000/p?limit=10&offset=10");
+}
+
+TEST(PageLinksTest, HugeOffsetsAndLimitsHaveNoNextLink) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const HttpRequest req = Get("/p");
+  PageLinks links = LimitOffsetLinks(RouteRequest(req), 100, kMax, 25);
+  EXPECT_FALSE(links.next.has_value());
+  EXPECT_EQ(links.previous, "http://example.com:8000/p?limit=100&offset=" +
+                                std::to_string(kMax - 100));
+  links = LimitOffsetLinks(RouteRequest(req), kMax, kMax, 25);
+  EXPECT_FALSE(links.next.has_value());
+  EXPECT_EQ(links.previous, "http://example.com:8000/p?limit=" + std::to_string(kMax));
+  links = LimitOffsetLinks(RouteRequest(req), kMax, 1, 25);
+  EXPECT_FALSE(links.next.has_value());
+  links = LimitOffsetLinks(RouteRequest(req), 10, 14, 25);
+  EXPECT_EQ(links.next, "http://example.com:8000/p?limit=10&offset=24");
 }
 
 }  // namespace
