@@ -1,5 +1,6 @@
 #include "api/app.h"
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -125,6 +126,12 @@ Status App::Start() {
   RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
   options.threads = config_.threads;
   options.max_connections = config_.max_connections;
+  auto ms = [](double seconds) {
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  };
+  options.header_timeout = ms(config_.header_timeout_s);
+  options.body_timeout = ms(config_.body_timeout_s);
+  options.idle_timeout = ms(config_.idle_timeout_s);
   RETURN_IF_ERROR(OpenStore());
   AddRoutes();
   server_ = std::make_unique<Server>(std::move(options), router_);

@@ -27,6 +27,19 @@ int main(int argc, char** argv) {
                  "Connections served at once; more are answered 503")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  // Bounds keep a timeout a positive number of milliseconds that fits the timer's range.
+  cli.add_option("--header-timeout", config.header_timeout_s,
+                 "Seconds to send a request's header, else the connection is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
+  cli.add_option("--body-timeout", config.body_timeout_s,
+                 "Seconds to send a request's body once its header is in")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
+  cli.add_option("--idle-timeout", config.idle_timeout_s,
+                 "Seconds a kept-alive connection may wait for its next request")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
   cli.add_option("--personal-api-key", config.personal_api_key,
                  "Personal API key (phx_...) kept at start [env ACTIOND_PERSONAL_API_KEY]");
   cli.add_option("--project-token", config.project_token,
