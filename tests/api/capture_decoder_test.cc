@@ -133,7 +133,7 @@ TEST(CaptureDecoderTest, GigabyteGzipBombIsTooLargeAtTheBatchCapQuickly) {
   ExpectError(Post("/batch/", bomb, "application/json", "gzip"), StatusCode::kTooLarge);
   ExpectError(Post("/e/", bomb, "text/plain"), StatusCode::kTooLarge,
               std::to_string(kDefaultBodyLimit));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));  // sanitizers too
 }
 
 TEST(CaptureDecoderTest, CapFollowsThePath) {

@@ -132,7 +132,8 @@ TEST(GunzipTest, GigabyteBombStopsAtTheCapQuicklyWithoutAllocatingPastIt) {
   EXPECT_EQ(out.status().code(), StatusCode::kTooLarge);
   EXPECT_LE(g_largest_allocation, cap + 1 + kSpare + 1);  // + the string's terminator
   EXPECT_GT(g_largest_allocation, cap / 2);  // the tracking really saw the output buffer
-  EXPECT_LT(elapsed, std::chrono::seconds(3));
+  // Inflating 20 MiB takes milliseconds in a plain build; the bound leaves room for sanitizers.
+  EXPECT_LT(elapsed, std::chrono::seconds(10));
 }
 
 }  // namespace

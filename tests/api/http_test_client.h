@@ -60,11 +60,17 @@ class TestClient {
   TestClient& operator=(const TestClient&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  // errno of the last failed Send().
+  int last_errno() const { return last_errno_; }
 
   bool Send(std::string_view bytes) {
     while (!bytes.empty()) {
       const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        last_errno_ = errno;
+        return false;
+      }
       bytes.remove_prefix(static_cast<size_t>(n));
     }
     return true;
@@ -124,6 +130,7 @@ class TestClient {
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) return false;
       const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n < 0 && errno == EINTR) continue;
       if (n == 0) return true;
       if (n < 0) return errno == ECONNRESET;
     }
@@ -135,15 +142,19 @@ class TestClient {
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    const int r = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) return true;  // nothing read; the caller loops
+    if (r <= 0) return false;
     char buf[65536];
     const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+    if (n < 0 && errno == EINTR) return true;
     if (n <= 0) return false;
     buffer_.append(buf, static_cast<size_t>(n));
     return true;
   }
 
   int fd_ = -1;
+  int last_errno_ = 0;
   std::chrono::milliseconds timeout_;
   std::string buffer_;
 };
