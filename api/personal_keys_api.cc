@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "api/account_records.h"
 #include "api/clock.h"
@@ -28,6 +29,16 @@ bool IsValidScope(std::string_view scope) {
   return std::all_of(object.begin(), object.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }) &&
          (access == "read" || access == "write");
+}
+
+// Whether a key scoped to `teams` reaches no further than `principal`: a key limited to some
+// projects must not mint, see or revoke one that reaches other projects (or all of them).
+bool WithinReach(const Principal& principal, const std::vector<int64_t>& teams) {
+  if (principal.scoped_teams.empty()) return true;
+  return !teams.empty() && std::all_of(teams.begin(), teams.end(), [&](int64_t id) {
+    return std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), id) !=
+           principal.scoped_teams.end();
+  });
 }
 
 struct NewKeyRequest {
@@ -83,18 +94,9 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
       }
     }
   }
-  // A key limited to some projects must not mint one that reaches further.
-  if (!principal.scoped_teams.empty()) {
-    const bool within =
-        !out.scoped_teams.empty() &&
-        std::all_of(out.scoped_teams.begin(), out.scoped_teams.end(), [&](int64_t id) {
-          return std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), id) !=
-                 principal.scoped_teams.end();
-        });
-    if (!within) {
-      return Status(StatusCode::kPermissionDenied,
-                    "A key scoped to some projects can only create keys scoped within them.");
-    }
+  if (!WithinReach(principal, out.scoped_teams)) {
+    return Status(StatusCode::kPermissionDenied,
+                  "A key scoped to some projects can only create keys scoped within them.");
   }
   return out;
 }
@@ -139,20 +141,25 @@ Status ListKeys(const Services& services, const RouteRequest& rr, std::string& o
   JsonWriter w(out);
   w.BeginArray();
   for (const storage::ApiKey& key : keys) {
-    if (key.user_id == principal.user_id) WriteKeyJson(key, nullptr, w);
+    if (key.user_id == principal.user_id && WithinReach(principal, key.scoped_teams)) {
+      WriteKeyJson(key, nullptr, w);
+    }
   }
   w.EndArray();
   return Status::Ok();
 }
 
-// The caller's key named by the path; 404 for another user's key as for a missing one.
+// The caller's key named by the path; 404 for another user's key, or one that reaches
+// further than the caller, as for a missing one.
 Result<storage::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
                                const Principal& principal) {
   const std::string_view id_text = rr.Param("id");
   const int64_t id = ParseNonNegativeInt(id_text, -1);
   if (id < 0) return NotFound("Not found.");
   ASSIGN_OR_RETURN(std::optional<storage::ApiKey> key, services.store->GetApiKey(id));
-  if (!key || key->user_id != principal.user_id) return NotFound("Not found.");
+  if (!key || key->user_id != principal.user_id || !WithinReach(principal, key->scoped_teams)) {
+    return NotFound("Not found.");
+  }
   return std::move(*key);
 }
 
