@@ -203,6 +203,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   db_options.create_if_missing = options.create_if_missing;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
+  // After a power loss the newest WAL may end in a torn record, or in garbage where pages
+  // written after the last fsync did not reach the disk. Point-in-time recovery replays the
+  // log up to the first bad record and opens the store with that consistent prefix: every
+  // commit fsynced (--fsync) before the loss is in it, since a record is fsynced before the
+  // commit returns. kAbsoluteConsistency would refuse to open instead, and
+  // kTolerateCorruptedTailRecords only forgives a bad *last* record. Set explicitly rather
+  // than left to the default, because the durability promise (docs/operations.md) rests on it
+  // and tests/blackbox/durability_test.py checks it.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
 
   std::vector<std::string> existing;
   const bool exists = rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok();
