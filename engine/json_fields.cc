@@ -66,14 +66,19 @@ std::string JoinPath(std::string_view prefix, std::string_view part) {
 
 void Flatten(element value, const std::string& path, std::vector<FlatField>* out) {
   switch (value.type()) {
-    case element_type::OBJECT:
-      for (auto [key, child] : value.get_object().value_unsafe()) {
+    case element_type::OBJECT: {
+      // Name the object: a range-for over value_unsafe() of the temporary simdjson_result
+      // would iterate a dangling reference.
+      const simdjson::dom::object object = value.get_object().value_unsafe();
+      for (auto [key, child] : object) {
         Flatten(child, JoinPath(path, key), out);
       }
       return;
+    }
     case element_type::ARRAY: {
       size_t index = 0;
-      for (element child : value.get_array().value_unsafe()) {
+      const simdjson::dom::array array = value.get_array().value_unsafe();  // not a temporary
+      for (element child : array) {
         Flatten(child, JoinPath(path, std::to_string(index++)), out);
       }
       return;
