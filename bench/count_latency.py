@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Count and people latency over HTTP, end to end (the second tier beside bench/count_bench).
+
+For each size N (default 1,000 and 1,000,000) it starts the built actiond on a fresh temp data
+dir and a free loopback port, ingests N posthog-js-style events through /batch/ (gzip batches
+of 1,000, unique uuids, spread over the 90 days before now, 10% of them from Firefox), creates
+an action matching the Firefox page views, waits for its backfill (is_calculating false), checks
+the count and the first people page against what it sent, then times
+
+  200 x GET /api/projects/1/actions/:id/count/
+  200 x GET /api/projects/1/actions/:id/count/?date_from=-7d
+   50 x GET /api/projects/1/actions/:id/people/            (first page, 100 persons)
+
+one at a time over one keep-alive connection, and prints p50 / p99 / mean in ms. It measures
+twice: right after the backfill (the action's counter updates are still unmerged RocksDB merge
+operands in the memtable), and after a graceful restart (which flushes them).
+
+  python3 bench/count_latency.py --actiond build-rel/actiond            # both sizes
+  python3 bench/count_latency.py --actiond build-rel/actiond --events 1000
+
+Python standard library only. The ingest of each size is bounded by --ingest-timeout.
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import gzip
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid as uuidlib
+
+TOKEN = "phc_count_latency_bench_token"
+KEY = "phx_count_latency_bench_key_0123456789"
+BATCH = 1000
+SPAN_S = 90 * 86400
+DAY_S = 86400
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection per thread."""
+
+    def __init__(self, port):
+        self.port = port
+        self.local = threading.local()
+
+    def conn(self):
+        c = getattr(self.local, "conn", None)
+        if c is None:
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+            self.local.conn = c
+        return c
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        for attempt in range(2):
+            c = self.conn()
+            try:
+                c.request(method, path, body=body, headers=headers)
+                r = c.getresponse()
+                return r.status, r.read()
+            except (ConnectionError, http.client.HTTPException):
+                c.close()
+                self.local.conn = None
+                if attempt == 1:
+                    raise
+
+    def api(self, method, path, payload=None):
+        headers = {"Authorization": "Bearer " + KEY}
+        body = None
+        if payload is not None:
+            body = json.dumps(payload).encode()
+            headers["Content-Type"] = "application/json"
+        status, data = self.request(method, path, body, headers)
+        return status, json.loads(data) if data else None
+
+
+def make_batch(first, count, now_s, n, persons, rng):
+    """Events first..first+count-1 of n; event i is Firefox when i % 10 == 3."""
+    events = []
+    for i in range(first, first + count):
+        ts = now_s - SPAN_S + (i + rng.random()) * SPAN_S / n
+        browser = "Firefox" if i % 10 == 3 else rng.choice(("Chrome", "Safari", "Chrome", "Edge"))
+        events.append({
+            "event": "$pageview",
+            "distinct_id": "user-%d" % rng.randrange(persons),
+            "uuid": str(uuidlib.UUID(int=(int(ts * 1000) << 80) | (7 << 76) | (2 << 62) | i)),
+            "timestamp": datetime.datetime.fromtimestamp(ts, datetime.timezone.utc)
+            .strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "properties": {
+                "$current_url": "https://shop.example.com/products/%d" % rng.randrange(5000),
+                "$browser": browser,
+                "$os": "Mac OS X",
+                "$lib": "web",
+                "$lib_version": "1.130.0",
+                "$session_id": str(uuidlib.UUID(int=rng.getrandbits(128))),
+                "$screen_width": 1440,
+            },
+        })
+    return events
+
+
+def percentiles(samples):
+    s = sorted(samples)
+    pick = lambda q: s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+    return pick(0.5), pick(0.99), statistics.fmean(s)
+
+
+def timed(client, path, calls, check):
+    samples = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        status, data = client.request("GET", path, headers={"Authorization": "Bearer " + KEY})
+        samples.append((time.perf_counter() - t0) * 1000)
+        if status != 200:
+            raise SystemExit("GET %s: %d %r" % (path, status, data[:200]))
+        check(json.loads(data))
+    return percentiles(samples)
+
+
+class Server:
+    """actiond on a free loopback port; its output goes to `log`."""
+
+    def __init__(self, actiond, data_dir, log):
+        self.actiond, self.data_dir, self.log = actiond, data_dir, log
+        self.proc = None
+
+    def start(self):
+        port = free_port()
+        env = dict(os.environ, ACTIOND_PERSONAL_API_KEY=KEY, ACTIOND_PROJECT_TOKEN=TOKEN)
+        t0 = time.time()
+        self.proc = subprocess.Popen([self.actiond, "--listen", "127.0.0.1:%d" % port,
+                                      "--data-dir", os.path.join(self.data_dir, "db")],
+                                     env=env, stdout=self.log, stderr=self.log)
+        client = Client(port)
+        while True:
+            try:
+                if client.request("GET", "/_health")[0] == 200:
+                    return client, time.time() - t0
+            except OSError:
+                client.local.conn = None
+            if time.time() - t0 > 120 or self.proc.poll() is not None:
+                raise SystemExit("actiond did not become healthy (log: %s)" % self.log.name)
+            time.sleep(0.05)
+
+    def stop(self):
+        """SIGTERM: a graceful shutdown, which flushes the store's memtables."""
+        if self.proc is None:
+            return 0.0
+        t0 = time.time()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(120)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+        return time.time() - t0
+
+
+def ingest(client, n, workers, timeout):
+    """Sends n events; returns (seconds, now_s, Firefox distinct ids)."""
+    now_s = time.time()
+    persons = max(n // 10, 1)
+
+    def send(first):
+        rng = random.Random(first)
+        events = make_batch(first, min(BATCH, n - first), now_s, n, persons, rng)
+        body = gzip.compress(json.dumps({"api_key": TOKEN, "batch": events}).encode(), 6)
+        status, data = client.request("POST", "/batch/", body,
+                                      {"Content-Type": "application/json",
+                                       "Content-Encoding": "gzip"})
+        if status != 200:
+            raise SystemExit("POST /batch/: %d %r" % (status, data[:200]))
+        firefox = {e["distinct_id"] for e in events if e["properties"]["$browser"] == "Firefox"}
+        return len(events), firefox
+
+    t0 = time.time()
+    sent = 0
+    firefox_users = set()
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(send, first) for first in range(0, n, BATCH)]
+        try:
+            for f in concurrent.futures.as_completed(futures, timeout=timeout):
+                count, users = f.result()
+                sent += count
+                firefox_users |= users
+        except concurrent.futures.TimeoutError:
+            for f in futures:
+                f.cancel()
+            raise SystemExit("ingest of %d events exceeded %d s (%d sent)" % (n, timeout, sent))
+    return time.time() - t0, now_s, firefox_users
+
+
+def run(actiond, n, ingest_timeout, workers):
+    data_dir = tempfile.mkdtemp(prefix="actiond-count-latency-")
+    log = open(data_dir + ".log", "w")  # kept when the run fails
+    server = Server(actiond, data_dir, log)
+    ok = False
+    try:
+        client, _ = server.start()
+        ingest_s, now_s, firefox_users = ingest(client, n, workers, ingest_timeout)
+
+        # The expected answers, from what was sent (each answer is checked before it counts).
+        bases = [now_s - SPAN_S + i * SPAN_S / n for i in range(3, n, 10)]  # Firefox events
+        expect_all = len(bases)
+        expect_people = min(100, len(firefox_users))
+        # date_from=-7d starts at the beginning of the UTC day seven days back. Event i's time
+        # lies in [base_i, base_i + SPAN/n): the count must lie between the events certainly
+        # inside and those possibly inside.
+        seven_days = (int(now_s // DAY_S) - 7) * DAY_S
+        lo = sum(1 for base in bases if base >= seven_days)
+        hi = sum(1 for base in bases if base + SPAN_S / n > seven_days)
+
+        status, action = client.api("POST", "/api/projects/1/actions/", {
+            "name": "Firefox page views",
+            "steps": [{"event": "$pageview", "properties": [
+                {"key": "$browser", "value": "Firefox", "operator": "exact", "type": "event"}]}]})
+        if status != 201:
+            raise SystemExit("create action: %d %r" % (status, action))
+        action_id = action["id"]
+        t1 = time.time()
+        while True:
+            status, action = client.api("GET", "/api/projects/1/actions/%d/" % action_id)
+            if status == 200 and not action["is_calculating"]:
+                break
+            if time.time() - t1 > ingest_timeout:
+                raise SystemExit("backfill did not finish in %d s" % ingest_timeout)
+            time.sleep(0.05 if n <= 10_000 else 0.5)
+        backfill_s = time.time() - t1
+
+        base = "/api/projects/1/actions/%d" % action_id
+
+        def check_all(body):
+            if body["count"] != expect_all:
+                raise SystemExit("count %r, expected %d" % (body, expect_all))
+
+        def check_7d(body):
+            if not lo <= body["count"] <= hi:
+                raise SystemExit("count -7d %r, expected %d..%d" % (body, lo, hi))
+
+        def check_people(body):
+            if body["results"][0]["count"] != expect_people:
+                raise SystemExit("people page of %r persons" % body["results"][0]["count"])
+
+        def measure(client):
+            return {
+                "count (all time)": timed(client, base + "/count/", 200, check_all),
+                "count (date_from=-7d)": timed(client, base + "/count/?date_from=-7d", 200,
+                                               check_7d),
+                "people (first page, 100)": timed(client, base + "/people/", 50, check_people),
+            }
+
+        phases = [("right after the backfill", measure(client))]
+        stop_s = server.stop()
+        client, start_s = server.start()
+        phases.append(("after a restart (stop %.1f s, start %.1f s)" % (stop_s, start_s),
+                       measure(client)))
+
+        size = sum(os.path.getsize(os.path.join(d, f))
+                   for d, _, fs in os.walk(data_dir) for f in fs)
+        print("events %d: ingest %.1f s (%.0f events/s, %d threads), backfill %.2f s, "
+              "store %.0f MB, matches %d"
+              % (n, ingest_s, n / ingest_s, workers, backfill_s, size / 1e6, expect_all))
+        for phase, results in phases:
+            print("  " + phase)
+            for name, (p50, p99, mean) in results.items():
+                print("    %-26s p50 %7.3f ms   p99 %7.3f ms   mean %7.3f ms"
+                      % (name, p50, p99, mean))
+        sys.stdout.flush()
+        ok = True
+    finally:
+        server.stop()
+        log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if ok:
+            os.unlink(log.name)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--actiond", default="build-rel/actiond", help="the actiond binary (Release)")
+    p.add_argument("--events", default="1000,1000000", help="comma-separated sizes")
+    p.add_argument("--ingest-timeout", type=int, default=1800,
+                   help="seconds allowed for each size's ingest, and for its backfill")
+    p.add_argument("--threads", type=int, default=2, help="concurrent /batch/ senders")
+    args = p.parse_args()
+    for n in (int(x) for x in args.events.split(",")):
+        run(os.path.abspath(args.actiond), n, args.ingest_timeout, args.threads)
+
+
+if __name__ == "__main__":
+    main()
