@@ -8,14 +8,19 @@
 // blank line is the body of `POST /batch/`.
 //
 // Checks beyond "no crash": a successful decode respects the output cap, and every parsed event
-// carries a non-empty name and distinct_id and a lower-case 36-byte uuid.
+// carries a non-empty name and distinct_id, a lower-case 36-byte uuid, and properties, $set and
+// $set_once that are JSON objects (they are stored and re-read as such).
+#include <simdjson.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "api/capture_decoder.h"
 #include "engine/capture_payload.h"
+#include "engine/json_parse.h"
 
 namespace {
 
@@ -95,11 +100,20 @@ std::string_view ReadRequest(std::string_view data, CaptureInput* input) {
   return authorization;
 }
 
+// As the stored record is read back: ParseJson (integers beyond 64 bits are numbers).
+bool IsJsonObject(simdjson::dom::parser& parser, std::string_view json) {
+  simdjson::dom::element root;
+  std::string scratch;
+  return actiond::engine::ParseJson(parser, json, &root, &scratch) == simdjson::SUCCESS &&
+         root.is_object();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static actiond::engine::CapturePayloadParser parser;
   static FixedRandom random;
+  static simdjson::dom::parser json;
 
   CaptureInput input;
   const std::string_view authorization =
@@ -123,6 +137,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (event.event.empty() || event.distinct_id.empty() || event.uuid.size() != 36) abort();
     for (char c : event.uuid) {
       if (c >= 'A' && c <= 'Z') abort();
+    }
+    if (!IsJsonObject(json, event.properties_json) || !IsJsonObject(json, event.set_json) ||
+        !IsJsonObject(json, event.set_once_json)) {
+      abort();
     }
   }
   return 0;
