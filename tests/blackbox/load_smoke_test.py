@@ -11,6 +11,7 @@ fail on HTTP errors.
 import collections
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ class LoadSmokeTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.srv.cleanup()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def target(self):
         return "127.0.0.1:%d" % self.srv.port
