@@ -4,6 +4,10 @@ Each test module calls `main()`, which takes `--bin PATH` (the actiond executabl
 ACTIOND_BIN environment variable) off the command line and runs unittest with the rest. A test
 class starts its own server with `Server(...).start()` on 127.0.0.1 with a free port and a fresh
 temporary data dir, and stops it in tearDownClass. Every wait is bounded.
+
+Under the sanitizers (tools/sanitize.sh) a server's AddressSanitizer, LeakSanitizer or UBSan
+report goes to its stderr, which no test reads: `main()` scans every server's stderr logs once
+the tests have run and fails the module (exit 1, reports printed) when any holds one.
 """
 
 import base64
@@ -25,6 +29,12 @@ import uuid as uuidlib
 BIN = os.environ.get("ACTIOND_BIN", "")
 PERSONAL_KEY = "phx_blackbox_" + uuidlib.uuid4().hex
 PROJECT_TOKEN = "phc_blackbox_" + uuidlib.uuid4().hex
+
+# The first line of every sanitizer report (a leak at exit, a memory error, undefined behaviour).
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                     "ERROR: UndefinedBehaviorSanitizer")
+_servers = []           # every Server made, scanned by main() after the tests
+_sanitizer_reports = []  # (log path, report text) found so far
 
 REQUEST_TIMEOUT = 30.0
 START_TIMEOUT = 30.0
@@ -86,6 +96,8 @@ class Server:
         self.proc = None
         self.port = None
         self.starts = 0
+        self.scanned = set()
+        _servers.append(self)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -147,7 +159,25 @@ class Server:
 
     def cleanup(self):
         self.stop()
+        self.scan_sanitizer_reports()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def scan_sanitizer_reports(self):
+        """Records the sanitizer reports in this server's stderr logs (each log once)."""
+        for n in range(1, self.starts + 1):
+            path = os.path.join(self.root, "stderr.%d.log" % n)
+            if path in self.scanned or not os.path.exists(path):
+                continue
+            if self.proc is not None and self.proc.poll() is None and n == self.starts:
+                continue  # still running: scanned at cleanup or at exit
+            self.scanned.add(path)
+            text = _read(path)
+            for marker in SANITIZER_MARKERS:
+                at = text.find(marker)
+                if at >= 0:
+                    start = text.rfind("\n", 0, max(at - 200, 0)) + 1
+                    _sanitizer_reports.append((path, text[start:start + 6000]))
+                    break
 
     def stdout(self):
         return _read(self.stdout_path)
@@ -256,4 +286,14 @@ def main():
     if not BIN or not os.path.exists(BIN):
         sys.stderr.write("actiond binary not found: pass --bin PATH (got %r)\n" % BIN)
         sys.exit(2)
-    unittest.main(argv=argv, verbosity=2)
+    program = unittest.main(argv=argv, verbosity=2, exit=False)
+    for s in _servers:  # servers a test left running: stop them so that leaks are reported
+        if os.path.isdir(s.root):
+            s.stop()
+            s.scan_sanitizer_reports()
+    for path, report in _sanitizer_reports:
+        sys.stderr.write("\n==== sanitizer report in %s ====\n%s\n" % (path, report))
+    if _sanitizer_reports:
+        sys.stderr.write("FAILED: %d sanitizer report(s) from actiond\n" % len(_sanitizer_reports))
+        sys.exit(1)
+    sys.exit(0 if program.result.wasSuccessful() else 1)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds actiond and its tests with AddressSanitizer + UndefinedBehaviorSanitizer
+# (-DACTIOND_SANITIZE=ON: -fsanitize=address,undefined -fno-sanitize-recover=undefined) in a
+# second build directory and runs the whole ctest suite there: unit tests, golden and
+# differential tests, and the black-box tests against the sanitized actiond. Any sanitizer report
+# (memory error, leak, undefined behaviour) fails the test that triggered it; the black-box
+# harness (tests/blackbox/server.py) fails a test module whose servers reported one.
+# Ends with ctest's summary line; the exit code is ctest's.
+#
+# Usage: tools/sanitize.sh [--build-dir DIR] [ctest arguments...]
+#   Environment: SANITIZE_BUILD_DIR (default build-asan), CXX (default g++).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${SANITIZE_BUILD_DIR:-build-asan}
+if [[ "${1:-}" == "--build-dir" ]]; then
+  build=$2
+  shift 2
+fi
+
+tools/install-deps.sh --with-node
+if [[ -f tests/client/package.json ]]; then
+  (cd tests/client && npm install --no-audit --no-fund --loglevel=error)
+fi
+# -O1 keeps the sanitized suite quick without hiding bugs behind optimisation; assertions stay on
+# (no NDEBUG).
+cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="${CXX:-g++}" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DACTIOND_SANITIZE=ON >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd "$build"
+ctest -j"$(nproc)" --output-on-failure --timeout 900 "$@"
