@@ -54,6 +54,12 @@ Result<std::string> ValidDateTime(std::string_view text, std::string_view attr) 
 
 Status NotFoundStatus() { return NotFound("Not found."); }
 
+// Present while an action's stored matches belong to steps it no longer has (steps changed while
+// it was soft-deleted).
+std::string StaleMatchesMetaKey(ProjectId project, ActionId action) {
+  return "stale-matches/" + std::to_string(project) + "/" + std::to_string(action);
+}
+
 }  // namespace
 
 ActionService::ActionService(Store* store, ActionCatalog* catalog, ProjectLocks* locks,
@@ -200,15 +206,30 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       RETURN_IF_ERROR(CheckUniqueName(project, id, record.name));
     }
 
+    // A soft-deleted action keeps answering its count from when it was deleted, so new steps
+    // given while it is deleted only mark its matches stale; undeleting replaces them.
+    const std::string stale_key = StaleMatchesMetaKey(project, id);
+    bool replace_matches = false;
+    if (undeleted) {
+      ASSIGN_OR_RETURN(std::optional<std::string> stale, store_->GetMeta(stale_key));
+      replace_matches = steps_changed || stale.has_value();
+    } else {
+      replace_matches = steps_changed && !record.deleted;
+    }
+
     WriteBatch batch(*store_);
-    if (steps_changed) batch.DeleteAllMatches(project, id);
+    if (replace_matches) {
+      batch.DeleteAllMatches(project, id);
+      batch.DeleteMeta(stale_key);
+    }
     const bool recompute = !record.deleted && (steps_changed || undeleted);
     if (recompute) {
       // A new job id also stops any job still working on the old definition.
       ASSIGN_OR_RETURN(job_id, StartBackfill(project, id, &batch));
       record.is_calculating = true;
     } else if (steps_changed) {
-      // Changed while deleted: its matches are gone and are recomputed when it is undeleted.
+      // Changed while deleted: stop any job on the old steps; the count stays as it was.
+      batch.PutMeta(stale_key, "");
       batch.DeleteMeta(BackfillMetaKey(project, id));
       record.is_calculating = false;
     }

@@ -381,15 +381,22 @@ TEST_F(ActionServiceTest, SoftDeleteKeepsCountStopsMatchingAndUndeleteCatchesUp)
   EXPECT_FALSE(Get(a.id).is_calculating);
 }
 
-TEST_F(ActionServiceTest, StepChangeWhileDeletedWaitsForUndelete) {
+TEST_F(ActionServiceTest, StepChangeWhileDeletedKeepsCountUntilUndelete) {
   for (int i = 0; i < 3; ++i) Ingest(i == 0 ? "buy" : "view", kT0 + i);
   ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
   RunBackfills();
   Update(a.id, R"({"deleted":true})");
   ActionRecord changed = Update(a.id, R"({"steps":[{"event":"view"}]})");
   EXPECT_FALSE(changed.is_calculating);
-  EXPECT_EQ(Count(a.id), 0);
+  EXPECT_EQ(Count(a.id), 1);  // its count when it was deleted
   EXPECT_EQ(RunBackfills(), 0);
+  Restart();  // the stale mark is stored, not held in memory
+  EXPECT_EQ(Count(a.id), 1);
+  Update(a.id, R"({"deleted":false})");
+  RunBackfills();
+  EXPECT_EQ(Count(a.id), 2);  // the old step's match is gone, the new step's are counted
+  // A later delete and undelete without step changes keeps the matches.
+  Update(a.id, R"({"deleted":true})");
   Update(a.id, R"({"deleted":false})");
   RunBackfills();
   EXPECT_EQ(Count(a.id), 2);
