@@ -13,7 +13,9 @@
 //     (name, description, …) leave matches alone;
 //   - `deleted: true` (soft delete) removes the action from live matching and keeps its matches
 //     and counters, so its count stays what it was (a backfill in progress still completes);
-//     `deleted: false` publishes it again and backfills the events it missed meanwhile;
+//     changing its steps while it is deleted stops any backfill and only marks those matches
+//     stale (the count still stays); `deleted: false` publishes it again and backfills the
+//     events it missed meanwhile, or, after a step change, replaces its matches by a backfill;
 //   - `is_calculating` is true from a create or step change until its backfill finishes, which
 //     sets `last_calculated_at`.
 //
