@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "api/error_response.h"
+#include "api/json_route.h"
 #include "api/json_writer.h"
 #include "api/page_links.h"
 #include "api/project_access.h"
@@ -108,13 +108,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, std::string&
 
 void RegisterEventRoutes(Router& router, const Services& services) {
   router.Add(http::verb::get, "/api/projects/:project_id/events",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status s = ListEvents(services, rr, body); !s.ok()) {
-                 return WriteError(s, res);
-               }
-               SetJson(res, http::status::ok, std::move(body));
-             });
+             JsonRoute(services, ListEvents));
 }
 
 }  // namespace actiond::api

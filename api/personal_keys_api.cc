@@ -6,7 +6,7 @@
 
 #include "api/account_records.h"
 #include "api/clock.h"
-#include "api/error_response.h"
+#include "api/json_route.h"
 #include "api/json_writer.h"
 #include "api/project_access.h"
 #include "api/random.h"
@@ -185,35 +185,11 @@ Status DeleteKey(const Services& services, const RouteRequest& rr) {
 
 void RegisterPersonalKeyRoutes(Router& router, const Services& services) {
   router.Add(http::verb::post, "/api/personal_api_keys",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status s = CreateKey(services, rr, body); !s.ok()) {
-                 return WriteError(s, res);
-               }
-               SetJson(res, http::status::created, std::move(body));
-             });
-  router.Add(http::verb::get, "/api/personal_api_keys",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status s = ListKeys(services, rr, body); !s.ok()) {
-                 return WriteError(s, res);
-               }
-               SetJson(res, http::status::ok, std::move(body));
-             });
-  router.Add(http::verb::get, "/api/personal_api_keys/:id",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status s = GetKey(services, rr, body); !s.ok()) {
-                 return WriteError(s, res);
-               }
-               SetJson(res, http::status::ok, std::move(body));
-             });
+             JsonRoute(services, CreateKey, http::status::created));
+  router.Add(http::verb::get, "/api/personal_api_keys", JsonRoute(services, ListKeys));
+  router.Add(http::verb::get, "/api/personal_api_keys/:id", JsonRoute(services, GetKey));
   router.Add(http::verb::delete_, "/api/personal_api_keys/:id",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               if (const Status s = DeleteKey(services, rr); !s.ok()) return WriteError(s, res);
-               res.result(http::status::no_content);
-               res.body().clear();
-             });
+             NoContentRoute(services, DeleteKey));
 }
 
 }  // namespace actiond::api

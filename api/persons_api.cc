@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "api/error_response.h"
+#include "api/json_route.h"
 #include "api/json_writer.h"
 #include "api/page_links.h"
 #include "api/person_json.h"
@@ -68,21 +68,9 @@ Status GetPerson(const Services& services, const RouteRequest& rr, std::string& 
 
 void RegisterPersonRoutes(Router& router, const Services& services) {
   router.Add(http::verb::get, "/api/projects/:project_id/persons",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status s = ListPersons(services, rr, body); !s.ok()) {
-                 return WriteError(s, res);
-               }
-               SetJson(res, http::status::ok, std::move(body));
-             });
+             JsonRoute(services, ListPersons));
   router.Add(http::verb::get, "/api/projects/:project_id/persons/:uuid",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status s = GetPerson(services, rr, body); !s.ok()) {
-                 return WriteError(s, res);
-               }
-               SetJson(res, http::status::ok, std::move(body));
-             });
+             JsonRoute(services, GetPerson));
 }
 
 }  // namespace actiond::api

@@ -4,7 +4,7 @@
 
 #include "api/account_records.h"
 #include "api/clock.h"
-#include "api/error_response.h"
+#include "api/json_route.h"
 #include "api/page_links.h"
 #include "api/project_access.h"
 #include "api/query_params.h"
@@ -37,7 +37,7 @@ Result<std::string> ProjectName(const engine::JsonValue& body) {
   return name->string();
 }
 
-Result<storage::Project> CreateProject(const Services& services, const RouteRequest& rr) {
+Status CreateProject(const Services& services, const RouteRequest& rr, std::string& out) {
   RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
   ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ASSIGN_OR_RETURN(std::string name, ProjectName(body));
@@ -46,7 +46,9 @@ Result<storage::Project> CreateProject(const Services& services, const RouteRequ
   storage::WriteBatch batch(*services.store);
   batch.PutProject(project);
   RETURN_IF_ERROR(services.store->Commit(batch));
-  return project;
+  JsonWriter w(out);
+  WriteProjectJson(project, w);
+  return Status::Ok();
 }
 
 Status ListProjects(const Services& services, const RouteRequest& rr, std::string& out) {
@@ -79,6 +81,14 @@ Status ListProjects(const Services& services, const RouteRequest& rr, std::strin
   return Status::Ok();
 }
 
+Status GetProject(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const ProjectAccess access,
+                   AuthorizeProject(services, rr, {"project:read", "action:read"}));
+  JsonWriter w(out);
+  WriteProjectJson(access.project, w);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void WriteProjectJson(const storage::Project& project, JsonWriter& w) {
@@ -92,32 +102,9 @@ void WriteProjectJson(const storage::Project& project, JsonWriter& w) {
 
 void RegisterProjectRoutes(Router& router, const Services& services) {
   router.Add(http::verb::post, "/api/projects",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               Result<storage::Project> project = CreateProject(services, rr);
-               if (!project.ok()) return WriteError(project.status(), res);
-               std::string body;
-               JsonWriter w(body);
-               WriteProjectJson(*project, w);
-               SetJson(res, http::status::created, std::move(body));
-             });
-  router.Add(http::verb::get, "/api/projects",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               std::string body;
-               if (const Status status = ListProjects(services, rr, body); !status.ok()) {
-                 return WriteError(status, res);
-               }
-               SetJson(res, http::status::ok, std::move(body));
-             });
-  router.Add(http::verb::get, "/api/projects/:project_id",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               Result<ProjectAccess> access =
-                   AuthorizeProject(services, rr, {"project:read", "action:read"});
-               if (!access.ok()) return WriteError(access.status(), res);
-               std::string body;
-               JsonWriter w(body);
-               WriteProjectJson(access->project, w);
-               SetJson(res, http::status::ok, std::move(body));
-             });
+             JsonRoute(services, CreateProject, http::status::created));
+  router.Add(http::verb::get, "/api/projects", JsonRoute(services, ListProjects));
+  router.Add(http::verb::get, "/api/projects/:project_id", JsonRoute(services, GetProject));
 }
 
 }  // namespace actiond::api

@@ -1,23 +1,32 @@
 #include "api/users_api.h"
 
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "api/account_records.h"
 #include "api/auth.h"
-#include "api/error_response.h"
+#include "api/json_route.h"
 
 namespace actiond::api {
 
+namespace {
+
+// Only `@me` exists: the user behind the key.
+Status GetUser(const Services& services, const RouteRequest& rr, std::string& out) {
+  ASSIGN_OR_RETURN(const Principal principal, services.auth->Authenticate(rr));
+  if (rr.Param("id") != "@me") return NotFound("Not found.");
+  ASSIGN_OR_RETURN(std::optional<std::string> user,
+                   LoadUserJson(*services.store, principal.user_id));
+  if (!user) return NotFound("Not found.");
+  out = std::move(*user);
+  return Status::Ok();
+}
+
+}  // namespace
+
 void RegisterUserRoutes(Router& router, const Services& services) {
-  router.Add(http::verb::get, "/api/users/:id",
-             [&services](const RouteRequest& rr, HttpResponse& res) {
-               Result<Principal> principal = services.auth->Authenticate(rr);
-               if (!principal.ok()) return WriteError(principal.status(), res);
-               if (rr.Param("id") != "@me") return WriteError(NotFound("Not found."), res);
-               Result<std::optional<std::string>> user =
-                   LoadUserJson(*services.store, principal->user_id);
-               if (!user.ok()) return WriteError(user.status(), res);
-               if (!user->has_value()) return WriteError(NotFound("Not found."), res);
-               SetJson(res, http::status::ok, std::move(**user));
-             });
+  router.Add(http::verb::get, "/api/users/:id", JsonRoute(services, GetUser));
 }
 
 }  // namespace actiond::api
