@@ -196,6 +196,13 @@ Result<const Person*> PersonResolver::Resolve(const engine::CapturedEvent& event
 }
 
 Status PersonResolver::Flush(WriteBatch* batch) {
+  // One reservation for every person this request creates (one synced write under --fsync).
+  int64_t created = 0;
+  for (const Entry* entry : order_) created += !entry->in_store && !entry->deleted;
+  int64_t next_person_id = 0;
+  if (created > 0) {
+    ASSIGN_OR_RETURN(next_person_id, store_->ReserveIds("person", created));
+  }
   for (Entry* entry : order_) {
     if (entry->in_store) {
       if (entry->deleted) {
@@ -204,7 +211,7 @@ Status PersonResolver::Flush(WriteBatch* batch) {
         batch->PutPerson(project_, entry->person, PersonWrite::kUpdate);
       }
     } else if (!entry->deleted) {
-      ASSIGN_OR_RETURN(entry->person.id, store_->NextId("person"));
+      entry->person.id = next_person_id++;
       batch->PutPerson(project_, entry->person, PersonWrite::kCreate);
     }
   }

@@ -23,11 +23,11 @@
 // With `process_person_profile == false` nothing happens and there is no person.
 //
 // Persons created by the request get a UUIDv7 (time = the request's now_ms) at once and their
-// numeric id (Store::NextId("person")) only in Flush(), so a person created and merged away
+// numeric id (Store::ReserveIds("person", …)) only in Flush(), so a person created and merged away
 // within one request costs neither an id nor a write.
 //
 // Errors: kInvalidInput when an event's $set / $set_once is not a JSON object (the parser
-// guarantees they are); the Store's errors (kIoError, kCorruption) on reads and NextId. After an
+// guarantees they are); the Store's errors (kIoError, kCorruption) on reads and ReserveIds. After an
 // error the request must be abandoned (Begin() again before reuse).
 //
 // Thread-safety: not thread-safe; keep one per thread and reuse it across requests (it keeps
@@ -68,7 +68,7 @@ class PersonResolver {
   Result<const Person*> Resolve(const engine::CapturedEvent& event);
 
   // Writes the request's person changes into *batch: new persons (kCreate, with ids taken from
-  // Store::NextId("person") in order of creation), changed stored persons (kUpdate), merged-away
+  // one Store::ReserveIds("person", n) block, in order of creation), changed stored persons (kUpdate), merged-away
   // stored persons (DeletePerson) and every changed distinct id mapping (PutDistinctId).
   Status Flush(WriteBatch* batch);
 

@@ -331,8 +331,9 @@ Status Store::SyncWal() {
 
 // --- Meta ----------------------------------------------------------------------------------
 
-Result<int64_t> Store::NextId(std::string_view sequence) {
+Result<int64_t> Store::ReserveIds(std::string_view sequence, int64_t count) {
   if (impl_->db == nullptr) return Closed();
+  if (count < 1) return Status(StatusCode::kInvalidInput, "an id reservation needs a count >= 1");
   std::lock_guard<std::mutex> lock(impl_->sequence_mutex);
   const std::string key = keys::SequenceKey(sequence);
   auto it = impl_->sequences.find(sequence);
@@ -348,13 +349,14 @@ Result<int64_t> Store::NextId(std::string_view sequence) {
       last = static_cast<int64_t>(keys::DecodeU64(*stored));
     }
   }
-  const int64_t next = last + 1;
+  const int64_t first = last + 1;
+  const int64_t reserved_last = last + count;
   std::string value;
-  keys::AppendU64(&value, static_cast<uint64_t>(next));
+  keys::AppendU64(&value, static_cast<uint64_t>(reserved_last));
   RETURN_IF_ERROR(FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(Cf::kMeta), key, value),
                             "saving a sequence"));
-  impl_->sequences.insert_or_assign(std::string(sequence), next);
-  return next;
+  impl_->sequences.insert_or_assign(std::string(sequence), reserved_last);
+  return first;
 }
 
 Result<std::optional<std::string>> Store::GetMeta(std::string_view key) const {

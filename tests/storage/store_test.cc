@@ -274,6 +274,17 @@ TEST_F(StoreTest, SequencesHandOutEachIdOnceAcrossThreads) {
   EXPECT_EQ(*all.rbegin(), kThreads * kPerThread);
 }
 
+TEST_F(StoreTest, ReservedIdBlocksAreConsecutiveAndNeverHandedOutAgain) {
+  EXPECT_EQ(Ok(store_->NextId("person")), 1);
+  EXPECT_EQ(Ok(store_->ReserveIds("person", 100)), 2);  // ids 2..101
+  EXPECT_EQ(Ok(store_->NextId("person")), 102);
+  Reopen();
+  EXPECT_EQ(Ok(store_->ReserveIds("person", 3)), 103);
+  EXPECT_EQ(Ok(store_->NextId("person")), 106);
+  EXPECT_EQ(store_->ReserveIds("person", 0).status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(Ok(store_->NextId("person")), 107);  // a refused reservation takes nothing
+}
+
 TEST_F(StoreTest, MetaPutGetListDelete) {
   EXPECT_FALSE(Ok(store_->GetMeta("backfill/1/2")).has_value());
   WriteBatch b = Batch();
