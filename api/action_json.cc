@@ -29,11 +29,7 @@ std::string ActionListJson(int64_t count, const PageLinks& links,
                            const std::vector<storage::ActionRecord>& page) {
   std::string body;
   JsonWriter w(body);
-  w.BeginObject().MemberInt("count", count).Key("next");
-  WriteLink(w, links.next);
-  w.Key("previous");
-  WriteLink(w, links.previous);
-  w.Key("results").BeginArray();
+  BeginLimitOffsetPage(w, count, links);
   for (const storage::ActionRecord& record : page) w.Raw(storage::EncodeActionRecord(record));
   w.EndArray().EndObject();
   return body;

@@ -99,4 +99,12 @@ void WriteLink(JsonWriter& writer, const std::optional<std::string>& link) {
   }
 }
 
+void BeginLimitOffsetPage(JsonWriter& writer, int64_t count, const PageLinks& links) {
+  writer.BeginObject().MemberInt("count", count).Key("next");
+  WriteLink(writer, links.next);
+  writer.Key("previous");
+  WriteLink(writer, links.previous);
+  writer.Key("results").BeginArray();
+}
+
 }  // namespace actiond::api

@@ -44,4 +44,8 @@ PageLinks LimitOffsetLinks(const RouteRequest& request, int64_t limit, int64_t o
 // Writes `link` as a JSON string, or null when absent.
 void WriteLink(JsonWriter& writer, const std::optional<std::string>& link);
 
+// Opens a DRF LimitOffsetPagination page, `{"count": count, "next": …, "previous": …,
+// "results": [`; the caller writes the items and closes it with EndArray().EndObject().
+void BeginLimitOffsetPage(JsonWriter& writer, int64_t count, const PageLinks& links);
+
 }  // namespace actiond::api

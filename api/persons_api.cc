@@ -43,12 +43,7 @@ Status ListPersons(const Services& services, const RouteRequest& rr, std::string
   }
   const PageLinks links = LimitOffsetLinks(rr, limit, offset, count);
   JsonWriter w(out);
-  w.BeginObject().MemberInt("count", count);
-  w.Key("next");
-  WriteLink(w, links.next);
-  w.Key("previous");
-  WriteLink(w, links.previous);
-  w.Key("results").BeginArray();
+  BeginLimitOffsetPage(w, count, links);
   for (const storage::Person& person : persons) WritePersonJson(person, w);
   w.EndArray().EndObject();
   return Status::Ok();

@@ -68,12 +68,7 @@ Status ListProjects(const Services& services, const RouteRequest& rr, std::strin
   const PageLinks links = LimitOffsetLinks(rr, limit, offset, count);
 
   JsonWriter w(out);
-  w.BeginObject().MemberInt("count", count);
-  w.Key("next");
-  WriteLink(w, links.next);
-  w.Key("previous");
-  WriteLink(w, links.previous);
-  w.Key("results").BeginArray();
+  BeginLimitOffsetPage(w, count, links);
   for (int64_t i = offset; i < count && i - offset < limit; ++i) {
     WriteProjectJson(projects[static_cast<size_t>(i)], w);
   }
