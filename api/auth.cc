@@ -2,22 +2,13 @@
 
 #include <algorithm>
 
+#include <boost/beast/core/string.hpp>
+
 #include "engine/json_value.h"
 #include "storage/sha256.h"
 
 namespace actiond::api {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -34,7 +25,7 @@ struct FoundKey {
 // query string, then a JSON body.
 std::optional<FoundKey> FindKey(const RouteRequest& request) {
   const std::string_view authorization = Trim(request.header(http::field::authorization));
-  if (authorization.size() > 7 && EqualsIgnoreCase(authorization.substr(0, 7), "bearer ")) {
+  if (authorization.size() > 7 && boost::beast::iequals(authorization.substr(0, 7), "bearer ")) {
     const std::string_view key = Trim(authorization.substr(7));
     if (!key.empty()) return FoundKey{std::string(key), "Authorization header"};
   }

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/beast/core/string.hpp>
+
 #include "api/capture_decoder.h"
 #include "engine/capture_payload.h"
 #include "engine/json_parse.h"
@@ -36,17 +38,6 @@ class FixedRandom : public actiond::engine::RandomSource {
     for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>(0x5a + i);
   }
 };
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -93,9 +84,9 @@ std::string_view ReadRequest(std::string_view data, CaptureInput* input) {
     if (colon == std::string_view::npos) continue;
     const std::string_view name = line.substr(0, colon);
     const std::string_view value = Trim(line.substr(colon + 1));
-    if (IEquals(name, "content-type")) input->content_type = value;
-    if (IEquals(name, "content-encoding")) input->content_encoding = value;
-    if (IEquals(name, "authorization")) authorization = value;
+    if (boost::beast::iequals(name, "content-type")) input->content_type = value;
+    if (boost::beast::iequals(name, "content-encoding")) input->content_encoding = value;
+    if (boost::beast::iequals(name, "authorization")) authorization = value;
   }
   return authorization;
 }
