@@ -7,8 +7,8 @@
 
 namespace actiond::api {
 
-Result<storage::Project> NewProject(storage::Store& store, std::string name,
-                                    std::string api_token, int64_t now_ms) {
+Result<storage::Project> NewProject(storage::Store& store, std::string name, std::string api_token,
+                                    int64_t now_ms) {
   ASSIGN_OR_RETURN(const int64_t id, store.NextId("project"));
   storage::Project project;
   project.id = id;
@@ -23,8 +23,8 @@ std::string MaskKeyValue(std::string_view value) {
   return std::string(value.substr(0, 4)) + "..." + std::string(value.substr(value.size() - 4));
 }
 
-Result<storage::ApiKey> NewApiKey(storage::Store& store, std::string_view value,
-                                  std::string label, std::vector<std::string> scopes,
+Result<storage::ApiKey> NewApiKey(storage::Store& store, std::string_view value, std::string label,
+                                  std::vector<std::string> scopes,
                                   std::vector<int64_t> scoped_teams, int64_t user_id,
                                   int64_t now_ms) {
   ASSIGN_OR_RETURN(const int64_t id, store.NextId("api_key"));
@@ -64,8 +64,8 @@ Result<std::optional<User>> LoadUser(const storage::Store& store, int64_t user_i
   if (!json) return std::optional<User>();
   Result<engine::JsonValue> value = engine::ParseJsonValue(*json);
   if (!value.ok() || !value->is_object()) {
-    return Status(StatusCode::kCorruption, "stored user " + std::to_string(user_id) +
-                                               " is not a JSON object");
+    return Status(StatusCode::kCorruption,
+                  "stored user " + std::to_string(user_id) + " is not a JSON object");
   }
   auto text = [&](std::string_view key) {
     const engine::JsonValue* v = value->Find(key);

@@ -24,13 +24,13 @@ namespace actiond::api {
 inline constexpr int64_t kAdminUserId = 1;
 
 // A project with the next id of the "project" sequence.
-Result<storage::Project> NewProject(storage::Store& store, std::string name,
-                                    std::string api_token, int64_t now_ms);
+Result<storage::Project> NewProject(storage::Store& store, std::string name, std::string api_token,
+                                    int64_t now_ms);
 
 // The record of a personal API key whose secret is `value`: id from the "api_key" sequence,
 // the value's SHA-256 and its mask (`phx_...abcd`, PostHog's mask_key_value).
-Result<storage::ApiKey> NewApiKey(storage::Store& store, std::string_view value,
-                                  std::string label, std::vector<std::string> scopes,
+Result<storage::ApiKey> NewApiKey(storage::Store& store, std::string_view value, std::string label,
+                                  std::vector<std::string> scopes,
                                   std::vector<int64_t> scoped_teams, int64_t user_id,
                                   int64_t now_ms);
 std::string MaskKeyValue(std::string_view value);

@@ -1,12 +1,11 @@
 #include "api/app.h"
 
+#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-
-#include <boost/asio/signal_set.hpp>
 
 #include "api/actions_handler.h"
 #include "api/auth.h"

@@ -1,7 +1,6 @@
 #include "api/auth.h"
 
 #include <algorithm>
-
 #include <boost/beast/core/string.hpp>
 
 #include "engine/json_value.h"

@@ -8,8 +8,8 @@
 
 namespace actiond::api {
 
-inline constexpr uint64_t kBatchBodyLimit = uint64_t{20} << 20;    // 20 MiB: /batch
-inline constexpr uint64_t kDefaultBodyLimit = uint64_t{2} << 20;   // 2 MiB: everything else
+inline constexpr uint64_t kBatchBodyLimit = uint64_t{20} << 20;   // 20 MiB: /batch
+inline constexpr uint64_t kDefaultBodyLimit = uint64_t{2} << 20;  // 2 MiB: everything else
 
 // `path` is the request path without the query (`/batch/`, `/e`); the trailing slash is optional.
 inline uint64_t BodyLimitForPath(std::string_view path) noexcept {

@@ -15,8 +15,7 @@ constexpr std::string_view kStartupKeyMeta = "bootstrap/startup_key_created";
 
 }  // namespace
 
-Result<BootstrapResult> Bootstrap(storage::Store& store, const AppConfig& config,
-                                  int64_t now_ms) {
+Result<BootstrapResult> Bootstrap(storage::Store& store, const AppConfig& config, int64_t now_ms) {
   BootstrapResult result;
   storage::WriteBatch batch(store);
 

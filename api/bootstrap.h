@@ -30,7 +30,6 @@ struct BootstrapResult {
   std::vector<std::string> warnings;
 };
 
-Result<BootstrapResult> Bootstrap(storage::Store& store, const AppConfig& config,
-                                  int64_t now_ms);
+Result<BootstrapResult> Bootstrap(storage::Store& store, const AppConfig& config, int64_t now_ms);
 
 }  // namespace actiond::api

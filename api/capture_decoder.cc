@@ -82,8 +82,9 @@ Result<std::string> Unwrap(std::string_view data, bool declared_gzip, bool decla
     // A GET `data=` parameter can only carry gzip as base64; anything else broke the promise.
     std::optional<std::string> decoded = Base64Decode(current());
     if (!decoded || !HasGzipMagic(*decoded)) {
-      return ParseError("the request says gzip (Content-Encoding or compression) but the body "
-                        "is not gzip data");
+      return ParseError(
+          "the request says gzip (Content-Encoding or compression) but the body "
+          "is not gzip data");
     }
     ASSIGN_OR_RETURN(std::string plain, Gunzip(*decoded, limit, kPad));
     adopt(std::move(plain));
@@ -139,8 +140,9 @@ Result<std::string> DecodeCapturePayload(const CaptureInput& input) {
   if (data.empty()) return ParseError("empty request body");
 
   if (compression == "lz64" || compression == "lz-string" || compression == "lzstring") {
-    return ParseError("unsupported compression 'lz64' (LZ-string): send gzip-js, base64 or "
-                      "plain JSON");
+    return ParseError(
+        "unsupported compression 'lz64' (LZ-string): send gzip-js, base64 or "
+        "plain JSON");
   }
   const bool gzip_param = compression == "gzip" || compression == "gzip-js";
   const bool base64_param = compression == "base64" || compression == "b64";

@@ -36,7 +36,7 @@ struct CaptureInput {
   std::string_view content_type;      // Content-Type header (may be empty)
   std::string_view content_encoding;  // Content-Encoding header (may be empty)
   std::string_view body;
-  uint64_t max_output_bytes = 0;      // 0: BodyLimitForPath(path of target)
+  uint64_t max_output_bytes = 0;  // 0: BodyLimitForPath(path of target)
 };
 
 Result<std::string> DecodeCapturePayload(const CaptureInput& input);

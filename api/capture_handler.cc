@@ -16,7 +16,7 @@
 namespace actiond::api {
 namespace {
 
-constexpr std::string_view kCapturePaths[] = {"/batch", "/e",     "/i/v0/e",
+constexpr std::string_view kCapturePaths[] = {"/batch",   "/e",     "/i/v0/e",
                                               "/capture", "/track", "/engage"};
 constexpr std::string_view kV1EventsPath = "/i/v1/analytics/events";
 

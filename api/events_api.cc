@@ -58,8 +58,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, std::string&
   std::string last_uuid;
   Status read_status;
   RETURN_IF_ERROR(services.store->ScanEvents(
-      access.project.id, scan,
-      [&](int64_t ts, std::string_view uuid, std::string_view record) {
+      access.project.id, scan, [&](int64_t ts, std::string_view uuid, std::string_view record) {
         if (before && !before_uuid.empty() && ts == *before && uuid >= before_uuid) return true;
         Result<engine::EventRecordFields> fields = reader.Read(record);
         if (!fields.ok()) {
@@ -95,8 +94,8 @@ Status ListEvents(const Services& services, const RouteRequest& rr, std::string&
   JsonWriter page(out);
   page.BeginObject().Key("next");
   if (more) {
-    page.String(RewriteQuery(rr, {{"before", engine::FormatIso8601(last_ts)},
-                                  {"before_uuid", last_uuid}}));
+    page.String(
+        RewriteQuery(rr, {{"before", engine::FormatIso8601(last_ts)}, {"before_uuid", last_uuid}}));
   } else {
     page.Null();
   }
@@ -107,8 +106,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, std::string&
 }  // namespace
 
 void RegisterEventRoutes(Router& router, const Services& services) {
-  router.Add(http::verb::get, "/api/projects/:project_id/events",
-             JsonRoute(services, ListEvents));
+  router.Add(http::verb::get, "/api/projects/:project_id/events", JsonRoute(services, ListEvents));
 }
 
 }  // namespace actiond::api

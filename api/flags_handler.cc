@@ -51,7 +51,9 @@ void HandleConfigJs(const RouteRequest& rr, HttpResponse& res) {
   WriteRemoteConfig(w, rr.Param("token"));
   // JSON is a JavaScript expression; the token is quoted by the writer, so the path cannot
   // inject script.
-  std::string body = "(function() {\n  window._POSTHOG_REMOTE_CONFIG = window._POSTHOG_REMOTE_CONFIG || {};\n  window._POSTHOG_REMOTE_CONFIG[";
+  std::string body =
+      "(function() {\n  window._POSTHOG_REMOTE_CONFIG = window._POSTHOG_REMOTE_CONFIG || {};\n  "
+      "window._POSTHOG_REMOTE_CONFIG[";
   body += JsonQuote(rr.Param("token"));
   body += "] = {\n    config: ";
   body += config;

@@ -48,8 +48,8 @@ void AppendJsonString(std::string& out, std::string_view value) {
     if (c >= 0x80) {
       const size_t len = Utf8SequenceLength(p + i, n - i);
       // U+2028 and U+2029 are valid JSON but end a line in JavaScript; DRF escapes them too.
-      const bool line_separator = len == 3 && c == 0xE2 && p[i + 1] == 0x80 &&
-                                  (p[i + 2] == 0xA8 || p[i + 2] == 0xA9);
+      const bool line_separator =
+          len == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9);
       if (len != 0 && !line_separator) {
         i += len;
         continue;
@@ -67,13 +67,27 @@ void AppendJsonString(std::string& out, std::string_view value) {
     }
     out.append(value.data() + run, i - run);
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default: {
         const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
         out.append(escape, sizeof(escape));

@@ -1,10 +1,9 @@
 // actiond: a PostHog-compatible actions engine. This file only turns flags and environment into
 // an AppConfig; api/app.h does the rest.
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "api/app.h"
 #include "api/log.h"

@@ -47,8 +47,8 @@ int RunMatchCommand(const MatchCommandOptions& options, std::ostream& out, std::
     if (entry.deleted) continue;
     auto action = engine::CompileAction(entry.id, entry.steps);
     if (!action.ok()) {
-      err << "actiond match: action " << entry.id << " (\"" << entry.name << "\"): "
-          << action.status().ToString() << "\n";
+      err << "actiond match: action " << entry.id << " (\"" << entry.name
+          << "\"): " << action.status().ToString() << "\n";
       if (!options.skip_invalid_actions) return kBadInput;
       ++skipped;
       continue;

@@ -15,7 +15,7 @@ namespace actiond::api {
 
 struct MatchCommandOptions {
   std::string actions_path;
-  std::string events_path;  // "-" reads standard input
+  std::string events_path;            // "-" reads standard input
   bool skip_invalid_actions = false;  // report and skip invalid actions instead of failing
 };
 

@@ -77,15 +77,15 @@ PageLinks LimitOffsetLinks(const RouteRequest& request, int64_t limit, int64_t o
   // integer is a valid offset, and some lists take any limit), and a sum that wrapped made a
   // `next` link with a negative offset.
   if (offset < count && limit < count - offset) {
-    links.next = RewriteQuery(request, {{"limit", std::to_string(limit)},
-                                        {"offset", std::to_string(offset + limit)}});
+    links.next = RewriteQuery(
+        request, {{"limit", std::to_string(limit)}, {"offset", std::to_string(offset + limit)}});
   }
   if (offset > 0) {
     if (offset - limit <= 0) {
       links.previous = RewriteQuery(request, {{"limit", std::to_string(limit)}}, {"offset"});
     } else {
-      links.previous = RewriteQuery(request, {{"limit", std::to_string(limit)},
-                                              {"offset", std::to_string(offset - limit)}});
+      links.previous = RewriteQuery(
+          request, {{"limit", std::to_string(limit)}, {"offset", std::to_string(offset - limit)}});
     }
   }
   return links;

@@ -6,8 +6,8 @@ namespace actiond::api {
 namespace {
 
 // posthog/api/person.py PERSON_DEFAULT_DISPLAY_NAME_PROPERTIES, in its order.
-constexpr std::string_view kDisplayNameProperties[] = {
-    "email", "Email", "$email", "name", "Name", "username", "Username", "UserName"};
+constexpr std::string_view kDisplayNameProperties[] = {"email", "Email",    "$email",   "name",
+                                                       "Name",  "username", "Username", "UserName"};
 
 }  // namespace
 

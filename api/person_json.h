@@ -3,9 +3,9 @@
 //    "is_identified"}
 // `id` is the uuid (DESIGN §2). `name` follows PostHog's get_person_name: the first truthy
 // property among email, Email, $email, name, Name, username, Username, UserName (its JSON value
-// as stored), else the first distinct id that does not look anonymous (`^([a-z0-9]+-){4}[a-z0-9]+$`,
-// as posthog.utils.is_anonymous_id), else the first distinct id, else the numeric person id as
-// a string.
+// as stored), else the first distinct id that does not look anonymous
+// (`^([a-z0-9]+-){4}[a-z0-9]+$`, as posthog.utils.is_anonymous_id), else the first distinct id,
+// else the numeric person id as a string.
 //
 // Used by the persons endpoints and the actions people endpoint. Thread-safety: pure.
 #pragma once

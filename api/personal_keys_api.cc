@@ -56,9 +56,10 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
   if (label->string().find_first_not_of(" \t\r\n") == std::string::npos) {
     return InvalidInput("This field may not be blank.", "label");
   }
-  const size_t chars = static_cast<size_t>(
-      std::count_if(label->string().begin(), label->string().end(),
-                    [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  const size_t chars =
+      static_cast<size_t>(std::count_if(label->string().begin(), label->string().end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      }));
   if (chars > kMaxLabelChars) {
     return InvalidInput("Ensure this field has no more than 40 characters.", "label");
   }
@@ -85,8 +86,7 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
       if (!id) return InvalidInput("Expected a list of project ids.", "scoped_teams");
       ASSIGN_OR_RETURN(std::optional<storage::Project> project, services.store->GetProject(*id));
       if (!project) {
-        return InvalidInput("Project " + std::to_string(*id) + " does not exist.",
-                            "scoped_teams");
+        return InvalidInput("Project " + std::to_string(*id) + " does not exist.", "scoped_teams");
       }
       if (std::find(out.scoped_teams.begin(), out.scoped_teams.end(), *id) ==
           out.scoped_teams.end()) {
@@ -122,10 +122,10 @@ Status CreateKey(const Services& services, const RouteRequest& rr, std::string& 
   ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
   const std::string value = RandomToken("phx_");
-  ASSIGN_OR_RETURN(const storage::ApiKey key,
-                   NewApiKey(*services.store, value, std::move(request.label),
-                             std::move(request.scopes), std::move(request.scoped_teams),
-                             principal.user_id, NowMs()));
+  ASSIGN_OR_RETURN(
+      const storage::ApiKey key,
+      NewApiKey(*services.store, value, std::move(request.label), std::move(request.scopes),
+                std::move(request.scoped_teams), principal.user_id, NowMs()));
   storage::WriteBatch batch(*services.store);
   batch.PutApiKey(key);
   RETURN_IF_ERROR(services.store->Commit(batch));

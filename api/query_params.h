@@ -35,9 +35,7 @@ class QueryParams {
   bool Has(std::string_view key) const noexcept { return Get(key).has_value(); }
 
   // Every decoded (key, value) pair in request order.
-  const std::vector<std::pair<std::string, std::string>>& items() const noexcept {
-    return items_;
-  }
+  const std::vector<std::pair<std::string, std::string>>& items() const noexcept { return items_; }
   bool empty() const noexcept { return items_.empty(); }
 
  private:

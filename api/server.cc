@@ -3,13 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <limits>
-#include <mutex>
-#include <optional>
-#include <thread>
-#include <unordered_map>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -23,6 +16,12 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "api/body_limits.h"
 #include "api/error_response.h"
@@ -66,9 +65,8 @@ struct Server::Impl {
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
         ioc(std::in_place, threads),
         accept_strand(std::in_place, net::make_strand(*ioc)) {
-    if (!options.body_limit) options.body_limit = [](std::string_view p) {
-      return BodyLimitForPath(p);
-    };
+    if (!options.body_limit)
+      options.body_limit = [](std::string_view p) { return BodyLimitForPath(p); };
     acceptor.emplace(*accept_strand);
     accept_retry.emplace(*accept_strand);
     drain_timer.emplace(*accept_strand);
@@ -121,8 +119,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Refuses the connection: 503 with Retry-After, then close.
   void StartRefusal() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      self->SendErrorAndClose(Status(StatusCode::kUnavailable,
-                                     "Too many connections; retry later."));
+      self->SendErrorAndClose(
+          Status(StatusCode::kUnavailable, "Too many connections; retry later."));
     });
   }
 
@@ -209,10 +207,10 @@ class Session : public std::enable_shared_from_this<Session> {
     const uint64_t limit = server_.options.body_limit(TargetPath(req.target()));
     const auto length = parser_->content_length();
     if (length && *length > limit) {
-      return SendErrorAndClose(Status(
-          StatusCode::kTooLarge, "Request body of " + std::to_string(*length) +
-                                     " bytes exceeds the limit of " + std::to_string(limit) +
-                                     " bytes for this path."));
+      return SendErrorAndClose(
+          Status(StatusCode::kTooLarge, "Request body of " + std::to_string(*length) +
+                                            " bytes exceeds the limit of " + std::to_string(limit) +
+                                            " bytes for this path."));
     }
     parser_->body_limit(limit);
     if (parser_->is_done()) return HandleRequest();
@@ -237,8 +235,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(error_code ec, size_t) {
     if (ec == beast::http::error::body_limit) {
-      return SendErrorAndClose(Status(StatusCode::kTooLarge,
-                                      "Request body exceeds the limit for this path."));
+      return SendErrorAndClose(
+          Status(StatusCode::kTooLarge, "Request body exceeds the limit for this path."));
     }
     if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message) {
       return Close();
@@ -289,16 +287,15 @@ class Session : public std::enable_shared_from_this<Session> {
     res_.set(beast::http::field::server, kServerName);
     res_.prepare_payload();
     stream_.expires_after(server_.options.write_timeout);
-    beast::http::async_write(
-        stream_, res_,
-        [self = shared_from_this(), close, linger](error_code ec, size_t) {
-          if (ec) return self->Close();
-          if (!close) return self->NextRequest();
-          if (linger) return self->Linger();
-          error_code ignored;
-          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-          self->Close();
-        });
+    beast::http::async_write(stream_, res_,
+                             [self = shared_from_this(), close, linger](error_code ec, size_t) {
+                               if (ec) return self->Close();
+                               if (!close) return self->NextRequest();
+                               if (linger) return self->Linger();
+                               error_code ignored;
+                               self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                               self->Close();
+                             });
   }
 
   void Linger() {
@@ -339,8 +336,7 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void Server::Impl::DoAccept() {
-  acceptor->async_accept(net::make_strand(*ioc),
-                         beast::bind_front_handler(&Impl::OnAccept, this));
+  acceptor->async_accept(net::make_strand(*ioc), beast::bind_front_handler(&Impl::OnAccept, this));
 }
 
 void Server::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
@@ -436,8 +432,8 @@ Status Server::Start() {
   const std::string where = o.host + ":" + std::to_string(o.port);
   error_code ec;
   tcp::resolver resolver(*impl_->ioc);
-  const auto results = resolver.resolve(o.host, std::to_string(o.port),
-                                        tcp::resolver::numeric_service, ec);
+  const auto results =
+      resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
     return Status(StatusCode::kIoError, "cannot resolve " + where + ": " + ec.message());
   }

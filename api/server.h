@@ -23,14 +23,13 @@
 // outlive the Server.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/io_context.hpp>
 
 #include "api/request_handler.h"
 #include "engine/status.h"

@@ -84,10 +84,12 @@ Result<CompiledStep> CompileStep(const ActionStep& step) {
   if (Present(step.event)) out.event = *step.event;
   ASSIGN_OR_RETURN(out.url, CompileMatcher(step.url, UrlMode(step.url_matching), "url"));
   if (Present(step.tag_name)) out.tag_name = *step.tag_name;
-  ASSIGN_OR_RETURN(out.text, CompileMatcher(step.text, ElementMode(step.text_matching,
-                                                                   "text_matching"), "text"));
-  ASSIGN_OR_RETURN(out.href, CompileMatcher(step.href, ElementMode(step.href_matching,
-                                                                   "href_matching"), "href"));
+  ASSIGN_OR_RETURN(
+      out.text,
+      CompileMatcher(step.text, ElementMode(step.text_matching, "text_matching"), "text"));
+  ASSIGN_OR_RETURN(
+      out.href,
+      CompileMatcher(step.href, ElementMode(step.href_matching, "href_matching"), "href"));
   if (Present(step.selector)) {
     auto selector = Selector::Parse(*step.selector);
     if (!selector.ok()) return selector.status().WithAttrPrefix("selector");

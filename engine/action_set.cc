@@ -92,9 +92,9 @@ namespace {
 
 class Matcher {
  public:
-  Matcher(const std::vector<std::shared_ptr<const CompiledAction>>& actions,
-          const EventView& event, std::vector<int>* hits, std::vector<uint32_t>* seen,
-          uint32_t epoch, std::vector<ActionId>* out) noexcept
+  Matcher(const std::vector<std::shared_ptr<const CompiledAction>>& actions, const EventView& event,
+          std::vector<int>* hits, std::vector<uint32_t>* seen, uint32_t epoch,
+          std::vector<ActionId>* out) noexcept
       : actions_(actions), event_(event), hits_(hits), seen_(seen), epoch_(epoch), out_(out) {}
 
   void Visit(const Bucket& bucket, bool event_known) noexcept {

@@ -23,7 +23,7 @@ struct CompiledStep {
   std::optional<std::string> tag_name;  // these three bind one single element
   std::optional<StringMatcher> text;
   std::optional<StringMatcher> href;
-  std::optional<Selector> selector;     // may bind another element
+  std::optional<Selector> selector;  // may bind another element
   std::vector<PropertyFilter> filters;
   // Tokens any chain this step matches must contain (empty when the step has no element
   // condition that names one); lets the ActionSet skip the step without evaluating it.

@@ -53,20 +53,20 @@ void AppendPadded(int64_t value, int width, std::string* out) {
 int64_t DaysFromCivil(CivilDate date) noexcept {
   const int64_t y = date.year - (date.month <= 2 ? 1 : 0);
   const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;                                        // [0, 399]
-  const int64_t mp = (date.month + 9) % 12;                                 // March = 0
-  const int64_t doy = (153 * mp + 2) / 5 + date.day - 1;                    // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                // [0, 146096]
+  const int64_t yoe = y - era * 400;                          // [0, 399]
+  const int64_t mp = (date.month + 9) % 12;                   // March = 0
+  const int64_t doy = (153 * mp + 2) / 5 + date.day - 1;      // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;  // [0, 146096]
   return era * 146097 + doe - 719468;
 }
 
 CivilDate CivilFromDays(int64_t days) noexcept {
   const int64_t z = days + 719468;
   const int64_t era = FloorDiv(z, 146097);
-  const int64_t doe = z - era * 146097;                                     // [0, 146096]
+  const int64_t doe = z - era * 146097;                                       // [0, 146096]
   const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
-  const int64_t mp = (5 * doy + 2) / 153;                                   // [0, 11]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
   CivilDate date;
   date.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   date.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
@@ -161,12 +161,23 @@ std::optional<RelativeDate> ParseRelativeDate(std::string_view text) noexcept {
     relative.amount = relative.amount * 10 + (text[i] - '0');
   }
   switch (text.back()) {
-    case 'h': relative.unit = RelativeDate::Unit::kHour; break;
-    case 'd': relative.unit = RelativeDate::Unit::kDay; break;
-    case 'w': relative.unit = RelativeDate::Unit::kWeek; break;
-    case 'm': relative.unit = RelativeDate::Unit::kMonth; break;
-    case 'y': relative.unit = RelativeDate::Unit::kYear; break;
-    default: return std::nullopt;
+    case 'h':
+      relative.unit = RelativeDate::Unit::kHour;
+      break;
+    case 'd':
+      relative.unit = RelativeDate::Unit::kDay;
+      break;
+    case 'w':
+      relative.unit = RelativeDate::Unit::kWeek;
+      break;
+    case 'm':
+      relative.unit = RelativeDate::Unit::kMonth;
+      break;
+    case 'y':
+      relative.unit = RelativeDate::Unit::kYear;
+      break;
+    default:
+      return std::nullopt;
   }
   return relative;
 }

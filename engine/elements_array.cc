@@ -108,8 +108,7 @@ void ReadEntry(simdjson::dom::object object, ElementList* out) noexcept {
       simdjson::dom::array classes;
       if (GetString(field.value, &value)) {
         out->AddAttribute(name, value);
-      } else if (name == "class" &&
-                 field.value.get_array().get(classes) == simdjson::SUCCESS) {
+      } else if (name == "class" && field.value.get_array().get(classes) == simdjson::SUCCESS) {
         // FinishElement splits the joined string into class tokens like a DOM attribute.
         out->AddAttribute(name, JoinClasses(classes, out));
       } else {

@@ -50,8 +50,8 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
     }
   }
 
-  view_.has_properties_ = root["properties"].get_object().get(view_.properties_) ==
-                          simdjson::SUCCESS;
+  view_.has_properties_ =
+      root["properties"].get_object().get(view_.properties_) == simdjson::SUCCESS;
   view_.has_person_properties_ =
       root["person_properties"].get_object().get(view_.person_properties_) == simdjson::SUCCESS;
 
@@ -64,9 +64,8 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
   if (view_.elements_chain_.empty() && view_.has_properties_) {
     view_.elements_chain_ = StringField(view_.properties_, "$elements_chain");
     if (view_.elements_chain_.empty()) {
-      view_.has_elements_array_ =
-          view_.properties_["$elements"].get_array().get(view_.elements_array_) ==
-          simdjson::SUCCESS;
+      view_.has_elements_array_ = view_.properties_["$elements"].get_array().get(
+                                      view_.elements_array_) == simdjson::SUCCESS;
     }
   }
   return &view_;
@@ -75,8 +74,6 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
 EventReader::EventReader() : impl_(std::make_unique<EventReaderImpl>()) {}
 EventReader::~EventReader() = default;
 
-Result<const EventView*> EventReader::Read(std::string_view record) {
-  return impl_->Read(record);
-}
+Result<const EventView*> EventReader::Read(std::string_view record) { return impl_->Read(record); }
 
 }  // namespace actiond::engine

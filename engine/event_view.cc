@@ -47,7 +47,6 @@ void EventView::Reset() noexcept {
 
 }  // namespace actiond::engine
 
-
 namespace actiond::engine {
 
 std::string_view EventName(const EventView& event) noexcept { return event.name(); }

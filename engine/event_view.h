@@ -47,8 +47,8 @@ class EventView {
   simdjson::dom::object properties_;
   simdjson::dom::object person_properties_;
   bool has_properties_ = false, has_person_properties_ = false;
-  std::string_view elements_chain_;               // chosen chain source, if any
-  simdjson::dom::array elements_array_;           // `$elements`, when no chain
+  std::string_view elements_chain_;      // chosen chain source, if any
+  simdjson::dom::array elements_array_;  // `$elements`, when no chain
   bool has_elements_array_ = false;
   mutable bool elements_parsed_ = false;
   mutable ElementList elements_;

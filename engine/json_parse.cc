@@ -26,8 +26,8 @@ void WidenBigIntegers(std::string_view json, std::string* out) {
       size_t digits_begin = end;
       while (end < json.size() && IsDigit(json[end])) ++end;
       size_t digits = end - digits_begin;
-      bool is_integer = end >= json.size() ||
-                        (json[end] != '.' && json[end] != 'e' && json[end] != 'E');
+      bool is_integer =
+          end >= json.size() || (json[end] != '.' && json[end] != 'e' && json[end] != 'E');
       out->append(json.substr(i, end - i));
       // 19 digits may already overflow int64; a decimal of any length reads as a double.
       if (is_integer && digits > 18) out->append(".0");

@@ -1,10 +1,10 @@
 #include "engine/json_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <algorithm>
 #include <system_error>
 
 namespace actiond::engine {
@@ -82,13 +82,27 @@ void AppendJsonString(std::string_view text, std::string* out) {
     out->append(text.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);
@@ -187,8 +201,8 @@ bool ParseWholeNumber(std::string_view text, double* out) noexcept {
   if (i != text.size()) return false;
 
   double value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                   std::chars_format::general);
+  auto [ptr, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::general);
   if (ptr != text.data() + text.size()) return false;
   if (ec == std::errc::result_out_of_range) {
     // Too small underflows to zero (finite, as JavaScript's Number() gives); too large is
@@ -197,9 +211,8 @@ bool ParseWholeNumber(std::string_view text, double* out) noexcept {
       value = 0;
     } else {
       size_t e = text.find_first_of("eE");
-      int64_t exp10 = first_int_index >= 0
-                          ? static_cast<int64_t>(int_digits) - 1 - first_int_index
-                          : -first_frac_index - 1;
+      int64_t exp10 = first_int_index >= 0 ? static_cast<int64_t>(int_digits) - 1 - first_int_index
+                                           : -first_frac_index - 1;
       if (e != std::string_view::npos) {
         std::string_view exp_text = text.substr(e + 1);
         bool exp_negative = !exp_text.empty() && exp_text.front() == '-';

@@ -72,11 +72,20 @@ bool NumericTest(const Compiled& c, double x) noexcept {
   for (double bound : c.numbers) {
     bool pass = false;
     switch (c.op) {
-      case FilterOperator::kGt: pass = x > bound; break;
-      case FilterOperator::kGte: pass = x >= bound; break;
-      case FilterOperator::kLt: pass = x < bound; break;
-      case FilterOperator::kLte: pass = x <= bound; break;
-      default: break;
+      case FilterOperator::kGt:
+        pass = x > bound;
+        break;
+      case FilterOperator::kGte:
+        pass = x >= bound;
+        break;
+      case FilterOperator::kLt:
+        pass = x < bound;
+        break;
+      case FilterOperator::kLte:
+        pass = x <= bound;
+        break;
+      default:
+        break;
     }
     if (pass) return true;
   }
@@ -102,13 +111,21 @@ bool DateValue(const PropertyValue& value, int64_t* out) noexcept {
 
 bool DateTest(const Compiled& c, int64_t property_ms, int64_t event_ms) noexcept {
   for (const DateOperand& date : c.dates) {
-    const int64_t value_ms = date.relative ? SubtractRelative(event_ms, date.offset) : date.epoch_ms;
+    const int64_t value_ms =
+        date.relative ? SubtractRelative(event_ms, date.offset) : date.epoch_ms;
     bool pass = false;
     switch (c.op) {
-      case FilterOperator::kDateExact: pass = UtcDay(property_ms) == UtcDay(value_ms); break;
-      case FilterOperator::kDateBefore: pass = property_ms < value_ms; break;
-      case FilterOperator::kDateAfter: pass = property_ms > value_ms; break;
-      default: break;
+      case FilterOperator::kDateExact:
+        pass = UtcDay(property_ms) == UtcDay(value_ms);
+        break;
+      case FilterOperator::kDateBefore:
+        pass = property_ms < value_ms;
+        break;
+      case FilterOperator::kDateAfter:
+        pass = property_ms > value_ms;
+        break;
+      default:
+        break;
     }
     if (pass) return true;
   }
@@ -121,12 +138,23 @@ bool SemverTest(const Compiled& c, const SemVer& version) noexcept {
     bool pass = false;
     switch (c.op) {
       case FilterOperator::kSemverEq:
-      case FilterOperator::kSemverNeq: pass = cmp == 0; break;
-      case FilterOperator::kSemverGt: pass = cmp > 0; break;
-      case FilterOperator::kSemverGte: pass = cmp >= 0; break;
-      case FilterOperator::kSemverLt: pass = cmp < 0; break;
-      case FilterOperator::kSemverLte: pass = cmp <= 0; break;
-      default: break;
+      case FilterOperator::kSemverNeq:
+        pass = cmp == 0;
+        break;
+      case FilterOperator::kSemverGt:
+        pass = cmp > 0;
+        break;
+      case FilterOperator::kSemverGte:
+        pass = cmp >= 0;
+        break;
+      case FilterOperator::kSemverLt:
+        pass = cmp < 0;
+        break;
+      case FilterOperator::kSemverLte:
+        pass = cmp <= 0;
+        break;
+      default:
+        break;
     }
     if (pass) return true;
   }
@@ -191,10 +219,14 @@ bool MatchesValue(const Compiled& c, const PropertyValue& value, int64_t event_m
 
 std::string_view FieldOf(const Element& element, ElementField field) noexcept {
   switch (field) {
-    case ElementField::kText: return element.text;
-    case ElementField::kHref: return element.href;
-    case ElementField::kTagName: return element.tag;
-    default: return {};
+    case ElementField::kText:
+      return element.text;
+    case ElementField::kHref:
+      return element.href;
+    case ElementField::kTagName:
+      return element.tag;
+    default:
+      return {};
   }
 }
 

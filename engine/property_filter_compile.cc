@@ -137,8 +137,7 @@ Status CheckElementFilter(std::string_view key, FilterOperator op, ElementField*
   if (key == "selector") {
     *field = ElementField::kSelector;
     if (op != FilterOperator::kExact && op != FilterOperator::kIsNot) {
-      return InvalidChoice("element filters on selector take only exact or is_not",
-                           "operator");
+      return InvalidChoice("element filters on selector take only exact or is_not", "operator");
     }
     return Status::Ok();
   }

@@ -49,8 +49,8 @@ enum class ElementField : unsigned char { kNone, kSelector, kText, kHref, kTagNa
 // A date operand: absolute, or relative to the event's timestamp.
 struct DateOperand {
   bool relative = false;
-  int64_t epoch_ms = 0;        // absolute
-  RelativeDate offset;         // relative
+  int64_t epoch_ms = 0;  // absolute
+  RelativeDate offset;   // relative
 };
 
 // The state itself; PropertyFilter::Compiled (private to the class) is this type, so that the

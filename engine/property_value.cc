@@ -6,14 +6,26 @@ namespace actiond::engine {
 
 PropertyValue::PropertyValue(simdjson::dom::element element) noexcept : element_(element) {
   switch (element.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: kind_ = Kind::kNull; break;
-    case simdjson::dom::element_type::BOOL: kind_ = Kind::kBool; break;
+    case simdjson::dom::element_type::NULL_VALUE:
+      kind_ = Kind::kNull;
+      break;
+    case simdjson::dom::element_type::BOOL:
+      kind_ = Kind::kBool;
+      break;
     case simdjson::dom::element_type::INT64:
     case simdjson::dom::element_type::UINT64:
-    case simdjson::dom::element_type::DOUBLE: kind_ = Kind::kNumber; break;
-    case simdjson::dom::element_type::STRING: kind_ = Kind::kString; break;
-    case simdjson::dom::element_type::ARRAY: kind_ = Kind::kArray; break;
-    case simdjson::dom::element_type::OBJECT: kind_ = Kind::kObject; break;
+    case simdjson::dom::element_type::DOUBLE:
+      kind_ = Kind::kNumber;
+      break;
+    case simdjson::dom::element_type::STRING:
+      kind_ = Kind::kString;
+      break;
+    case simdjson::dom::element_type::ARRAY:
+      kind_ = Kind::kArray;
+      break;
+    case simdjson::dom::element_type::OBJECT:
+      kind_ = Kind::kObject;
+      break;
   }
 }
 

@@ -22,8 +22,8 @@ class PropertyValue {
   Kind kind() const noexcept { return kind_; }
   // "Not set" in filter terms: missing, or a JSON null (SEMANTICS §6).
   bool is_unset() const noexcept { return kind_ == Kind::kMissing || kind_ == Kind::kNull; }
-  bool boolean() const noexcept;            // kBool only
-  double number() const noexcept;           // kNumber only (integers converted)
+  bool boolean() const noexcept;             // kBool only
+  double number() const noexcept;            // kNumber only (integers converted)
   std::string_view string() const noexcept;  // kString only
   simdjson::dom::element element() const noexcept { return element_; }
 

@@ -16,8 +16,8 @@ Result<std::unique_ptr<const re2::RE2>> CompileRegex(std::string_view pattern,
   re2_options.set_max_mem(kRegexMaxMemBytes);
   re2_options.set_case_sensitive(!options.case_insensitive);
   re2_options.set_dot_nl(options.dot_matches_newline);
-  auto regex = std::make_unique<const re2::RE2>(
-      re2::StringPiece(pattern.data(), pattern.size()), re2_options);
+  auto regex = std::make_unique<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()),
+                                                re2_options);
   if (!regex->ok()) {
     if (regex->error_code() == re2::RE2::ErrorPatternTooLarge) {
       return InvalidInput("regex is too complex: its compiled form exceeds the " +

@@ -176,9 +176,10 @@ class Selector::Parser {
         size_t close = s_.find(']', pos_);
         if (close == std::string_view::npos) return InvalidInput("unbalanced '[' in selector");
         std::string_view value = Trim(s_.substr(pos_, close - pos_));
-        if (value.empty()) return InvalidInput("missing value in '" +
-                                               std::string(s_.substr(start, close + 1 - start)) +
-                                               "' (write [k=\"\"] for an empty value)");
+        if (value.empty())
+          return InvalidInput("missing value in '" +
+                              std::string(s_.substr(start, close + 1 - start)) +
+                              "' (write [k=\"\"] for an empty value)");
         test.value.assign(value);
         pos_ = close;
       }
@@ -228,8 +229,8 @@ class Selector::Parser {
     std::string name;
     RETURN_IF_ERROR(ReadIdent(&name));
     bool has_argument = !AtEnd() && s_[pos_] == '(';
-    std::string_view part = has_argument ? PartThrough(start, '(', ')')
-                                         : s_.substr(start, pos_ - start);
+    std::string_view part =
+        has_argument ? PartThrough(start, '(', ')') : s_.substr(start, pos_ - start);
     int32_t* position = name == "nth-child"     ? &compound->nth_child
                         : name == "nth-of-type" ? &compound->nth_of_type
                                                 : nullptr;
@@ -314,8 +315,8 @@ bool Selector::Matches(const ElementList& elements) const noexcept {
   bool bound[kMaxCompounds];
   for (size_t i = n; i-- > 0;) {
     for (size_t k = 0; k < m; ++k) {
-      bool context = k == 0 || (combinators_[k - 1] == Combinator::kChild ? parent[k - 1]
-                                                                            : above[k - 1]);
+      bool context =
+          k == 0 || (combinators_[k - 1] == Combinator::kChild ? parent[k - 1] : above[k - 1]);
       bound[k] = context && CompoundMatches(compounds_[k], elements, i);
     }
     if (bound[m - 1]) return true;

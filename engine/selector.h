@@ -53,7 +53,7 @@ class Selector {
   struct AttributeTest {
     enum class Target : uint8_t { kHref, kId, kRaw };
     Target target = Target::kRaw;
-    std::string name;   // for kRaw: the attr__ name
+    std::string name;  // for kRaw: the attr__ name
     bool has_value = false;
     std::string value;
   };
@@ -69,12 +69,11 @@ class Selector {
   enum class Combinator : uint8_t { kDescendant, kChild };
   class Parser;
 
-  bool CompoundMatches(const Compound& c, const ElementList& elements,
-                       size_t index) const noexcept;
+  bool CompoundMatches(const Compound& c, const ElementList& elements, size_t index) const noexcept;
 
   std::string source_;
-  std::vector<Compound> compounds_;       // left to right
-  std::vector<Combinator> combinators_;   // combinators_[i] joins compounds_[i] and [i+1]
+  std::vector<Compound> compounds_;      // left to right
+  std::vector<Combinator> combinators_;  // combinators_[i] joins compounds_[i] and [i+1]
 };
 
 }  // namespace actiond::engine

@@ -17,30 +17,30 @@ namespace actiond {
 // The codes map one-to-one onto PostHog's error bodies (api/error_response.h holds the table).
 enum class StatusCode : unsigned char {
   kOk = 0,
-  kInvalidInput,       // 400 validation_error / invalid_input
-  kInvalidChoice,      // 400 validation_error / invalid_choice
-  kRequired,           // 400 validation_error / required
-  kUnique,             // 400 validation_error / unique
-  kParseError,         // 400 parse_error (malformed request body)
-  kNotAuthenticated,   // 401 not_authenticated (no credentials)
-  kAuthFailed,         // 401 authentication_failed (wrong credentials)
-  kPermissionDenied,   // 403 permission_denied
-  kNotFound,           // 404 not_found
-  kMethodNotAllowed,   // 405 method_not_allowed
-  kTooLarge,           // 413 payload too large
-  kUnavailable,        // 503 overloaded or shutting down; retry later
-  kCorruption,         // stored data or schema cannot be read
-  kIoError,            // the store failed to read or write
-  kInternal,           // a bug: never caused by input
+  kInvalidInput,      // 400 validation_error / invalid_input
+  kInvalidChoice,     // 400 validation_error / invalid_choice
+  kRequired,          // 400 validation_error / required
+  kUnique,            // 400 validation_error / unique
+  kParseError,        // 400 parse_error (malformed request body)
+  kNotAuthenticated,  // 401 not_authenticated (no credentials)
+  kAuthFailed,        // 401 authentication_failed (wrong credentials)
+  kPermissionDenied,  // 403 permission_denied
+  kNotFound,          // 404 not_found
+  kMethodNotAllowed,  // 405 method_not_allowed
+  kTooLarge,          // 413 payload too large
+  kUnavailable,       // 503 overloaded or shutting down; retry later
+  kCorruption,        // stored data or schema cannot be read
+  kIoError,           // the store failed to read or write
+  kInternal,          // a bug: never caused by input
 };
 
 class [[nodiscard]] Status {
  public:
   Status() noexcept = default;  // OK
   Status(StatusCode code, std::string_view message, std::string_view attr = {})
-      : rep_(code == StatusCode::kOk ? nullptr
-                                     : std::make_shared<Rep>(Rep{code, std::string(message),
-                                                                 std::string(attr)})) {}
+      : rep_(code == StatusCode::kOk
+                 ? nullptr
+                 : std::make_shared<Rep>(Rep{code, std::string(message), std::string(attr)})) {}
 
   static Status Ok() noexcept { return Status(); }
 
@@ -89,7 +89,7 @@ std::string_view StatusCodeName(StatusCode code) noexcept;
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit like absl::StatusOr
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit like absl::StatusOr
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "Result built from an OK status has no value");
     if (status_.ok()) status_ = Internal("Result constructed from OK status without a value");
@@ -118,10 +118,10 @@ class [[nodiscard]] Result {
 #define ACTIOND_CONCAT(a, b) ACTIOND_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                              \
-  do {                                                     \
-    ::actiond::Status actiond_status_ = (expr);            \
-    if (!actiond_status_.ok()) return actiond_status_;     \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::actiond::Status actiond_status_ = (expr);        \
+    if (!actiond_status_.ok()) return actiond_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.

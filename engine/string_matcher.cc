@@ -48,7 +48,9 @@ bool IsAscii(std::string_view text) noexcept {
   return true;
 }
 
-char AsciiLowerChar(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+char AsciiLowerChar(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 std::string AsciiLower(std::string_view text) {
   std::string out(text);
@@ -97,8 +99,8 @@ Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMat
   }
   // A LIKE translation of an over-long pattern may itself exceed the regex length cap; that
   // is the right answer (the pattern is too long to serve), and the message says so.
-  std::string regex_text = mode == StringMatchMode::kRegex ? matcher.pattern_
-                                                           : matcher.EquivalentRegex();
+  std::string regex_text =
+      mode == StringMatchMode::kRegex ? matcher.pattern_ : matcher.EquivalentRegex();
   ASSIGN_OR_RETURN(auto regex, CompileRegex(regex_text));
   matcher.regex_ = std::move(regex);
   return matcher;

@@ -12,10 +12,10 @@
 namespace actiond::engine {
 
 enum class StringMatchMode : unsigned char {
-  kExact,             // byte equality
-  kLike,              // LIKE '%p%': `%` any run, `_` one code point; case-sensitive
-  kLikeIgnoreCase,    // the same with Unicode simple case folding (ILIKE)
-  kRegex,             // RE2 unanchored search
+  kExact,           // byte equality
+  kLike,            // LIKE '%p%': `%` any run, `_` one code point; case-sensitive
+  kLikeIgnoreCase,  // the same with Unicode simple case folding (ILIKE)
+  kRegex,           // RE2 unanchored search
 };
 
 class StringMatcher {

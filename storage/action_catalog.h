@@ -38,7 +38,7 @@ class ActionCatalog {
 
   void Publish(ProjectId project, const Actions& actions);  // requires mutex_
 
-  std::mutex mutex_;                    // serialises writers
+  std::mutex mutex_;                      // serialises writers
   std::map<ProjectId, Actions> actions_;  // guarded by mutex_
   // Copy-on-write map of every project's set: readers load it atomically, writers replace it.
   std::atomic<std::shared_ptr<const Sets>> sets_;

@@ -49,7 +49,8 @@ class ClearOnExit {
 };
 
 Status InEvent(size_t index, const Status& status) {
-  return Status(status.code(), "event " + std::to_string(index) + ": " + std::string(status.message()),
+  return Status(status.code(),
+                "event " + std::to_string(index) + ": " + std::string(status.message()),
                 status.attr());
 }
 
@@ -100,8 +101,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     if (!person.ok()) return InEvent(i, person.status());
     const Person* p = *person;
     engine::BuildEventRecord(event, p != nullptr ? std::string_view(p->uuid) : std::string_view(),
-                             p != nullptr ? std::string_view(p->properties_json) : "{}",
-                             &s.record);
+                             p != nullptr ? std::string_view(p->properties_json) : "{}", &s.record);
     batch.PutEvent(project, event.timestamp_ms, event.uuid, s.record);
     ++result.stored;
 

@@ -98,8 +98,7 @@ void PersonResolver::SetMapping(std::string_view distinct_id, const std::string&
   }
 }
 
-PersonResolver::Entry* PersonResolver::Create(std::string_view distinct_id,
-                                               int64_t timestamp_ms) {
+PersonResolver::Entry* PersonResolver::Create(std::string_view distinct_id, int64_t timestamp_ms) {
   std::string uuid;
   NewPersonUuid(now_ms_, &uuid);
   Entry& entry = persons_.try_emplace(uuid).first->second;

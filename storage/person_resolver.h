@@ -27,8 +27,8 @@
 // within one request costs neither an id nor a write.
 //
 // Errors: kInvalidInput when an event's $set / $set_once is not a JSON object (the parser
-// guarantees they are); the Store's errors (kIoError, kCorruption) on reads and ReserveIds. After an
-// error the request must be abandoned (Begin() again before reuse).
+// guarantees they are); the Store's errors (kIoError, kCorruption) on reads and ReserveIds. After
+// an error the request must be abandoned (Begin() again before reuse).
 //
 // Thread-safety: not thread-safe; keep one per thread and reuse it across requests (it keeps
 // its buffers). The caller serialises requests of a project (ProjectLocks) from Begin() until
@@ -68,8 +68,9 @@ class PersonResolver {
   Result<const Person*> Resolve(const engine::CapturedEvent& event);
 
   // Writes the request's person changes into *batch: new persons (kCreate, with ids taken from
-  // one Store::ReserveIds("person", n) block, in order of creation), changed stored persons (kUpdate), merged-away
-  // stored persons (DeletePerson) and every changed distinct id mapping (PutDistinctId).
+  // one Store::ReserveIds("person", n) block, in order of creation), changed stored persons
+  // (kUpdate), merged-away stored persons (DeletePerson) and every changed distinct id mapping
+  // (PutDistinctId).
   Status Flush(WriteBatch* batch);
 
   // Forgets the overlay and releases what it holds (Begin() does this too).
@@ -78,9 +79,9 @@ class PersonResolver {
  private:
   struct Entry {
     Person person;
-    bool in_store = false;  // read from the store (else created by this request)
-    bool dirty = false;     // differs from what the store holds
-    bool deleted = false;   // merged into another person
+    bool in_store = false;    // read from the store (else created by this request)
+    bool dirty = false;       // differs from what the store holds
+    bool deleted = false;     // merged into another person
     std::string merged_into;  // that person's uuid, when deleted
   };
   struct Mapping {

@@ -1,5 +1,6 @@
 #include "api/app.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -7,8 +8,6 @@
 #include <filesystem>
 #include <future>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/api/http_test_client.h"
 

@@ -23,9 +23,7 @@ TEST(Base64DecodeTest, SpaceIsPlusBecauseFormDecodingEatsPluses) {
   EXPECT_EQ(Base64Decode(" / /"), "\xfb\xff\xbf");
 }
 
-TEST(Base64DecodeTest, LineBreaksAreSkipped) {
-  EXPECT_EQ(Base64Decode("YW\r\nJj\n"), "abc");
-}
+TEST(Base64DecodeTest, LineBreaksAreSkipped) { EXPECT_EQ(Base64Decode("YW\r\nJj\n"), "abc"); }
 
 TEST(Base64DecodeTest, RejectsForeignCharactersDataAfterPaddingAndImpossibleLengths) {
   EXPECT_FALSE(Base64Decode("{\"a\":1}").has_value());

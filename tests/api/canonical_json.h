@@ -2,13 +2,13 @@
 // documents can be compared parsed-equal whatever their formatting.
 #pragma once
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "api/json_writer.h"
 
@@ -39,12 +39,24 @@ inline void WriteCanonical(simdjson::dom::element e, JsonWriter& w) {
       w.EndObject();
       break;
     }
-    case element_type::INT64: w.Int(e.get_int64().value_unsafe()); break;
-    case element_type::UINT64: w.Uint(e.get_uint64().value_unsafe()); break;
-    case element_type::DOUBLE: w.Double(e.get_double().value_unsafe()); break;
-    case element_type::STRING: w.String(e.get_string().value_unsafe()); break;
-    case element_type::BOOL: w.Bool(e.get_bool().value_unsafe()); break;
-    case element_type::NULL_VALUE: w.Null(); break;
+    case element_type::INT64:
+      w.Int(e.get_int64().value_unsafe());
+      break;
+    case element_type::UINT64:
+      w.Uint(e.get_uint64().value_unsafe());
+      break;
+    case element_type::DOUBLE:
+      w.Double(e.get_double().value_unsafe());
+      break;
+    case element_type::STRING:
+      w.String(e.get_string().value_unsafe());
+      break;
+    case element_type::BOOL:
+      w.Bool(e.get_bool().value_unsafe());
+      break;
+    case element_type::NULL_VALUE:
+      w.Null();
+      break;
   }
 }
 

@@ -1,14 +1,14 @@
 #include "api/capture_decoder.h"
 
+#include <gtest/gtest.h>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <gtest/gtest.h>
 
 #include "api/body_limits.h"
 #include "api/query_params.h"
@@ -25,16 +25,14 @@ constexpr std::string_view kJson =
     R"({"api_key":"phc_x","batch":[{"event":"e","distinct_id":"d"}]})";
 
 std::string Base64(std::string_view bytes, bool url_safe = false, bool pad = true) {
-  static constexpr char kStd[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  static constexpr char kUrl[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const char* alphabet = url_safe ? kUrl : kStd;
   std::string out;
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) |
-                       uint8_t(bytes[i + 2]);
+    const uint32_t v =
+        (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out.push_back(alphabet[(v >> s) & 63]);
   }
   const size_t rest = bytes.size() - i;
@@ -101,15 +99,13 @@ TEST(CaptureDecoderTest, GzipByContentEncodingHeader) {
 }
 
 TEST(CaptureDecoderTest, GzipByCompressionParameter) {
-  ExpectDecodes(Post("/e/?compression=gzip-js&ver=1.2.3&_=1700000000000", Gzip(kJson),
-                     "text/plain"),
-                kJson);
+  ExpectDecodes(
+      Post("/e/?compression=gzip-js&ver=1.2.3&_=1700000000000", Gzip(kJson), "text/plain"), kJson);
   ExpectDecodes(Post("/e/?compression=gzip", Gzip(kJson), "text/plain"), kJson);
 }
 
 TEST(CaptureDecoderTest, DeflateContentEncoding) {
-  ExpectDecodes(Post("/batch/", testing::Deflate(kJson, 15), "application/json", "deflate"),
-                kJson);
+  ExpectDecodes(Post("/batch/", testing::Deflate(kJson, 15), "application/json", "deflate"), kJson);
 }
 
 TEST(CaptureDecoderTest, DeclaredGzipThatIsNotGzipIs400) {
@@ -121,10 +117,8 @@ TEST(CaptureDecoderTest, DeclaredGzipThatIsNotGzipIs400) {
 
 TEST(CaptureDecoderTest, TruncatedGzipIs400) {
   const std::string gz = Gzip(std::string(5000, ' ') + std::string(kJson));
-  ExpectError(Post("/batch/", gz.substr(0, gz.size() / 2)), StatusCode::kParseError,
-              "truncated");
-  ExpectError(Post("/batch/", gz.substr(0, gz.size() - 4), "", "gzip"),
-              StatusCode::kParseError);
+  ExpectError(Post("/batch/", gz.substr(0, gz.size() / 2)), StatusCode::kParseError, "truncated");
+  ExpectError(Post("/batch/", gz.substr(0, gz.size() - 4), "", "gzip"), StatusCode::kParseError);
 }
 
 TEST(CaptureDecoderTest, GigabyteGzipBombIsTooLargeAtTheBatchCapQuickly) {
@@ -163,9 +157,9 @@ TEST(CaptureDecoderTest, FormBodyWhoseDataIsGzipThenBase64) {
   const std::string body = "data=" + UrlEncode(Base64(Gzip(kJson))) + "&compression=gzip-js";
   ExpectDecodes(Post("/e/", body, "application/x-www-form-urlencoded"), kJson);
   // Magic bytes inside the base64 suffice without the compression field.
-  ExpectDecodes(Post("/e/", "data=" + UrlEncode(Base64(Gzip(kJson))),
-                     "application/x-www-form-urlencoded"),
-                kJson);
+  ExpectDecodes(
+      Post("/e/", "data=" + UrlEncode(Base64(Gzip(kJson))), "application/x-www-form-urlencoded"),
+      kJson);
 }
 
 TEST(CaptureDecoderTest, FormBodyWithUrlSafeUnpaddedBase64) {
@@ -186,8 +180,8 @@ TEST(CaptureDecoderTest, FormContentTypeWithAJsonBodyIsTakenAsJson) {
 }
 
 TEST(CaptureDecoderTest, FormWithoutDataIs400) {
-  ExpectError(Post("/e/", "foo=bar", "application/x-www-form-urlencoded"),
-              StatusCode::kParseError, "data");
+  ExpectError(Post("/e/", "foo=bar", "application/x-www-form-urlencoded"), StatusCode::kParseError,
+              "data");
 }
 
 TEST(CaptureDecoderTest, GetWithBase64Data) {
@@ -213,8 +207,8 @@ TEST(CaptureDecoderTest, CompressionBase64) {
   ExpectDecodes(Post("/e/", "compression=base64&data=" + UrlEncode(Base64(kJson)),
                      "application/x-www-form-urlencoded"),
                 kJson);
-  ExpectError(Post("/e/?compression=base64", "{not base64}", "text/plain"),
-              StatusCode::kParseError, "base64");
+  ExpectError(Post("/e/?compression=base64", "{not base64}", "text/plain"), StatusCode::kParseError,
+              "base64");
 }
 
 TEST(CaptureDecoderTest, UndeclaredBase64BodyIsRecognised) {

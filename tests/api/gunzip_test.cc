@@ -1,11 +1,11 @@
 #include "api/gunzip.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <new>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/api/gzip_test_util.h"
 
@@ -91,7 +91,12 @@ TEST(GunzipTest, CorruptDataAndBadCrcAreParseErrors) {
   std::string bad_crc = gz;
   bad_crc[bad_crc.size() - 6] ^= 0x01;  // inside the CRC32 of the trailer
   EXPECT_EQ(Gunzip(bad_crc, 100).status().code(), StatusCode::kParseError);
-  EXPECT_EQ(Gunzip("\x1f\x8b" "not really gzip", 100).status().code(), StatusCode::kParseError);
+  EXPECT_EQ(Gunzip("\x1f\x8b"
+                   "not really gzip",
+                   100)
+                .status()
+                .code(),
+            StatusCode::kParseError);
   EXPECT_EQ(Gunzip("{\"plain\":1}", 100).status().code(), StatusCode::kParseError);
 }
 

@@ -104,9 +104,8 @@ class TestClient {
       res.headers[name] = line.substr(v);
     }
     if (res.status >= 200) {
-      const size_t length = res.headers.count("content-length")
-                                ? std::stoul(res.headers["content-length"])
-                                : 0;
+      const size_t length =
+          res.headers.count("content-length") ? std::stoul(res.headers["content-length"]) : 0;
       while (buffer_.size() < length) {
         if (!Fill(deadline)) return std::nullopt;
       }

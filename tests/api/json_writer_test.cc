@@ -1,10 +1,10 @@
 #include "api/json_writer.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace actiond::api {
 namespace {
@@ -13,14 +13,28 @@ TEST(JsonWriterTest, PlacesCommasAndColonsInNestedContainers) {
   std::string out;
   JsonWriter w(out);
   w.BeginObject()
-      .Key("count").Int(2)
-      .Key("results").BeginArray()
-          .BeginObject().Key("id").Int(1).EndObject()
-          .BeginObject().Key("id").Int(2).Key("tags").BeginArray().EndArray().EndObject()
+      .Key("count")
+      .Int(2)
+      .Key("results")
+      .BeginArray()
+      .BeginObject()
+      .Key("id")
+      .Int(1)
+      .EndObject()
+      .BeginObject()
+      .Key("id")
+      .Int(2)
+      .Key("tags")
+      .BeginArray()
       .EndArray()
-      .Key("next").Null()
-      .Key("ok").Bool(true)
-      .Key("no").Bool(false)
+      .EndObject()
+      .EndArray()
+      .Key("next")
+      .Null()
+      .Key("ok")
+      .Bool(true)
+      .Key("no")
+      .Bool(false)
       .EndObject();
   EXPECT_EQ(out, R"({"count":2,"results":[{"id":1},{"id":2,"tags":[]}],"next":null,)"
                  R"("ok":true,"no":false})");
@@ -99,15 +113,19 @@ TEST(JsonQuoteTest, ValidUtf8PassesThroughUnchanged) {
 }
 
 TEST(JsonQuoteTest, LineAndParagraphSeparatorsAreEscapedAsDrfDoes) {
-  EXPECT_EQ(JsonQuote("a\xE2\x80\xA8" "b\xE2\x80\xA9"), R"("a\u2028b\u2029")");
+  EXPECT_EQ(JsonQuote("a\xE2\x80\xA8"
+                      "b\xE2\x80\xA9"),
+            R"("a\u2028b\u2029")");
 }
 
 TEST(JsonQuoteTest, InvalidUtf8BytesBecomeReplacementCharacters) {
   const std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(JsonQuote("a\xFF" "b"), "\"a" + fffd + "b\"");           // never valid
-  EXPECT_EQ(JsonQuote("\xC3"), "\"" + fffd + "\"");                  // truncated at the end
-  EXPECT_EQ(JsonQuote("\xC3x"), "\"" + fffd + "x\"");                // bad continuation
-  EXPECT_EQ(JsonQuote("\xC0\xAF"), "\"" + fffd + fffd + "\"");       // overlong '/'
+  EXPECT_EQ(JsonQuote("a\xFF"
+                      "b"),
+            "\"a" + fffd + "b\"");                                         // never valid
+  EXPECT_EQ(JsonQuote("\xC3"), "\"" + fffd + "\"");                        // truncated at the end
+  EXPECT_EQ(JsonQuote("\xC3x"), "\"" + fffd + "x\"");                      // bad continuation
+  EXPECT_EQ(JsonQuote("\xC0\xAF"), "\"" + fffd + fffd + "\"");             // overlong '/'
   EXPECT_EQ(JsonQuote("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"");  // surrogate D800
   EXPECT_EQ(JsonQuote("\xF4\x90\x80\x80"), "\"" + fffd + fffd + fffd + fffd + "\"");  // >10FFFF
 }

@@ -32,13 +32,14 @@ std::string WriteTemp(const std::string& name, const std::string& text) {
 TEST(MatchCommandTest, PrintsTheMatchingActionsOfEachEvent) {
   RunResult run = RunWith({kDir + "/actions.json", kDir + "/events.jsonl"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(run.out,
-            R"({"line":1,"uuid":"e1","event":"$pageview","matches":[{"id":1,"name":"Pricing viewed"}]})"
-            "\n"
-            R"({"line":3,"uuid":"e2","event":"$autocapture","matches":[{"id":2,"name":"Signed up"}]})"
-            "\n"
-            R"({"line":4,"uuid":"e3","event":"other","matches":[]})"
-            "\n");
+  EXPECT_EQ(
+      run.out,
+      R"({"line":1,"uuid":"e1","event":"$pageview","matches":[{"id":1,"name":"Pricing viewed"}]})"
+      "\n"
+      R"({"line":3,"uuid":"e2","event":"$autocapture","matches":[{"id":2,"name":"Signed up"}]})"
+      "\n"
+      R"({"line":4,"uuid":"e3","event":"other","matches":[]})"
+      "\n");
 }
 
 TEST(MatchCommandTest, AnInvalidActionFailsWithItsFieldAndExitCode2) {
@@ -52,9 +53,9 @@ TEST(MatchCommandTest, AnInvalidActionFailsWithItsFieldAndExitCode2) {
 }
 
 TEST(MatchCommandTest, SkipInvalidActionsReportsAndGoesOn) {
-  std::string actions = WriteTemp(
-      "mixed_actions.json",
-      R"([{"id": 5, "name": "x", "steps": [{"url": "(", "url_matching": "regex"}]},
+  std::string actions =
+      WriteTemp("mixed_actions.json",
+                R"([{"id": 5, "name": "x", "steps": [{"url": "(", "url_matching": "regex"}]},
           {"id": 6, "name": "all", "steps": [{}]}])");
   RunResult run = RunWith({actions, kDir + "/events.jsonl", /*skip_invalid_actions=*/true});
   EXPECT_EQ(run.exit_code, 0);

@@ -1,10 +1,10 @@
 #include "api/page_links.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace actiond::api {
 namespace {
@@ -52,8 +52,8 @@ TEST(PageLinksTest, HugeOffsetsAndLimitsHaveNoNextLink) {
   const HttpRequest req = Get("/p");
   PageLinks links = LimitOffsetLinks(RouteRequest(req), 100, kMax, 25);
   EXPECT_FALSE(links.next.has_value());
-  EXPECT_EQ(links.previous, "http://example.com:8000/p?limit=100&offset=" +
-                                std::to_string(kMax - 100));
+  EXPECT_EQ(links.previous,
+            "http://example.com:8000/p?limit=100&offset=" + std::to_string(kMax - 100));
   links = LimitOffsetLinks(RouteRequest(req), kMax, kMax, 25);
   EXPECT_FALSE(links.next.has_value());
   EXPECT_EQ(links.previous, "http://example.com:8000/p?limit=" + std::to_string(kMax));

@@ -27,16 +27,15 @@ TEST(PersonJsonTest, WritesPostHogsPersonShape) {
 TEST(PersonJsonTest, NameIsTheFirstTruthyDisplayProperty) {
   EXPECT_EQ(PersonDisplayNameJson(MakePerson(R"({"name":"Ann","email":"a@x.io"})", {"d"})),
             R"("a@x.io")");
-  EXPECT_EQ(PersonDisplayNameJson(MakePerson(R"({"email":"","name":"Ann"})", {"d"})),
-            R"("Ann")");
+  EXPECT_EQ(PersonDisplayNameJson(MakePerson(R"({"email":"","name":"Ann"})", {"d"})), R"("Ann")");
   EXPECT_EQ(PersonDisplayNameJson(MakePerson(R"({"$email":"e@x.io","Name":"N"})", {"d"})),
             R"("e@x.io")");
   EXPECT_EQ(PersonDisplayNameJson(MakePerson(R"({"username":7})", {"d"})), "7");
 }
 
 TEST(PersonJsonTest, NamePrefersADistinctIdThatDoesNotLookAnonymous) {
-  EXPECT_EQ(PersonDisplayNameJson(MakePerson(
-                "{}", {"0190a0b0-0000-7000-8000-000000000001", "user@example.com"})),
+  EXPECT_EQ(PersonDisplayNameJson(
+                MakePerson("{}", {"0190a0b0-0000-7000-8000-000000000001", "user@example.com"})),
             R"("user@example.com")");
   EXPECT_EQ(PersonDisplayNameJson(MakePerson("{}", {"0190a0b0-0000-7000-8000-000000000001"})),
             R"("0190a0b0-0000-7000-8000-000000000001")");

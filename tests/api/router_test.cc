@@ -1,9 +1,9 @@
 #include "api/router.h"
 
+#include <gtest/gtest.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace actiond::api {
 namespace {
@@ -54,16 +54,16 @@ TEST(RouterTest, QueryStringIsSplitOffAndParsed) {
                res.body() = std::string(rr.Param("id")) + "|" + std::string(rr.query()) + "|" +
                             std::string(rr.query_params().GetOr("date_from", "-"));
              });
-  EXPECT_EQ(Route(router, http::verb::get, "/api/projects/1/actions/5/count/?date_from=-7d&x=1")
-                .body(),
-            "5|date_from=-7d&x=1|-7d");
+  EXPECT_EQ(
+      Route(router, http::verb::get, "/api/projects/1/actions/5/count/?date_from=-7d&x=1").body(),
+      "5|date_from=-7d&x=1|-7d");
 }
 
 TEST(RouterTest, UnknownPathIs404NotFound) {
   Router router;
   router.Add(http::verb::get, "/api/projects/:project_id/actions/:id", Echo("get"));
-  for (const char* target : {"/nope", "/api/projects/1/actions/2/extra", "/api/projects/1",
-                             "/", "/api/projects//actions/2"}) {
+  for (const char* target : {"/nope", "/api/projects/1/actions/2/extra", "/api/projects/1", "/",
+                             "/api/projects//actions/2"}) {
     SCOPED_TRACE(target);
     const HttpResponse res = Route(router, http::verb::get, target);
     EXPECT_EQ(res.result(), http::status::not_found);

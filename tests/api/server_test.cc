@@ -1,13 +1,13 @@
 #include "api/server.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/api/http_test_client.h"
 
@@ -88,8 +88,9 @@ std::string Get(std::string_view target, std::string_view extra_headers = "") {
 }
 
 std::string Post(std::string_view target, std::string_view body) {
-  return "POST " + std::string(target) + " HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+  return "POST " + std::string(target) +
+         " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+         std::string(body);
 }
 
 // Polls `condition` until it holds or `within` passes.
@@ -207,8 +208,10 @@ TEST(ServerTest, ChunkedBodyGrowingPastTheLimitIs413) {
   RunningServer rs(TestOptions(), handler);
   TestClient c(rs.port());
   const std::string chunk(800, 'x');
-  ASSERT_TRUE(c.Send("POST /e HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "320\r\n" + chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "320\r\n" +
+             chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
   const auto res = c.ReadResponse();
   ASSERT_TRUE(res.has_value());
   EXPECT_EQ(res->status, 413);
@@ -219,8 +222,9 @@ TEST(ServerTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
   TestHandler handler;
   RunningServer rs(TestOptions(), handler);
   TestClient c(rs.port());
-  ASSERT_TRUE(c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
-                     "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+             "Expect: 100-continue\r\n\r\n"));
   const auto interim = c.ReadResponse();
   ASSERT_TRUE(interim.has_value());
   EXPECT_EQ(interim->status, 100);
@@ -235,8 +239,9 @@ TEST(ServerTest, ExpectContinueWithTooLargeBodyGets413Instead) {
   TestHandler handler;
   RunningServer rs(TestOptions(), handler);
   TestClient c(rs.port());
-  ASSERT_TRUE(c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n"
-                     "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n"
+             "Expect: 100-continue\r\n\r\n"));
   const auto res = c.ReadResponse();
   ASSERT_TRUE(res.has_value());
   EXPECT_EQ(res->status, 413);

@@ -66,8 +66,8 @@ TEST(ActionCompilerTest, FilterErrorsCarryTheFullPath) {
                                                         "operator": "like"}]}])");
   EXPECT_EQ(op.code(), StatusCode::kInvalidChoice);
   EXPECT_EQ(op.attr(), "steps__1__properties__1__operator");
-  Status value = CompileSteps(
-      R"([{"properties": [{"key": "a", "value": "(", "operator": "regex"}]}])");
+  Status value =
+      CompileSteps(R"([{"properties": [{"key": "a", "value": "(", "operator": "regex"}]}])");
   EXPECT_EQ(value.code(), StatusCode::kInvalidInput);
   EXPECT_EQ(value.attr(), "steps__0__properties__0__value");
   Status type = CompileSteps(R"([{"properties": [{"key": "a", "value": 1, "type": "cohort"}]}])");
@@ -82,8 +82,7 @@ TEST(ActionCompilerTest, AbsentConditionsAreNotCompiled) {
   ASSERT_TRUE(compiled.ok());
   EXPECT_EQ((*compiled)->id(), 7);
   const CompiledStep& step = (*compiled)->steps()[0];
-  EXPECT_FALSE(step.event || step.url || step.tag_name || step.text || step.href ||
-               step.selector);
+  EXPECT_FALSE(step.event || step.url || step.tag_name || step.text || step.href || step.selector);
   EXPECT_TRUE(step.filters.empty());
 }
 

@@ -35,8 +35,7 @@ TEST(ActionSetTest, EmptySetMatchesNothing) {
 TEST(ActionSetTest, ReturnsEachMatchingActionOnceInAscendingOrder) {
   auto set = ActionSet::Build({
       Compile(9, R"([{"event": "$pageview"}, {"url": "/pricing"}])"),  // both steps match
-      Compile(2, R"([{}])"),
-      Compile(5, R"([{"event": "signup"}])"),
+      Compile(2, R"([{}])"), Compile(5, R"([{"event": "signup"}])"),
       Compile(3, R"([])"),  // no steps: never matches
   });
   EXPECT_EQ(MatchRecord(*set, R"({"event": "$pageview",
@@ -56,8 +55,8 @@ TEST(ActionSetTest, UrlSetAgreesWithEachMatcher) {
       Compile(6, R"([{"event": "$pageview", "url": "/x", "url_matching": "exact"}])"),
   });
   auto match = [&](std::string_view url) {
-    std::string record = R"({"event": "$pageview", "properties": {"$current_url": ")" +
-                         std::string(url) + R"("}})";
+    std::string record =
+        R"({"event": "$pageview", "properties": {"$current_url": ")" + std::string(url) + R"("}})";
     return MatchRecord(*set, record);
   };
   EXPECT_EQ(match("https://a.io/x"), (std::vector<ActionId>{2}));
@@ -77,8 +76,8 @@ TEST(ActionSetTest, UrlStepsFailWithoutAStringCurrentUrl) {
 
 TEST(ActionSetTest, ScratchIsReusableAcrossSetsOfDifferentSizes) {
   auto small = ActionSet::Build({Compile(1, R"([{}])")});
-  auto large = ActionSet::Build({Compile(1, R"([{}])"), Compile(2, R"([{}])"),
-                                 Compile(3, R"([{"event": "x"}])")});
+  auto large = ActionSet::Build(
+      {Compile(1, R"([{}])"), Compile(2, R"([{}])"), Compile(3, R"([{"event": "x"}])")});
   EventReader reader;
   MatchScratch scratch;
   std::vector<ActionId> out;

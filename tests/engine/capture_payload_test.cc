@@ -161,9 +161,8 @@ TEST_F(CapturePayloadTest, MalformedJsonIsAParseError) {
 }
 
 TEST_F(CapturePayloadTest, IntegerBeyond64BitsIsANumberAsInJavaScript) {
-  const CapturedEvent& e = One(
-      R"({"api_key":"phc_t","batch":[{"event":"e","distinct_id":"d",)"
-      R"("properties":{"n":1000000000000000000000}}]})");
+  const CapturedEvent& e = One(R"({"api_key":"phc_t","batch":[{"event":"e","distinct_id":"d",)"
+                               R"("properties":{"n":1000000000000000000000}}]})");
   EXPECT_EQ(e.properties_json, R"({"n":1e+21})");
 }
 

@@ -21,9 +21,9 @@ const std::vector<std::string> kEventNames = {"$pageview", "$autocapture", "$rag
                                               "signup",    "purchase",     "Bestellung ✓"};
 const std::vector<std::string> kHosts = {"https://www.acme.io", "https://app.acme.io",
                                          "http://docs.acme.io"};
-const std::vector<std::string> kPaths = {"/",        "/pricing",     "/blog/2024/launch",
-                                         "/docs/v2", "/signup?ref=a", "/café/menu",
-                                         "/Pricing", "/checkout/success?plan=pro"};
+const std::vector<std::string> kPaths = {
+    "/",          "/pricing", "/blog/2024/launch",         "/docs/v2", "/signup?ref=a",
+    "/café/menu", "/Pricing", "/checkout/success?plan=pro"};
 const std::vector<std::string> kTexts = {"Sign up", "Pricing", "Buy now", "Save; continue", ""};
 const std::vector<std::string> kHrefs = {"/pricing", "/signup", "#pro", ""};
 const std::vector<std::string> kPlans = {"free", "pro", "team"};
@@ -45,26 +45,29 @@ class Generator {
     if (Chance(0.45)) {
       static const std::vector<std::string> kModes = {"contains", "exact", "regex"};
       const std::string& mode = Pick(kModes);
-      std::string url = mode == "exact"    ? Pick(kHosts) + Pick(kPaths)
-                        : mode == "regex" ? Pick(std::vector<std::string>{
-                                                "^https://app", "/blog/\\\\d{4}/", "(?i)pricing",
-                                                "success$", "docs\\\\.acme"})
-                                          : Pick(std::vector<std::string>{
-                                                "/pricing", "acme.io/%/launch", "/v_/", "caf_",
-                                                "?ref=", "%"});
+      std::string url =
+          mode == "exact" ? Pick(kHosts) + Pick(kPaths)
+          : mode == "regex"
+              ? Pick(std::vector<std::string>{"^https://app", "/blog/\\\\d{4}/", "(?i)pricing",
+                                              "success$", "docs\\\\.acme"})
+              : Pick(std::vector<std::string>{"/pricing", "acme.io/%/launch", "/v_/", "caf_",
+                                              "?ref=", "%"});
       fields.push_back(R"("url": ")" + url + R"(", "url_matching": ")" + mode + "\"");
     }
-    if (Chance(0.2)) fields.push_back(R"("tag_name": ")" + Pick(std::vector<std::string>{
-                                          "button", "a", "span", "form"}) + "\"");
+    if (Chance(0.2))
+      fields.push_back(R"("tag_name": ")" +
+                       Pick(std::vector<std::string>{"button", "a", "span", "form"}) + "\"");
     if (Chance(0.2)) {
       fields.push_back(R"("text": ")" + Pick(kTexts) + R"(", "text_matching": ")" +
                        Pick(std::vector<std::string>{"exact", "contains", "regex"}) + "\"");
     }
     if (Chance(0.1)) fields.push_back(R"("href": ")" + Pick(kHrefs) + "\"");
     if (Chance(0.15)) {
-      fields.push_back(R"("selector": ")" + Pick(std::vector<std::string>{
-                           "button", "form > button", ".btn", "nav a.nav-link", "#signup",
-                           "[data-attr=cta]", "li:nth-child(2) > a", "*"}) + "\"");
+      fields.push_back(
+          R"("selector": ")" +
+          Pick(std::vector<std::string>{"button", "form > button", ".btn", "nav a.nav-link",
+                                        "#signup", "[data-attr=cta]", "li:nth-child(2) > a", "*"}) +
+          "\"");
     }
     if (Chance(0.35)) {
       static const std::vector<std::string> kFilters = {
@@ -95,9 +98,8 @@ class Generator {
   }
 
   std::string Event() {
-    std::string record = R"({"event": ")" + Pick(kEventNames) +
-                         R"(", "timestamp": "2024-06-)" + std::to_string(Int(10, 28)) +
-                         R"(T12:00:00Z", "properties": {)";
+    std::string record = R"({"event": ")" + Pick(kEventNames) + R"(", "timestamp": "2024-06-)" +
+                         std::to_string(Int(10, 28)) + R"(T12:00:00Z", "properties": {)";
     record += R"("$current_url": )" +
               (Chance(0.9) ? "\"" + Pick(kHosts) + Pick(kPaths) + "\"" : std::string("7"));
     if (Chance(0.5)) record += R"(, "amount": )" + std::to_string(Int(0, 100));
@@ -107,9 +109,10 @@ class Generator {
     if (Chance(0.3)) record += R"(, "seen_at": "2024-06-0)" + std::to_string(Int(1, 9)) + "\"";
     record += "}";
     if (Chance(0.5)) {
-      record += R"(, "elements_chain": "button.btn.btn-primary:attr__data-attr=\"cta\"nth-child=\")" +
-                std::to_string(Int(1, 3)) + R"(\"text=\")" + Pick(kTexts) + R"(\";a.nav-link:href=\")" +
-                Pick(kHrefs) + R"(\"nth-child=\"2\";li:nth-child=\"2\";form:attr_id=\"signup\";nav")";
+      record +=
+          R"(, "elements_chain": "button.btn.btn-primary:attr__data-attr=\"cta\"nth-child=\")" +
+          std::to_string(Int(1, 3)) + R"(\"text=\")" + Pick(kTexts) + R"(\";a.nav-link:href=\")" +
+          Pick(kHrefs) + R"(\"nth-child=\"2\";li:nth-child=\"2\";form:attr_id=\"signup\";nav")";
     }
     record += R"(, "person_properties": {"plan": ")" + Pick(kPlans) + "\"}}";
     return record;

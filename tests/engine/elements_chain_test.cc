@@ -108,8 +108,7 @@ TEST(ElementsChainTest, TagOnlyAndClassOnlyElements) {
 TEST(ElementsChainTest, ColonNotFollowedByKeyAndEqualsStaysInClass) {
   ElementList list;
   ParseElementsChain(
-      R"(a.hover:underline.text-sm:attr__class="hover:underline text-sm"nth-child="1";li)",
-      &list);
+      R"(a.hover:underline.text-sm:attr__class="hover:underline text-sm"nth-child="1";li)", &list);
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].tag, "a");
   EXPECT_THAT(ClassesOf(list, 0),
@@ -156,8 +155,7 @@ TEST(ElementsChainTest, EscapedQuoteAndBackslashAreUnescaped) {
 
 TEST(ElementsChainTest, OtherBackslashesAreKept) {
   ElementList list;
-  ParseElementsChain(R"(a:text="C:\Users\ada\report.pdf"attr__x="\n\t"attr__y="\\\q";li)",
-                     &list);
+  ParseElementsChain(R"(a:text="C:\Users\ada\report.pdf"attr__x="\n\t"attr__y="\\\q";li)", &list);
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].text, R"(C:\Users\ada\report.pdf)");
   EXPECT_EQ(list.Attribute(list[0], "x"), R"(\n\t)");
@@ -239,10 +237,9 @@ TEST(ElementsChainTest, NonIntegerPositionsAreIgnored) {
 
 TEST(ElementsChainTest, IdIsAttrIdElseRawId) {
   ElementList list;
-  ParseElementsChain(
-      R"(a:attr__id="legacy"attr_id="pricing-link";a:attr_id="first"attr__id="raw";)"
-      R"(a:attr__id="pricing-link";a)",
-      &list);
+  ParseElementsChain(R"(a:attr__id="legacy"attr_id="pricing-link";a:attr_id="first"attr__id="raw";)"
+                     R"(a:attr__id="pricing-link";a)",
+                     &list);
   ASSERT_EQ(list.size(), 4u);
   EXPECT_EQ(list[0].id, "pricing-link");
   EXPECT_EQ(list[1].id, "first");
@@ -342,8 +339,8 @@ void CheckInvariants(std::string_view chain, const ElementList& list) {
   size_t runs = 0;
   bool in_run = false;
   for (char c : chain) {
-    bool separator = c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-                     c == '\v';
+    bool separator =
+        c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
     if (!separator && !in_run) ++runs;
     in_run = !separator;
   }
@@ -370,8 +367,8 @@ void CheckInvariants(std::string_view chain, const ElementList& list) {
 
 TEST(ElementsChainTest, RandomInputNeverCrashes) {
   constexpr std::string_view kAlphabet = "\"\\;:=. \t.#abzAZ09_-";
-  constexpr std::string_view kTokens[] = {"attr__", "text=\"", "href=\"", "attr_id=\"",
-                                          "nth-child=\"", "\\\"", "\\\\", "\";", ":k=\""};
+  constexpr std::string_view kTokens[] = {
+      "attr__", "text=\"", "href=\"", "attr_id=\"", "nth-child=\"", "\\\"", "\\\\", "\";", ":k=\""};
   std::mt19937 rng(12345);
   ElementList list;
   std::string chain;
@@ -402,9 +399,15 @@ TEST(ElementsChainTest, MutatedRealChainsNeverCrash) {
     for (int i = 0; i < edits; ++i) {
       size_t at = rng() % chain.size();
       switch (rng() % 3) {
-        case 0: chain.erase(at, 1 + rng() % 8); break;
-        case 1: chain.insert(at, 1, "\"\\;:= "[rng() % 6]); break;
-        default: chain.resize(at); break;
+        case 0:
+          chain.erase(at, 1 + rng() % 8);
+          break;
+        case 1:
+          chain.insert(at, 1, "\"\\;:= "[rng() % 6]);
+          break;
+        default:
+          chain.resize(at);
+          break;
       }
       if (chain.empty()) break;
     }

@@ -1,8 +1,8 @@
 #include "engine/event_record_fields.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace actiond::engine {
 namespace {
@@ -27,8 +27,8 @@ TEST(EventRecordFieldReaderTest, ReadsEveryMemberAndKeepsPropertiesVerbatim) {
 
 TEST(EventRecordFieldReaderTest, OptionalMembersAreEmptyWhenAbsent) {
   EventRecordFieldReader reader;
-  Result<EventRecordFields> f = reader.Read(
-      R"({"uuid":"u","event":"e","distinct_id":"d","timestamp":"t","properties":{}})");
+  Result<EventRecordFields> f =
+      reader.Read(R"({"uuid":"u","event":"e","distinct_id":"d","timestamp":"t","properties":{}})");
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->properties_json, "{}");
   EXPECT_TRUE(f->elements_chain.empty());

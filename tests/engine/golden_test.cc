@@ -190,8 +190,8 @@ TEST_P(GoldenTest, CountMatchesExpectation) {
     EXPECT_EQ(!matched.empty(), ActionMatches(**compiled, **view)) << "indexed ≠ plain";
     count += matched.empty() ? 0 : 1;
   }
-  EXPECT_EQ(count, expected) << golden.name << " (tests/golden/matching.jsonl line "
-                             << golden.line << ")";
+  EXPECT_EQ(count, expected) << golden.name << " (tests/golden/matching.jsonl line " << golden.line
+                             << ")";
 }
 
 INSTANTIATE_TEST_SUITE_P(Conformance, GoldenTest, ::testing::ValuesIn(LoadCases()),

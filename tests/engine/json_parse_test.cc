@@ -9,8 +9,8 @@ TEST(JsonParseTest, IntegersBeyond64BitsReadAsDoublesLikeJavaScript) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   std::string scratch;
-  ASSERT_EQ(ParseJson(parser, R"({"a": 1000000000000000000000, "b": -99999999999999999999})",
-                      &root, &scratch),
+  ASSERT_EQ(ParseJson(parser, R"({"a": 1000000000000000000000, "b": -99999999999999999999})", &root,
+                      &scratch),
             simdjson::SUCCESS);
   EXPECT_EQ(root["a"].get_double().value(), 1e21);
   EXPECT_EQ(root["b"].get_double().value(), -99999999999999999999.0);

@@ -6,8 +6,7 @@ namespace actiond::engine {
 namespace {
 
 TEST(JsonValueTreeTest, ReadsEveryTypeAndKeepsMemberOrder) {
-  Result<JsonValue> v = ParseJsonValue(
-      R"({"b":1,"a":[true,null,"x",2.5],"c":{"d":-7},"e":false})");
+  Result<JsonValue> v = ParseJsonValue(R"({"b":1,"a":[true,null,"x",2.5],"c":{"d":-7},"e":false})");
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   ASSERT_TRUE(v->is_object());
   ASSERT_EQ(v->members().size(), 4u);

@@ -36,8 +36,8 @@ class PropertyFilterTest : public ::testing::Test {
                          std::string_view timestamp = "2024-01-15T00:00:00Z") {
     std::string record = R"({"event":"e","timestamp":")" + std::string(timestamp) +
                          R"(","properties":)" + std::string(properties) +
-                         R"(,"person_properties":)" + std::string(person) +
-                         std::string(extra) + "}";
+                         R"(,"person_properties":)" + std::string(person) + std::string(extra) +
+                         "}";
     auto view = reader_.Read(record);
     EXPECT_TRUE(view.ok()) << record << ": " << view.status().ToString();
     return **view;
@@ -81,14 +81,14 @@ TEST_F(PropertyFilterTest, TypeDefaultsToEventAndOperatorToExact) {
   EXPECT_EQ(f.type(), PropertyFilter::Type::kEvent);
   EXPECT_EQ(f.key(), "currency");
   EXPECT_TRUE(f.Matches(Event(kOrder)));
-  EXPECT_TRUE(Matches(R"({"key": "currency", "value": "EUR", "type": null, "operator": null})",
-                      kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "currency", "value": "EUR", "type": null, "operator": null})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "currency", "value": "eur"})", kOrder));
 }
 
 TEST_F(PropertyFilterTest, UnknownTypeIsInvalidChoice) {
-  for (std::string_view type : {"cohort", "group", "session", "hogql", "data_warehouse", "",
-                                "Event"}) {
+  for (std::string_view type :
+       {"cohort", "group", "session", "hogql", "data_warehouse", "", "Event"}) {
     ExpectError(R"({"key": "k", "value": 1, "type": ")" + std::string(type) + "\"}",
                 StatusCode::kInvalidChoice, "type");
   }
@@ -137,8 +137,8 @@ TEST_F(PropertyFilterTest, InAndNotInNeedAList) {
 }
 
 TEST_F(PropertyFilterTest, NumericOperatorsNeedNumericValues) {
-  for (std::string_view value : {R"("abc")", "true", R"("0x10")", R"("NaN")", R"(["1", "x"])",
-                                 R"({"a": 1})", R"("")"}) {
+  for (std::string_view value :
+       {R"("abc")", "true", R"("0x10")", R"("NaN")", R"(["1", "x"])", R"({"a": 1})", R"("")"}) {
     ExpectError(R"({"key": "k", "operator": "gt", "value": )" + std::string(value) + "}",
                 StatusCode::kInvalidInput, "value");
   }
@@ -158,15 +158,14 @@ TEST_F(PropertyFilterTest, BetweenNeedsTwoNumericBounds) {
 TEST_F(PropertyFilterTest, DateOperatorsNeedValidDates) {
   for (std::string_view value : {R"("yesterday")", R"("2024-02-30")", R"("-7x")", R"("7d")",
                                  "1705320000", R"("2024-01-15T25:00:00Z")", "true"}) {
-    ExpectError(R"({"key": "k", "operator": "is_date_after", "value": )" + std::string(value) +
-                    "}",
+    ExpectError(R"({"key": "k", "operator": "is_date_after", "value": )" + std::string(value) + "}",
                 StatusCode::kInvalidInput, "value");
   }
 }
 
 TEST_F(PropertyFilterTest, SemverOperatorsNeedParseableVersions) {
-  for (std::string_view value : {R"("1.2.3.4")", R"("latest")", R"("")", "true", R"(["1.0", "x"])",
-                                 "1e21"}) {
+  for (std::string_view value :
+       {R"("1.2.3.4")", R"("latest")", R"("")", "true", R"(["1.0", "x"])", "1e21"}) {
     ExpectError(R"({"key": "k", "operator": "semver_gt", "value": )" + std::string(value) + "}",
                 StatusCode::kInvalidInput, "value");
   }
@@ -174,8 +173,8 @@ TEST_F(PropertyFilterTest, SemverOperatorsNeedParseableVersions) {
 }
 
 TEST_F(PropertyFilterTest, ElementFiltersAcceptOnlyTheirKeysAndOperators) {
-  ExpectError(R"({"type": "element", "key": "attr__id", "value": "x"})",
-              StatusCode::kInvalidChoice, "key");
+  ExpectError(R"({"type": "element", "key": "attr__id", "value": "x"})", StatusCode::kInvalidChoice,
+              "key");
   ExpectError(R"({"type": "element", "key": "selector", "value": "a", "operator": "icontains"})",
               StatusCode::kInvalidChoice, "operator");
   ExpectError(R"({"type": "element", "key": "selector", "operator": "is_set"})",
@@ -215,17 +214,17 @@ TEST_F(PropertyFilterTest, ExactComparesComparisonForms) {
 
 TEST_F(PropertyFilterTest, NumbersCompareAsJavaScriptWritesThem) {
   const char* filter = R"({"key": "total_supply", "value": ["1e+21", "100000000000000000000"]})";
-  EXPECT_EQ(Count(filter, {R"({"total_supply": 1e21})", R"({"total_supply": "1e21"})",
-                           R"({"total_supply": 1e+20})",
-                           R"({"total_supply": 1000000000000000000000.0})"}),
+  EXPECT_EQ(Count(filter,
+                  {R"({"total_supply": 1e21})", R"({"total_supply": "1e21"})",
+                   R"({"total_supply": 1e+20})", R"({"total_supply": 1000000000000000000000.0})"}),
             3);
   EXPECT_EQ(Count(R"({"key": "amount", "value": "100"})",
                   {R"({"amount": 100.0})", R"({"amount": "100.0"})", R"({"amount": 100})"}),
             2);
   EXPECT_TRUE(Matches(R"({"key": "n", "value": "0"})", R"({"n": -0.0})"));
   EXPECT_TRUE(Matches(R"({"key": "n", "value": 1e-7})", R"({"n": "1e-7"})"));
-  EXPECT_TRUE(Matches(R"({"key": "n", "value": "9007199254740992"})",
-                      R"({"n": 9007199254740993})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "n", "value": "9007199254740992"})", R"({"n": 9007199254740993})"));
 }
 
 TEST_F(PropertyFilterTest, ExactWithAListIsAnyOf) {
@@ -244,41 +243,39 @@ TEST_F(PropertyFilterTest, ExactWithAListIsAnyOf) {
 
 TEST_F(PropertyFilterTest, IsNotAndNotInAreNoneOfAndPassWhenUnset) {
   EXPECT_TRUE(Matches(R"({"key": "currency", "value": "USD", "operator": "is_not"})", kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "currency", "value": ["USD", "EUR"], "operator": "is_not"})",
-                       kOrder));
+  EXPECT_FALSE(
+      Matches(R"({"key": "currency", "value": ["USD", "EUR"], "operator": "is_not"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "referral", "value": "X", "operator": "is_not"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "coupon", "value": "X", "operator": "is_not"})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "plan", "value": ["pro", "team"], "operator": "not_in"})",
                        R"({"plan": "pro"})"));
   EXPECT_TRUE(Matches(R"({"key": "plan", "value": ["pro", "team"], "operator": "not_in"})",
                       R"({"plan": "free"})"));
-  EXPECT_TRUE(Matches(R"({"key": "plan", "value": [], "operator": "not_in"})",
-                      R"({"plan": "free"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "plan", "value": [], "operator": "not_in"})", R"({"plan": "free"})"));
 }
 
 // --- icontains / regex ------------------------------------------------------------------------
 
 TEST_F(PropertyFilterTest, IContainsIsLiteralAndCaseInsensitive) {
-  EXPECT_TRUE(Matches(R"({"key": "plan_name", "value": "PRISE", "operator": "icontains"})",
-                      kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "promo_text", "value": "5_%", "operator": "icontains"})",
-                       kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "promo_text", "value": "50%", "operator": "icontains"})",
-                      kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "promo_text", "value": "S_ve", "operator": "icontains"})",
-                       kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "t", "value": "a.c(", "operator": "icontains"})",
-                      R"({"t": "xA.C(y"})"));
-  EXPECT_FALSE(Matches(R"({"key": "t", "value": "a.c", "operator": "icontains"})",
-                       R"({"t": "abc"})"));
-  EXPECT_TRUE(Matches(R"({"key": "order_number", "value": "857", "operator": "icontains"})",
-                      kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "order_number", "value": 857, "operator": "icontains"})",
-                      kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "is_first_order", "value": "RU", "operator": "icontains"})",
-                      kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "tags", "value": "SALE\",\"NEWS", "operator": "icontains"})",
-                      kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "plan_name", "value": "PRISE", "operator": "icontains"})", kOrder));
+  EXPECT_FALSE(
+      Matches(R"({"key": "promo_text", "value": "5_%", "operator": "icontains"})", kOrder));
+  EXPECT_TRUE(Matches(R"({"key": "promo_text", "value": "50%", "operator": "icontains"})", kOrder));
+  EXPECT_FALSE(
+      Matches(R"({"key": "promo_text", "value": "S_ve", "operator": "icontains"})", kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "t", "value": "a.c(", "operator": "icontains"})", R"({"t": "xA.C(y"})"));
+  EXPECT_FALSE(
+      Matches(R"({"key": "t", "value": "a.c", "operator": "icontains"})", R"({"t": "abc"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "order_number", "value": "857", "operator": "icontains"})", kOrder));
+  EXPECT_TRUE(Matches(R"({"key": "order_number", "value": 857, "operator": "icontains"})", kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "is_first_order", "value": "RU", "operator": "icontains"})", kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "tags", "value": "SALE\",\"NEWS", "operator": "icontains"})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "coupon", "value": "", "operator": "icontains"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "currency", "value": "", "operator": "icontains"})", kOrder));
 }
@@ -302,10 +299,9 @@ TEST_F(PropertyFilterTest, NotIContainsIsNoneOfAndPassesWhenUnset) {
                          "operator": "not_icontains"})",
                       R"j({"ua": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)"})j"));
   EXPECT_TRUE(Matches(R"({"key": "ua", "value": "x", "operator": "not_icontains"})", "{}"));
-  EXPECT_TRUE(Matches(R"({"key": "ua", "value": [], "operator": "not_icontains"})",
-                      R"({"ua": "x"})"));
-  EXPECT_FALSE(Matches(R"({"key": "ua", "value": [], "operator": "icontains"})",
-                       R"({"ua": "x"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "ua", "value": [], "operator": "not_icontains"})", R"({"ua": "x"})"));
+  EXPECT_FALSE(Matches(R"({"key": "ua", "value": [], "operator": "icontains"})", R"({"ua": "x"})"));
 }
 
 TEST_F(PropertyFilterTest, IContainsTakesLongValueLists) {
@@ -317,36 +313,35 @@ TEST_F(PropertyFilterTest, IContainsTakesLongValueLists) {
   EXPECT_FALSE(f.Matches(Event(R"({"ua": "x agent-number-499 y"})")));
   EXPECT_FALSE(f.Matches(Event(R"({"ua": "a lastbot"})")));
   EXPECT_TRUE(f.Matches(Event(R"({"ua": "agent-number-x"})")));
-  ExpectError(R"({"key": "k", "operator": "icontains", "value": ")" + std::string(5000, 'a') +
-                  "\"}",
-              StatusCode::kInvalidInput, "value");
+  ExpectError(
+      R"({"key": "k", "operator": "icontains", "value": ")" + std::string(5000, 'a') + "\"}",
+      StatusCode::kInvalidInput, "value");
 }
 
 TEST_F(PropertyFilterTest, RegexSearchesTheComparisonForm) {
-  EXPECT_TRUE(Matches(R"({"key": "order_id", "value": "^ord_[A-Z0-9]{5}$", "operator": "regex"})",
-                      kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "status_code", "value": "^4\\d\\d$", "operator": "regex"})",
-                      kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "order_id", "value": "^ord_[A-Z0-9]{5}$", "operator": "regex"})", kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "status_code", "value": "^4\\d\\d$", "operator": "regex"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "revenue", "value": "\\.99$", "operator": "regex"})", kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "shipping", "value": "^\\{\"method\"", "operator": "regex"})",
-                      kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "shipping", "value": "^\\{\"method\"", "operator": "regex"})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "order_id", "value": "^ORD", "operator": "regex"})", kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "order_id", "value": "(?i)^ORD", "operator": "regex"})",
-                      kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "order_id", "value": ["^x", "K2$"], "operator": "regex"})",
-                      kOrder));
+  EXPECT_TRUE(Matches(R"({"key": "order_id", "value": "(?i)^ORD", "operator": "regex"})", kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "order_id", "value": ["^x", "K2$"], "operator": "regex"})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "coupon", "value": ".*", "operator": "regex"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "s", "value": "^$", "operator": "regex"})", R"({"s": ""})"));
 }
 
 TEST_F(PropertyFilterTest, NotRegexIsNoneOfAndPassesWhenUnset) {
-  EXPECT_FALSE(Matches(R"({"key": "order_id", "value": "^ord_", "operator": "not_regex"})",
-                       kOrder));
+  EXPECT_FALSE(
+      Matches(R"({"key": "order_id", "value": "^ord_", "operator": "not_regex"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "gift", "value": ".", "operator": "not_regex"})", kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "order_id", "value": ["^x", "K2$"], "operator": "not_regex"})",
-                       kOrder));
-  EXPECT_TRUE(Matches(R"({"key": "order_id", "value": ["^x", "^y"], "operator": "not_regex"})",
-                      kOrder));
+  EXPECT_FALSE(
+      Matches(R"({"key": "order_id", "value": ["^x", "K2$"], "operator": "not_regex"})", kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "order_id", "value": ["^x", "^y"], "operator": "not_regex"})", kOrder));
 }
 
 // --- numeric ----------------------------------------------------------------------------------
@@ -365,8 +360,8 @@ TEST_F(PropertyFilterTest, ComparisonsAreStrictOrInclusive) {
 
 TEST_F(PropertyFilterTest, NumericStringsCompareNumerically) {
   EXPECT_TRUE(Matches(R"({"key": "seats", "value": 10, "operator": "gt"})", kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "seats", "value": 10, "operator": "gt"})",
-                       R"({"seats": "42 seats"})"));
+  EXPECT_FALSE(
+      Matches(R"({"key": "seats", "value": 10, "operator": "gt"})", R"({"seats": "42 seats"})"));
   EXPECT_EQ(Count(R"({"key": "quantity", "operator": "gt", "value": 4})",
                   {R"({"quantity": "+5"})", R"({"quantity": ".5"})", R"({"quantity": " 7 "})"}),
             2);
@@ -391,8 +386,7 @@ TEST_F(PropertyFilterTest, ComparisonsFailOnNonNumericProperties) {
 TEST_F(PropertyFilterTest, BetweenIsInclusiveWithNumericStringBounds) {
   EXPECT_TRUE(Matches(R"({"key": "items", "value": [1, 3], "operator": "between"})", kOrder));
   EXPECT_TRUE(Matches(R"({"key": "items", "value": [3, 3], "operator": "between"})", kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "items", "value": [3, 3], "operator": "not_between"})",
-                       kOrder));
+  EXPECT_FALSE(Matches(R"({"key": "items", "value": [3, 3], "operator": "not_between"})", kOrder));
   EXPECT_EQ(Count(R"({"key": "price", "operator": "between", "value": ["10", "20.5"]})",
                   {R"({"price": 15})", R"({"price": "20.5"})", R"({"price": "9.99"})",
                    R"({"price": "abc"})"}),
@@ -400,10 +394,10 @@ TEST_F(PropertyFilterTest, BetweenIsInclusiveWithNumericStringBounds) {
 }
 
 TEST_F(PropertyFilterTest, NotBetweenNeedsANumericProperty) {
-  EXPECT_TRUE(Matches(R"({"key": "revenue", "value": [0, 100], "operator": "not_between"})",
-                      kOrder));
-  EXPECT_FALSE(Matches(R"({"key": "discount", "value": [0, 10], "operator": "not_between"})",
-                       kOrder));
+  EXPECT_TRUE(
+      Matches(R"({"key": "revenue", "value": [0, 100], "operator": "not_between"})", kOrder));
+  EXPECT_FALSE(
+      Matches(R"({"key": "discount", "value": [0, 10], "operator": "not_between"})", kOrder));
   EXPECT_EQ(Count(R"({"key": "age", "operator": "not_between", "value": [18, 65]})",
                   {R"({"age": "unknown"})", R"({"age": 70})", R"({"age": "seventy"})",
                    R"({"age": true})", R"({"age": 17.5})", R"({"age": 65})"}),
@@ -411,13 +405,13 @@ TEST_F(PropertyFilterTest, NotBetweenNeedsANumericProperty) {
 }
 
 TEST_F(PropertyFilterTest, BetweenWithMinAboveMax) {
-  EXPECT_EQ(Count(R"({"key": "score", "operator": "between", "value": [100, 10]})",
-                  {R"({"score": 50})", R"({"score": 5})", R"({"score": 500})",
-                   R"({"score": 100})"}),
-            0);
+  EXPECT_EQ(
+      Count(R"({"key": "score", "operator": "between", "value": [100, 10]})",
+            {R"({"score": 50})", R"({"score": 5})", R"({"score": 500})", R"({"score": 100})"}),
+      0);
   EXPECT_EQ(Count(R"({"key": "score", "operator": "not_between", "value": [100, 10]})",
-                  {R"({"score": 50})", R"({"score": 5})", R"({"score": 500})",
-                   R"({"score": 10})", R"({"score": "n/a"})"}),
+                  {R"({"score": 50})", R"({"score": 5})", R"({"score": 500})", R"({"score": 10})",
+                   R"({"score": "n/a"})"}),
             4);
 }
 
@@ -430,8 +424,7 @@ TEST_F(PropertyFilterTest, NullCountsAsNotSet) {
   EXPECT_EQ(Count(R"({"key": "coupon", "operator": "is_not_set"})", events), 2);
   EXPECT_TRUE(Matches(R"({"key": "k", "operator": "is_set"})", R"({"k": false})"));
   EXPECT_TRUE(Matches(R"({"key": "k", "operator": "is_set"})", R"({"k": []})"));
-  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "is_set", "value": "ignored"})",
-                      R"({"k": 0})"));
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "is_set", "value": "ignored"})", R"({"k": 0})"));
 }
 
 // --- dates ------------------------------------------------------------------------------------
@@ -466,8 +459,8 @@ TEST_F(PropertyFilterTest, EpochNumbers) {
 
 TEST_F(PropertyFilterTest, UnparseableDatesFailEveryDateOperator) {
   for (std::string_view op : {"is_date_exact", "is_date_before", "is_date_after"}) {
-    std::string filter = R"({"key": "t", "value": "2024-01-15", "operator": ")" +
-                         std::string(op) + "\"}";
+    std::string filter =
+        R"({"key": "t", "value": "2024-01-15", "operator": ")" + std::string(op) + "\"}";
     for (std::string_view props : {R"({"t": "15/01/2024"})", R"({"t": "Jan 15 2024"})",
                                    R"({"t": "1705320000"})", R"({"t": true})", R"({"t": null})",
                                    R"({"t": ["2024-01-15"]})", "{}", R"({"t": "2024-01-15 "})"}) {
@@ -501,8 +494,7 @@ TEST_F(PropertyFilterTest, RelativeDatesCountBackFromTheEventTimestamp) {
                   {R"({"s": "2020-03-10T00:00:00Z"})", R"({"s": "2020-03-11T00:00:00Z"})"}, ts),
             1);
   EXPECT_EQ(Count(R"({"key": "s", "operator": "is_date_after", "value": "-36h"})",
-                  {R"({"s": "2021-03-09T00:00:00.001Z"})", R"({"s": "2021-03-09T00:00:00Z"})"},
-                  ts),
+                  {R"({"s": "2021-03-09T00:00:00.001Z"})", R"({"s": "2021-03-09T00:00:00Z"})"}, ts),
             1);
   EXPECT_EQ(Count(R"({"key": "s", "operator": "is_date_after", "value": "-2w"})",
                   {R"({"s": "2021-02-24T12:00:01Z"})", R"({"s": "2021-02-24T11:00:00Z"})"}, ts),
@@ -510,7 +502,8 @@ TEST_F(PropertyFilterTest, RelativeDatesCountBackFromTheEventTimestamp) {
 }
 
 TEST_F(PropertyFilterTest, BeforeAndAfterAreStrict) {
-  PropertyFilter after = MustCompile(R"({"key": "r", "operator": "is_date_after", "value": "-1d"})");
+  PropertyFilter after =
+      MustCompile(R"({"key": "r", "operator": "is_date_after", "value": "-1d"})");
   PropertyFilter before =
       MustCompile(R"({"key": "r", "operator": "is_date_before", "value": "-1d"})");
   const char* ts = "2021-06-01T09:30:00.000Z";
@@ -523,37 +516,37 @@ TEST_F(PropertyFilterTest, BeforeAndAfterAreStrict) {
 // --- semver -----------------------------------------------------------------------------------
 
 TEST_F(PropertyFilterTest, SemverOperators) {
-  EXPECT_TRUE(Matches(R"({"key": "v", "value": "1.2.9", "operator": "semver_gt"})",
-                      R"({"v": "1.2.10"})"));
-  EXPECT_TRUE(Matches(R"({"key": "v", "value": "2.1.0", "operator": "semver_eq"})",
-                      R"({"v": "v2.1"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "v", "value": "1.2.9", "operator": "semver_gt"})", R"({"v": "1.2.10"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "v", "value": "2.1.0", "operator": "semver_eq"})", R"({"v": "v2.1"})"));
   EXPECT_FALSE(Matches(R"({"key": "v", "value": "1.0.0", "operator": "semver_lt"})",
                        R"({"v": "1.0.0-beta.2"})"));
-  EXPECT_TRUE(Matches(R"({"key": "v", "value": "3.4", "operator": "semver_gte"})",
-                      R"({"v": "3.4.0"})"));
-  EXPECT_FALSE(Matches(R"({"key": "v", "value": "3.3.9", "operator": "semver_lte"})",
-                       R"({"v": "3.4.0"})"));
-  EXPECT_TRUE(Matches(R"({"key": "v", "value": "3.4.1", "operator": "semver_lt"})",
-                      R"({"v": "3.4.0"})"));
-  EXPECT_TRUE(Matches(R"({"key": "v", "value": "3.4.0", "operator": "semver_neq"})",
-                      R"({"v": "3.4.1"})"));
-  EXPECT_EQ(Count(R"({"key": "v", "operator": "semver_eq", "value": "2.4.1"})",
-                  {R"({"v": "V2.4.1+build.7"})", R"({"v": "2.4.1+20210310"})",
-                   R"({"v": "2.4.10"})"}),
-            2);
+  EXPECT_TRUE(
+      Matches(R"({"key": "v", "value": "3.4", "operator": "semver_gte"})", R"({"v": "3.4.0"})"));
+  EXPECT_FALSE(
+      Matches(R"({"key": "v", "value": "3.3.9", "operator": "semver_lte"})", R"({"v": "3.4.0"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "v", "value": "3.4.1", "operator": "semver_lt"})", R"({"v": "3.4.0"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "v", "value": "3.4.0", "operator": "semver_neq"})", R"({"v": "3.4.1"})"));
+  EXPECT_EQ(
+      Count(R"({"key": "v", "operator": "semver_eq", "value": "2.4.1"})",
+            {R"({"v": "V2.4.1+build.7"})", R"({"v": "2.4.1+20210310"})", R"({"v": "2.4.10"})"}),
+      2);
 }
 
 TEST_F(PropertyFilterTest, UnparseableVersionsFailAllButSemverNeq) {
   for (std::string_view op : {"semver_eq", "semver_gt", "semver_gte", "semver_lt", "semver_lte"}) {
-    std::string filter = R"({"key": "v", "value": "1.0.0", "operator": ")" + std::string(op) +
-                         "\"}";
+    std::string filter =
+        R"({"key": "v", "value": "1.0.0", "operator": ")" + std::string(op) + "\"}";
     for (std::string_view props : {R"({"v": "1.2.3.4"})", R"({"v": "latest"})", R"({"v": true})",
                                    R"({"v": null})", "{}", R"({"v": [1]})", R"({"v": 1e21})"}) {
       EXPECT_FALSE(Matches(filter, props)) << op << " " << props;
     }
   }
-  for (std::string_view props : {R"({"v": "1.2.3.4"})", R"({"v": "1.2.3.4.5"})", R"({"v": null})",
-                                 "{}", R"({"v": true})"}) {
+  for (std::string_view props :
+       {R"({"v": "1.2.3.4"})", R"({"v": "1.2.3.4.5"})", R"({"v": null})", "{}", R"({"v": true})"}) {
     EXPECT_TRUE(Matches(R"({"key": "v", "value": "1.2.3", "operator": "semver_neq"})", props))
         << props;
   }
@@ -563,8 +556,8 @@ TEST_F(PropertyFilterTest, SemverReadsNumbersThroughTheirComparisonForm) {
   EXPECT_EQ(Count(R"({"key": "s", "operator": "semver_gt", "value": "1.2.0"})",
                   {R"({"s": 1.1})", R"({"s": 2})", R"({"s": 1.25})"}),
             2);
-  EXPECT_TRUE(Matches(R"({"key": "s", "operator": "semver_eq", "value": 1.2})",
-                      R"({"s": "1.2.0"})"));
+  EXPECT_TRUE(
+      Matches(R"({"key": "s", "operator": "semver_eq", "value": 1.2})", R"({"s": "1.2.0"})"));
 }
 
 TEST_F(PropertyFilterTest, SemverNeqWithAListIsNoneOf) {
@@ -642,7 +635,8 @@ TEST_F(PropertyFilterTest, ElementFieldFiltersPassWhenSomeElementPasses) {
 }
 
 TEST_F(PropertyFilterTest, ElementIsSetNeedsANonEmptyValue) {
-  PropertyFilter is_set = MustCompile(R"({"type": "element", "key": "href", "operator": "is_set"})");
+  PropertyFilter is_set =
+      MustCompile(R"({"type": "element", "key": "href", "operator": "is_set"})");
   PropertyFilter is_not_set =
       MustCompile(R"({"type": "element", "key": "href", "operator": "is_not_set"})");
   const char* empty_href = R"(,"elements_chain":"a:href=\"\";div")";
@@ -665,7 +659,8 @@ TEST_F(PropertyFilterTest, EventWithoutElementsFailsEveryElementFilter) {
 }
 
 TEST_F(PropertyFilterTest, FiltersAreMovable) {
-  PropertyFilter f = MustCompile(R"({"key": "v", "value": ["1.0", "2.0"], "operator": "semver_eq"})");
+  PropertyFilter f =
+      MustCompile(R"({"key": "v", "value": ["1.0", "2.0"], "operator": "semver_eq"})");
   PropertyFilter moved = std::move(f);
   std::vector<PropertyFilter> filters;
   filters.push_back(std::move(moved));

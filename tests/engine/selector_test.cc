@@ -109,7 +109,7 @@ TEST(SelectorTest, EscapedColonNamesTailwindClass) {
   EXPECT_TRUE(Matches(R"(nav .hover\:underline)", chain));
   EXPECT_TRUE(Matches(R"(.hover\:underline.text-sm)", chain));
   EXPECT_FALSE(Matches(R"(.hover\:under)", chain));
-  EXPECT_TRUE(Matches(R"(\61)", R"(61)"));  // no hex escapes: `\6` is just '6'
+  EXPECT_TRUE(Matches(R"(\61)", R"(61)"));        // no hex escapes: `\6` is just '6'
   EXPECT_FALSE(Matches(R"(.a\ b)", R"(p.a.b)"));  // the class "a b", which p lacks
 }
 
@@ -368,8 +368,8 @@ TEST(SelectorTest, RandomSelectorsNeverCrash) {
     std::string text;
     size_t length = next() % 24;
     for (size_t i = 0; i < length; ++i) {
-      text += next() % 8 == 0 ? static_cast<char>(next() % 256)
-                              : kAlphabet[next() % kAlphabet.size()];
+      text +=
+          next() % 8 == 0 ? static_cast<char>(next() % 256) : kAlphabet[next() % kAlphabet.size()];
     }
     Result<Selector> s = Selector::Parse(text);
     if (s.ok()) {

@@ -48,8 +48,9 @@ TEST(SemverTest, ComparesNumericallyPartByPart) {
 
 TEST(SemverTest, RejectsAnythingElse) {
   for (std::string_view text :
-       {"", "v", "V", "vv1", "1.2.3.4", "1.2.3.4.5", "1.", "1..2", ".1", "1.2.3.", "x1", "1.x",
-        "1.2.3beta", " 1.2.3", "1.2.3 ", "-1.0", "1e+21", "true", "[1]", "1,2", "v 1", "1.2.3.4-beta"}) {
+       {"",      "v",      "V",   "vv1", "1.2.3.4",   "1.2.3.4.5",   "1.",     "1..2",
+        ".1",    "1.2.3.", "x1",  "1.x", "1.2.3beta", " 1.2.3",      "1.2.3 ", "-1.0",
+        "1e+21", "true",   "[1]", "1,2", "v 1",       "1.2.3.4-beta"}) {
     EXPECT_FALSE(ParseSemVer(text).has_value()) << "'" << text << "'";
   }
 }

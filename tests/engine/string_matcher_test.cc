@@ -60,7 +60,7 @@ TEST(StringMatcherTest, LikePercentAloneMatchesTheEmptyString) {
 
 TEST(StringMatcherTest, LikeBackslashIsAnOrdinaryCharacter) {
   StringMatcher m = MustCompile("50\\%", StringMatchMode::kLike);
-  EXPECT_TRUE(m.Matches("50\\ off"));   // backslash itself, then `%` wildcard
+  EXPECT_TRUE(m.Matches("50\\ off"));  // backslash itself, then `%` wildcard
   EXPECT_FALSE(m.Matches("50% off"));  // no escape: the backslash must be there
   EXPECT_TRUE(MustCompile("a\\_", StringMatchMode::kLike).Matches("a\\x"));
 }
@@ -120,14 +120,19 @@ TEST(StringMatcherTest, LikeNeverFailsToCompileOnOddPatterns) {
 
 TEST(StringMatcherTest, EquivalentRegexAgreesWithMatches) {
   const std::vector<std::string> texts = {"",        "/pricing", "/PRICING?x=1", "a.b",
-                                          "axb",     "a\nb",     "café",        "CAFÉ!",
-                                          "50% off", "exact",    "exact\n",     "ab_c"};
+                                          "axb",     "a\nb",     "café",         "CAFÉ!",
+                                          "50% off", "exact",    "exact\n",      "ab_c"};
   const std::vector<std::pair<std::string, StringMatchMode>> cases = {
-      {"exact", StringMatchMode::kExact},         {"a.b", StringMatchMode::kExact},
-      {"", StringMatchMode::kExact},              {"/pricing", StringMatchMode::kLike},
-      {"a_b", StringMatchMode::kLike},            {"%", StringMatchMode::kLike},
-      {"caf_", StringMatchMode::kLikeIgnoreCase}, {"0% O", StringMatchMode::kLikeIgnoreCase},
-      {"b_c", StringMatchMode::kLikeIgnoreCase},  {"^a.b$", StringMatchMode::kRegex},
+      {"exact", StringMatchMode::kExact},
+      {"a.b", StringMatchMode::kExact},
+      {"", StringMatchMode::kExact},
+      {"/pricing", StringMatchMode::kLike},
+      {"a_b", StringMatchMode::kLike},
+      {"%", StringMatchMode::kLike},
+      {"caf_", StringMatchMode::kLikeIgnoreCase},
+      {"0% O", StringMatchMode::kLikeIgnoreCase},
+      {"b_c", StringMatchMode::kLikeIgnoreCase},
+      {"^a.b$", StringMatchMode::kRegex},
   };
   for (const auto& [pattern, mode] : cases) {
     StringMatcher m = MustCompile(pattern, mode);

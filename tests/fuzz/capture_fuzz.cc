@@ -12,13 +12,12 @@
 // $set_once that are JSON objects (they are stored and re-read as such).
 #include <simdjson.h>
 
+#include <boost/beast/core/string.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include <boost/beast/core/string.hpp>
 
 #include "api/capture_decoder.h"
 #include "engine/capture_payload.h"

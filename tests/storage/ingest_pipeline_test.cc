@@ -107,7 +107,8 @@ TEST_F(IngestPipelineTest, StoresEachEventStampedWithItsPersonAsOfThatEvent) {
                 R"(","event":"$pageview","distinct_id":"u","timestamp":"2023-11-14T22:13:21.000Z",)"
                 R"("properties":{},"person_id":")" +
                 person + R"(","person_properties":{"plan":"free"}})");
-  EXPECT_NE(Record(Uuid(2)).find(R"("person_id":")" + person + R"(","person_properties":{"plan":"pro"}})"),
+  EXPECT_NE(Record(Uuid(2)).find(R"("person_id":")" + person +
+                                 R"(","person_properties":{"plan":"pro"}})"),
             std::string::npos);
   EXPECT_EQ(EventCount(), 2);
   EXPECT_EQ(Ok(store_->CountPersons(kProject)), 1);
@@ -190,9 +191,9 @@ TEST_F(IngestPipelineTest, AMergingEventsFiltersSeeTheMergedPerson) {
   identify.anon_distinct_id = "anon";
   identify.set_once_json = R"({"theme":"light"})";
   identify.set_json = R"({"plan":"pro"})";
-  auto r = Ingest({Event(1, "$pageview", "anon", R"({"theme":"dark","utm":"news"})"),
-                   Event(2, "buy", "user"), identify, Event(4, "buy", "user"),
-                   Event(5, "buy", "anon")});
+  auto r =
+      Ingest({Event(1, "$pageview", "anon", R"({"theme":"dark","utm":"news"})"),
+              Event(2, "buy", "user"), identify, Event(4, "buy", "user"), Event(5, "buy", "anon")});
   EXPECT_EQ(r.stored, 5u);
   using Matched = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(Matches(1), (Matched{{Uuid(3), "user"}}));
@@ -204,13 +205,16 @@ TEST_F(IngestPipelineTest, AMergingEventsFiltersSeeTheMergedPerson) {
   EXPECT_NE(Record(Uuid(1)).find(R"("person_properties":{"theme":"dark","utm":"news"})"),
             std::string::npos);
   EXPECT_EQ(Record(Uuid(1)).find(person), std::string::npos);
-  EXPECT_NE(Record(Uuid(5)).find(R"("person_id":")" + person +
-                                 R"(","person_properties":{"theme":"dark","utm":"news","plan":"pro"})"),
-            std::string::npos);
+  EXPECT_NE(
+      Record(Uuid(5)).find(R"("person_id":")" + person +
+                           R"(","person_properties":{"theme":"dark","utm":"news","plan":"pro"})"),
+      std::string::npos);
 }
 
 TEST_F(IngestPipelineTest, RefusedMergeStillStoresTheEvent) {
-  AddAction(1, R"([{"event":"sub","properties":[{"key":"utm","operator":"is_not_set","type":"person"}]}])");
+  AddAction(
+      1,
+      R"([{"event":"sub","properties":[{"key":"utm","operator":"is_not_set","type":"person"}]}])");
   engine::CapturedEvent identify = Event(2, "$identify", "user-a");
   identify.anon_distinct_id = "anon";
   engine::CapturedEvent alias = Event(3, "$create_alias", "user-b");
@@ -225,7 +229,9 @@ TEST_F(IngestPipelineTest, RefusedMergeStillStoresTheEvent) {
 
 TEST_F(IngestPipelineTest, WithoutAPersonProfileThereIsNoPerson) {
   AddAction(1, R"([{"event":"buy"}])");
-  AddAction(2, R"([{"event":"buy","properties":[{"key":"plan","operator":"is_not_set","type":"person"}]}])");
+  AddAction(
+      2,
+      R"([{"event":"buy","properties":[{"key":"plan","operator":"is_not_set","type":"person"}]}])");
   Ingest({Event(1, "x", "u", R"({"plan":"free"})")});
   engine::CapturedEvent personless = Event(2, "buy", "u", R"({"plan":"pro"})");
   personless.process_person_profile = false;
@@ -250,8 +256,7 @@ TEST_F(IngestPipelineTest, WithoutAPersonProfileThereIsNoPerson) {
 TEST_F(IngestPipelineTest, AnErrorMidRequestStoresNothing) {
   AddAction(1, R"([{"event":"buy"}])");
   auto r = pipeline_->Ingest(
-      kProject, std::vector{Event(1, "buy", "u", R"({"a":1})"), Event(2, "buy", "v", "[1]")},
-      kNow);
+      kProject, std::vector{Event(1, "buy", "u", R"({"a":1})"), Event(2, "buy", "v", "[1]")}, kNow);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(r.status().message().substr(0, 9), "event 1: ");
