@@ -4,7 +4,7 @@
 # Usage: tools/install-deps.sh [--with-node] [--with-fuzz]
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config ca-certificates python3
+packages=(build-essential cmake pkg-config ca-certificates python3 git clang-format
           libboost-dev libre2-dev libsimdjson-dev librocksdb-dev zlib1g-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev)
 for option in "$@"; do
