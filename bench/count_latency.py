@@ -12,8 +12,11 @@ the count and the first people page against what it sent, then times
    50 x GET /api/projects/1/actions/:id/people/            (first page, 100 persons)
 
 one at a time over one keep-alive connection, and prints p50 / p99 / mean in ms. It measures
-twice: right after the backfill (the action's counter updates are still unmerged RocksDB merge
-operands in the memtable), and after a graceful restart (which flushes them).
+three times: right after the backfill (the action's counter updates are still unmerged RocksDB
+merge operands in the memtable), after a graceful restart (which flushes them), and while
+--load-connections clients keep posting gzip batches of 100 events (10% of them matching, from
+persons already counted). Under load every count is also checked to be "read your writes":
+at least everything acknowledged before the request, at most everything sent by its answer.
 
   python3 bench/count_latency.py --actiond build-rel/actiond            # both sizes
   python3 bench/count_latency.py --actiond build-rel/actiond --events 1000
@@ -27,6 +30,7 @@ import datetime
 import gzip
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -122,16 +126,86 @@ def percentiles(samples):
     return pick(0.5), pick(0.99), statistics.fmean(s)
 
 
-def timed(client, path, calls, check):
+def timed(client, path, calls, check, load=None):
+    """`check(body, extra_lo, extra_hi)`: extra matching events the answer must / may include
+    (both 0 without background load)."""
     samples = []
     for _ in range(calls):
+        lo, _ = load.bounds() if load else (0, 0)
         t0 = time.perf_counter()
         status, data = client.request("GET", path, headers={"Authorization": "Bearer " + KEY})
         samples.append((time.perf_counter() - t0) * 1000)
+        _, hi = load.bounds() if load else (0, 0)
         if status != 200:
             raise SystemExit("GET %s: %d %r" % (path, status, data[:200]))
-        check(json.loads(data))
+        check(json.loads(data), lo, hi)
     return percentiles(samples)
+
+
+class BackgroundIngest:
+    """`connections` processes (not threads: the timing thread must not wait for the GIL), each
+    posting batches of 100 $pageviews stamped now, every tenth from Firefox and from one of
+    `firefox_users` (so the count grows and the people page does not). `bounds()` gives the
+    Firefox events answered 200 so far and those sent so far."""
+
+    def __init__(self, port, connections, firefox_users):
+        self.port = port
+        self.users = sorted(firefox_users)
+        self.stop = multiprocessing.Event()
+        self.acked = multiprocessing.Value("q", 0)
+        self.sent = multiprocessing.Value("q", 0)
+        self.events = multiprocessing.Value("q", 0)
+        self.errors = multiprocessing.Queue()
+        self.procs = [multiprocessing.Process(target=self.run, args=(i,), daemon=True)
+                      for i in range(connections)]
+
+    def __enter__(self):
+        for proc in self.procs:
+            proc.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for proc in self.procs:
+            proc.join(60)
+        if not self.errors.empty():
+            raise SystemExit(self.errors.get())
+
+    def run(self, index):
+        rng = random.Random(index)
+        client = Client(self.port)
+        while not self.stop.is_set():
+            now = datetime.datetime.now(datetime.timezone.utc)
+            stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            events = [{
+                "event": "$pageview",
+                "distinct_id": rng.choice(self.users) if i % 10 == 3 else "load-%d" % i,
+                "uuid": str(uuidlib.uuid4()),
+                "timestamp": stamp,
+                "properties": {"$browser": "Firefox" if i % 10 == 3 else "Chrome",
+                               "$current_url": "https://shop.example.com/"},
+            } for i in range(100)]
+            firefox = sum(1 for e in events if e["properties"]["$browser"] == "Firefox")
+            body = gzip.compress(json.dumps({"api_key": TOKEN, "batch": events}).encode(), 6)
+            with self.sent.get_lock():
+                self.sent.value += firefox
+            status, data = client.request("POST", "/batch/", body,
+                                          {"Content-Type": "application/json",
+                                           "Content-Encoding": "gzip"})
+            if status != 200:
+                self.errors.put("background POST /batch/: %d %r" % (status, data[:200]))
+                self.stop.set()
+                return
+            with self.acked.get_lock():
+                self.acked.value += firefox
+            with self.events.get_lock():
+                self.events.value += len(events)
+
+    def bounds(self):
+        return self.acked.value, self.sent.value
+
+    def events_sent(self):
+        return self.events.value
 
 
 class Server:
@@ -208,7 +282,7 @@ def ingest(client, n, workers, timeout):
     return time.time() - t0, now_s, firefox_users
 
 
-def run(actiond, n, ingest_timeout, workers):
+def run(actiond, n, ingest_timeout, workers, load_connections):
     data_dir = tempfile.mkdtemp(prefix="actiond-count-latency-")
     log = open(data_dir + ".log", "w")  # kept when the run fails
     server = Server(actiond, data_dir, log)
@@ -247,24 +321,27 @@ def run(actiond, n, ingest_timeout, workers):
 
         base = "/api/projects/1/actions/%d" % action_id
 
-        def check_all(body):
-            if body["count"] != expect_all:
-                raise SystemExit("count %r, expected %d" % (body, expect_all))
+        def check_all(body, extra_lo, extra_hi):
+            if not expect_all + extra_lo <= body["count"] <= expect_all + extra_hi:
+                raise SystemExit("count %r, expected %d..%d"
+                                 % (body, expect_all + extra_lo, expect_all + extra_hi))
 
-        def check_7d(body):
-            if not lo <= body["count"] <= hi:
-                raise SystemExit("count -7d %r, expected %d..%d" % (body, lo, hi))
+        def check_7d(body, extra_lo, extra_hi):
+            if not lo + extra_lo <= body["count"] <= hi + extra_hi:
+                raise SystemExit("count -7d %r, expected %d..%d"
+                                 % (body, lo + extra_lo, hi + extra_hi))
 
-        def check_people(body):
+        def check_people(body, extra_lo, extra_hi):
             if body["results"][0]["count"] != expect_people:
                 raise SystemExit("people page of %r persons" % body["results"][0]["count"])
 
-        def measure(client):
+        def measure(client, load=None):
             return {
-                "count (all time)": timed(client, base + "/count/", 200, check_all),
+                "count (all time)": timed(client, base + "/count/", 200, check_all, load),
                 "count (date_from=-7d)": timed(client, base + "/count/?date_from=-7d", 200,
-                                               check_7d),
-                "people (first page, 100)": timed(client, base + "/people/", 50, check_people),
+                                               check_7d, load),
+                "people (first page, 100)": timed(client, base + "/people/", 50, check_people,
+                                                  load),
             }
 
         phases = [("right after the backfill", measure(client))]
@@ -272,6 +349,15 @@ def run(actiond, n, ingest_timeout, workers):
         client, start_s = server.start()
         phases.append(("after a restart (stop %.1f s, start %.1f s)" % (stop_s, start_s),
                        measure(client)))
+        if load_connections > 0:
+            with BackgroundIngest(client.port, load_connections, firefox_users) as load:
+                time.sleep(2)  # let the load settle
+                t_load = time.time()
+                events_before = load.events_sent()
+                results = measure(client, load)
+                rate = (load.events_sent() - events_before) / (time.time() - t_load)
+            phases.append(("while %d connections ingest (%.0f events/s meanwhile)"
+                           % (load_connections, rate), results))
 
         size = sum(os.path.getsize(os.path.join(d, f))
                    for d, _, fs in os.walk(data_dir) for f in fs)
@@ -300,9 +386,12 @@ def main():
     p.add_argument("--ingest-timeout", type=int, default=1800,
                    help="seconds allowed for each size's ingest, and for its backfill")
     p.add_argument("--threads", type=int, default=2, help="concurrent /batch/ senders")
+    p.add_argument("--load-connections", type=int, default=8,
+                   help="background /batch/ senders during the third measurement (0: none)")
     args = p.parse_args()
     for n in (int(x) for x in args.events.split(",")):
-        run(os.path.abspath(args.actiond), n, args.ingest_timeout, args.threads)
+        run(os.path.abspath(args.actiond), n, args.ingest_timeout, args.threads,
+            args.load_connections)
 
 
 if __name__ == "__main__":
