@@ -61,9 +61,6 @@ class JsonWriter {
   int depth_ = 0;
 };
 
-// Appends `value` to `out` as a quoted, escaped JSON string (the rules above).
-void AppendJsonString(std::string& out, std::string_view value);
-
 // `value` as a quoted, escaped JSON string.
 std::string JsonQuote(std::string_view value);
 

@@ -20,6 +20,12 @@ void AppendJsJson(simdjson::dom::element value, std::string* out);
 // Appends `text` as a JSON string literal (quotes included), escaped as JSON.stringify does.
 void AppendJsonString(std::string_view text, std::string* out);
 
+// Appends `text` as a JSON string literal as Django REST framework renders it (what the REST API
+// answers): `"` `\` and control characters escaped (\b \f \n \r \t, others \u00XX), U+2028
+// and U+2029 escaped too; valid UTF-8 passes through and each byte of an invalid UTF-8 sequence
+// becomes U+FFFD, so the output is always valid UTF-8.
+void AppendDrfJsonString(std::string_view text, std::string* out);
+
 // SEMANTICS §8 "parses wholly as a number": trims ASCII whitespace, then an optional sign,
 // digits with an optional fraction (≥ 1 digit), optional exponent; the result must be finite.
 // Returns false otherwise (hex, NaN, Infinity, empty).

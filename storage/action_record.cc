@@ -3,74 +3,28 @@
 #include <array>
 
 #include "engine/json_fields.h"
+#include "engine/json_text.h"
 
 namespace actiond::storage {
 
 namespace {
 
-// JSON string escaping for text that is already valid UTF-8 (it came through a JSON parser or
-// from our own configuration). U+2028/U+2029 are escaped as Django REST framework does.
-void AppendQuoted(std::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        continue;
-      case '\\':
-        out->append("\\\\");
-        continue;
-      case '\b':
-        out->append("\\b");
-        continue;
-      case '\f':
-        out->append("\\f");
-        continue;
-      case '\n':
-        out->append("\\n");
-        continue;
-      case '\r':
-        out->append("\\r");
-        continue;
-      case '\t':
-        out->append("\\t");
-        continue;
-      default:
-        break;
-    }
-    if (c < 0x20) {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 0xf]);
-    } else if (c == 0xe2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
-               (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
-      out->append(text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029");
-      i += 2;
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-  out->push_back('"');
-}
-
 void AppendKey(std::string_view key, std::string* out) {
   if (out->back() != '{') out->push_back(',');
-  AppendQuoted(key, out);
+  engine::AppendDrfJsonString(key, out);
   out->push_back(':');
 }
 
 void AppendString(std::string_view key, std::string_view value, std::string* out) {
   AppendKey(key, out);
-  AppendQuoted(value, out);
+  engine::AppendDrfJsonString(value, out);
 }
 
 void AppendOptional(std::string_view key, const std::optional<std::string>& value,
                     std::string* out) {
   AppendKey(key, out);
   if (value) {
-    AppendQuoted(*value, out);
+    engine::AppendDrfJsonString(*value, out);
   } else {
     out->append("null");
   }
@@ -137,7 +91,7 @@ std::string EncodeActionRecord(const ActionRecord& record) {
   out.push_back('[');
   for (size_t i = 0; i < record.tags.size(); ++i) {
     if (i > 0) out.push_back(',');
-    AppendQuoted(record.tags[i], &out);
+    engine::AppendDrfJsonString(record.tags[i], &out);
   }
   out.push_back(']');
   AppendBool("post_to_slack", record.post_to_slack, &out);
