@@ -1,6 +1,5 @@
 #include "api/account_records.h"
 
-#include "api/json_writer.h"
 #include "engine/date_time.h"
 #include "engine/json_value.h"
 #include "storage/sha256.h"
@@ -42,18 +41,7 @@ Result<storage::ApiKey> NewApiKey(storage::Store& store, std::string_view value,
 
 std::string UserMetaKey(int64_t user_id) { return "user/" + std::to_string(user_id); }
 
-std::string UserJson(const User& user) {
-  std::string out;
-  JsonWriter w(out);
-  w.BeginObject()
-      .MemberInt("id", user.id)
-      .Member("uuid", user.uuid)
-      .Member("distinct_id", user.distinct_id)
-      .Member("first_name", user.first_name)
-      .Member("email", user.email);
-  w.Key("is_email_verified").Bool(user.is_email_verified).EndObject();
-  return out;
-}
+std::string UserJson(const User& user) { return storage::EncodeActionCreator(user); }
 
 Result<std::optional<std::string>> LoadUserJson(const storage::Store& store, int64_t user_id) {
   return store.GetMeta(UserMetaKey(user_id));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/status.h"
+#include "storage/action_record.h"
 #include "storage/records.h"
 #include "storage/store.h"
 
@@ -35,17 +36,11 @@ Result<storage::ApiKey> NewApiKey(storage::Store& store, std::string_view value,
                                   int64_t now_ms);
 std::string MaskKeyValue(std::string_view value);
 
-struct User {
-  int64_t id = 0;
-  std::string uuid;
-  std::string distinct_id;
-  std::string first_name;
-  std::string email;
-  bool is_email_verified = false;
-};
+// A user is what an action's `created_by` shows, field for field.
+using User = storage::ActionCreator;
 
 std::string UserMetaKey(int64_t user_id);
-// The user's API JSON (also its stored form).
+// The user's API JSON (also its stored form): storage::EncodeActionCreator.
 std::string UserJson(const User& user);
 Result<std::optional<User>> LoadUser(const storage::Store& store, int64_t user_id);
 // The stored JSON of the user, or nullopt when there is no such user.

@@ -1,6 +1,5 @@
 #include "api/actions_handler.h"
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +9,7 @@
 
 #include "api/account_records.h"
 #include "api/action_json.h"
+#include "api/clock.h"
 #include "api/date_range.h"
 #include "api/error_response.h"
 #include "api/json_writer.h"
@@ -29,12 +29,6 @@ constexpr std::string_view kWriteScope = "action:write";
 constexpr std::string_view kHardDeleteDetail =
     "Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void Fail(const Status& status, const RouteRequest& request, HttpResponse& res) {
   const http::status http_status = ErrorShapeFor(status.code()).http_status;
   if (static_cast<int>(http_status) >= 500) {
@@ -52,17 +46,6 @@ void ReplyCsv(Result<std::string> csv, const RouteRequest& request, HttpResponse
 
 bool WantsCsv(const RouteRequest& request) {
   return request.query_params().GetOr("format", "") == "csv";
-}
-
-// A path or query id: decimal digits only (anything else names no action: 404).
-std::optional<storage::ActionId> ParseId(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  storage::ActionId id = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  return id;
 }
 
 // DRF's BooleanField spellings, for form-encoded bodies.
@@ -122,10 +105,8 @@ Result<engine::ActionRequest> ParseBody(const RouteRequest& request) {
 
 std::optional<storage::ActionCreator> Creator(const Services& services, int64_t user_id) {
   auto user = LoadUser(*services.store, user_id);
-  if (!user.ok() || !user->has_value()) return std::nullopt;
-  const User& u = **user;
-  return storage::ActionCreator{u.id,         u.uuid,  u.distinct_id,
-                                u.first_name, u.email, u.is_email_verified};
+  if (!user.ok()) return std::nullopt;
+  return std::move(*user);
 }
 
 void ReplyAction(http::status status, const storage::ActionRecord& record, HttpResponse& res) {
@@ -164,7 +145,7 @@ void Create(const Services& s, const RouteRequest& req, HttpResponse& res) {
 void Retrieve(const Services& s, const RouteRequest& req, HttpResponse& res) {
   auto access = AuthorizeProject(s, req, {kReadScope});
   if (!access.ok()) return Fail(access.status(), req, res);
-  const std::optional<storage::ActionId> id = ParseId(req.Param("id"));
+  const std::optional<storage::ActionId> id = ParseDecimalId(req.Param("id"));
   if (!id) return Fail(NotFound("Not found."), req, res);
   auto record = s.actions->Get(access->project.id, *id);
   if (!record.ok()) return Fail(record.status(), req, res);
@@ -175,7 +156,7 @@ void Retrieve(const Services& s, const RouteRequest& req, HttpResponse& res) {
 void Update(const Services& s, const RouteRequest& req, HttpResponse& res, bool partial) {
   auto access = AuthorizeProject(s, req, {kWriteScope});
   if (!access.ok()) return Fail(access.status(), req, res);
-  const std::optional<storage::ActionId> id = ParseId(req.Param("id"));
+  const std::optional<storage::ActionId> id = ParseDecimalId(req.Param("id"));
   if (!id) return Fail(NotFound("Not found."), req, res);
   auto request = ParseBody(req);
   if (!request.ok()) return Fail(request.status(), req, res);
@@ -194,7 +175,7 @@ void Destroy(const Services& s, const RouteRequest& req, HttpResponse& res) {
 void Count(const Services& s, const RouteRequest& req, HttpResponse& res) {
   auto access = AuthorizeProject(s, req, {kReadScope});
   if (!access.ok()) return Fail(access.status(), req, res);
-  const std::optional<storage::ActionId> id = ParseId(req.Param("id"));
+  const std::optional<storage::ActionId> id = ParseDecimalId(req.Param("id"));
   if (!id) return Fail(NotFound("Not found."), req, res);
   const QueryParams& query = req.query_params();
   auto range = ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs());
@@ -213,7 +194,7 @@ void People(const Services& s, const RouteRequest& req, HttpResponse& res) {
   const QueryParams& query = req.query_params();
   std::optional<storage::ActionId> id;
   if (!req.Param("id").empty()) {
-    id = ParseId(req.Param("id"));
+    id = ParseDecimalId(req.Param("id"));
     if (!id) return Fail(NotFound("Not found."), req, res);
   } else {
     const std::optional<std::string_view> type = query.Get("entity_type");
@@ -226,7 +207,7 @@ void People(const Services& s, const RouteRequest& req, HttpResponse& res) {
     if (!entity || entity->empty()) {
       return Fail(Required("This field is required.", "entity_id"), req, res);
     }
-    id = ParseId(*entity);
+    id = ParseDecimalId(*entity);
     if (!id) return Fail(InvalidInput("A valid integer is required.", "entity_id"), req, res);
   }
   auto range = ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs());
@@ -237,17 +218,7 @@ void People(const Services& s, const RouteRequest& req, HttpResponse& res) {
                                 static_cast<size_t>(offset));
   if (!page.ok()) return Fail(page.status(), req, res);
   if (WantsCsv(req)) return ReplyCsv(ActionPeopleCsv(page->people), req, res);
-  PageLinks links;
-  if (page->has_more) {
-    links.next = RewriteQuery(
-        req, {{"limit", std::to_string(limit)}, {"offset", std::to_string(offset + limit)}});
-  }
-  if (offset > 0) {
-    links.previous = offset - limit <= 0
-                         ? RewriteQuery(req, {{"limit", std::to_string(limit)}}, {"offset"})
-                         : RewriteQuery(req, {{"limit", std::to_string(limit)},
-                                              {"offset", std::to_string(offset - limit)}});
-  }
+  const PageLinks links = LimitOffsetLinksWithNext(req, limit, offset, page->has_more);
   SetJson(res, http::status::ok, ActionPeopleJson(page->people, links));
 }
 
