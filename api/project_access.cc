@@ -21,13 +21,7 @@ Status AnyScope(std::initializer_list<std::string_view> scopes, Check check) {
 
 std::optional<int64_t> ParseProjectId(std::string_view segment) noexcept {
   if (segment == "@current") return kCurrentProjectId;
-  if (segment.empty() || segment.size() > 18) return std::nullopt;
-  int64_t id = 0;
-  for (const char c : segment) {
-    if (c < '0' || c > '9') return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  return id;
+  return ParseDecimalId(segment);
 }
 
 Result<Principal> AuthorizeScopes(const Services& services, const RouteRequest& request,

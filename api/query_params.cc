@@ -93,6 +93,16 @@ std::vector<std::string_view> QueryParams::GetAll(std::string_view key) const {
   return values;
 }
 
+std::optional<int64_t> ParseDecimalId(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  int64_t id = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
 int64_t ParseNonNegativeInt(std::optional<std::string_view> maybe_text, int64_t fallback,
                             int64_t max) noexcept {
   if (!maybe_text) return fallback;

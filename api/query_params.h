@@ -50,6 +50,10 @@ std::string UrlDecode(std::string_view text, bool plus_is_space = true);
 // building query strings (`next` URLs).
 std::string UrlEncode(std::string_view text);
 
+// A record id in a path or query: 1 to 18 decimal digits and nothing else (no sign, no
+// whitespace), so it always fits an int64; nullopt otherwise (the id names nothing: 404).
+std::optional<int64_t> ParseDecimalId(std::string_view text) noexcept;
+
 // `text` as an integer >= 0 (surrounding ASCII whitespace and a leading '+' allowed, as Python's
 // int()); otherwise — absent, empty, negative, not a number, above `max` — `fallback`. Takes
 // QueryParams::Get()'s result directly, or any string.
