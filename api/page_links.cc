@@ -72,11 +72,16 @@ std::string RewriteQuery(const RouteRequest& request,
 
 PageLinks LimitOffsetLinks(const RouteRequest& request, int64_t limit, int64_t offset,
                            int64_t count) {
-  PageLinks links;
   // offset + limit < count, without the sum: both may be near INT64_MAX (any non-negative
   // integer is a valid offset, and some lists take any limit), and a sum that wrapped made a
   // `next` link with a negative offset.
-  if (offset < count && limit < count - offset) {
+  return LimitOffsetLinksWithNext(request, limit, offset, offset < count && limit < count - offset);
+}
+
+PageLinks LimitOffsetLinksWithNext(const RouteRequest& request, int64_t limit, int64_t offset,
+                                   bool has_next) {
+  PageLinks links;
+  if (has_next) {
     links.next = RewriteQuery(
         request, {{"limit", std::to_string(limit)}, {"offset", std::to_string(offset + limit)}});
   }

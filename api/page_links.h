@@ -40,6 +40,9 @@ struct PageLinks {
 // page starts at 0).
 PageLinks LimitOffsetLinks(const RouteRequest& request, int64_t limit, int64_t offset,
                            int64_t count);
+// The same for a list that knows whether more items follow but not how many.
+PageLinks LimitOffsetLinksWithNext(const RouteRequest& request, int64_t limit, int64_t offset,
+                                   bool has_next);
 
 // Writes `link` as a JSON string, or null when absent.
 void WriteLink(JsonWriter& writer, const std::optional<std::string>& link);
