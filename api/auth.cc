@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 
+#include "api/http_message.h"
 #include "engine/json_value.h"
 #include "storage/sha256.h"
 
 namespace actiond::api {
 namespace {
-
-std::string_view Trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 struct FoundKey {
   std::string value;
@@ -23,9 +18,9 @@ struct FoundKey {
 // PostHog's PersonalAPIKeyAuthentication looks in this order: the Authorization header, the
 // query string, then a JSON body.
 std::optional<FoundKey> FindKey(const RouteRequest& request) {
-  const std::string_view authorization = Trim(request.header(http::field::authorization));
+  const std::string_view authorization = TrimOws(request.header(http::field::authorization));
   if (authorization.size() > 7 && boost::beast::iequals(authorization.substr(0, 7), "bearer ")) {
-    const std::string_view key = Trim(authorization.substr(7));
+    const std::string_view key = TrimOws(authorization.substr(7));
     if (!key.empty()) return FoundKey{std::string(key), "Authorization header"};
   }
   if (const auto key = request.query_params().Get("personal_api_key"); key && !key->empty()) {

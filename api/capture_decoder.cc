@@ -5,6 +5,7 @@
 #include "api/base64.h"
 #include "api/body_limits.h"
 #include "api/gunzip.h"
+#include "api/http_message.h"
 #include "api/query_params.h"
 
 namespace actiond::api {
@@ -22,15 +23,9 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The media type without parameters, lower-cased: "Application/JSON; charset=utf-8" → json's.
 std::string MediaType(std::string_view content_type) {
-  return Lower(Trim(content_type.substr(0, content_type.find(';'))));
+  return Lower(TrimOws(content_type.substr(0, content_type.find(';'))));
 }
 
 // The first non-whitespace byte opens a JSON object or array.
@@ -150,7 +145,7 @@ Result<std::string> DecodeCapturePayload(const CaptureInput& input) {
     return ParseError("unsupported compression '" + compression + "'");
   }
 
-  const std::string encoding = Lower(Trim(input.content_encoding));
+  const std::string encoding = Lower(TrimOws(input.content_encoding));
   const bool gzip_header = encoding == "gzip" || encoding == "x-gzip";
   const bool deflate_header = encoding == "deflate";
   if (!encoding.empty() && encoding != "identity" && !gzip_header && !deflate_header) {

@@ -1,5 +1,6 @@
 #include "api/capture_handler.h"
 
+#include <boost/beast/core/string.hpp>
 #include <string>
 
 #include "api/capture_decoder.h"
@@ -30,9 +31,7 @@ constexpr std::string_view kMissingTokenDetail =
 std::string_view BearerToken(std::string_view authorization) {
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   if (authorization.size() < 7) return {};
-  std::string scheme(authorization.substr(0, 7));
-  for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (scheme != "bearer ") return {};
+  if (!boost::beast::iequals(authorization.substr(0, 7), "bearer ")) return {};
   std::string_view token = authorization.substr(7);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);

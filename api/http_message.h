@@ -37,6 +37,13 @@ inline std::string_view TargetPath(std::string_view target) noexcept {
   return end == std::string_view::npos ? target : target.substr(0, end);
 }
 
+// `text` without surrounding HTTP optional whitespace (RFC 9110 OWS: spaces and tabs).
+inline std::string_view TrimOws(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
 // Sets status, `Content-Type: application/json` and the body; other header fields are kept
 // (CORS headers a handler added earlier survive). Content-Length is set by the server.
 inline void SetJson(HttpResponse& res, http::status status, std::string body) {
