@@ -95,13 +95,18 @@ PersonPropertyUpdater::PersonPropertyUpdater()
     : impl_(std::make_unique<PersonPropertyUpdaterImpl>()) {}
 PersonPropertyUpdater::~PersonPropertyUpdater() = default;
 
+bool PersonPropertyUpdater::HasUpdates(std::string_view set_json, std::string_view set_once_json,
+                                       const std::vector<std::string>& unset_keys) noexcept {
+  return !IsEmptyObjectText(set_json) || !IsEmptyObjectText(set_once_json) || !unset_keys.empty();
+}
+
 Result<bool> PersonPropertyUpdater::ApplyPersonUpdates(std::string_view current_json,
                                                        std::string_view set_json,
                                                        std::string_view set_once_json,
                                                        const std::vector<std::string>& unset_keys,
                                                        std::string* out) {
   out->clear();
-  if (IsEmptyObjectText(set_json) && IsEmptyObjectText(set_once_json) && unset_keys.empty()) {
+  if (!HasUpdates(set_json, set_once_json, unset_keys)) {
     out->assign(current_json.empty() ? std::string_view("{}") : current_json);
     return false;
   }

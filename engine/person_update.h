@@ -25,6 +25,12 @@ class PersonPropertyUpdater {
   PersonPropertyUpdater(const PersonPropertyUpdater&) = delete;
   PersonPropertyUpdater& operator=(const PersonPropertyUpdater&) = delete;
 
+  // Whether applying these would do anything at all: false when `set` and `set_once` are empty
+  // objects and there is nothing to unset (most events), so callers can skip
+  // ApplyPersonUpdates and its copy of the current properties.
+  static bool HasUpdates(std::string_view set_json, std::string_view set_once_json,
+                         const std::vector<std::string>& unset_keys) noexcept;
+
   // Writes (replacing *out) `current` after, in this order: `set_once` for keys that are
   // absent (a key present with null counts as present), `set` overwriting, then removing
   // `unset_keys`. An empty string stands for `{}` in every JSON argument. Returns whether the

@@ -180,12 +180,15 @@ Result<const Person*> PersonResolver::Resolve(const engine::CapturedEvent& event
     if (person == nullptr) person = Create(event.distinct_id, event.timestamp_ms);
   }
 
-  ASSIGN_OR_RETURN(bool changed,
-                   updater_.ApplyPersonUpdates(person->person.properties_json, event.set_json,
-                                               event.set_once_json, event.unset_keys, &scratch_));
-  if (changed) {
-    person->person.properties_json.swap(scratch_);
-    person->dirty = true;
+  if (engine::PersonPropertyUpdater::HasUpdates(event.set_json, event.set_once_json,
+                                                event.unset_keys)) {
+    ASSIGN_OR_RETURN(bool changed,
+                     updater_.ApplyPersonUpdates(person->person.properties_json, event.set_json,
+                                                 event.set_once_json, event.unset_keys, &scratch_));
+    if (changed) {
+      person->person.properties_json.swap(scratch_);
+      person->dirty = true;
+    }
   }
   if (merging && !person->person.is_identified) {
     person->person.is_identified = true;
