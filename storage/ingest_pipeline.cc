@@ -105,6 +105,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     batch.PutEvent(project, event.timestamp_ms, event.uuid, s.record);
     ++result.stored;
 
+    if (actions->size() == 0) continue;  // nothing to match: skip parsing the record back
     Result<const engine::EventView*> view = s.reader.Read(s.record);
     if (!view.ok()) return InEvent(i, view.status());
     actions->Match(**view, &s.match, &s.matched);
