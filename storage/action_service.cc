@@ -1,5 +1,6 @@
 #include "storage/action_service.h"
 
+#include <algorithm>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -98,10 +99,13 @@ Status ActionService::CheckUniqueName(ProjectId project, ActionId self,
 }
 
 Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) {
+  auto lacks_id = [](const engine::ActionStep& step) { return !step.id || step.id->empty(); };
+  const int64_t missing = std::count_if(steps->begin(), steps->end(), lacks_id);
+  if (missing == 0) return Status::Ok();
+  // One reservation for the whole list (one synced write under --fsync).
+  ASSIGN_OR_RETURN(int64_t next_id, store_->ReserveIds("action_step", missing));
   for (engine::ActionStep& step : *steps) {
-    if (step.id && !step.id->empty()) continue;
-    ASSIGN_OR_RETURN(int64_t id, store_->NextId("action_step"));
-    step.id = std::to_string(id);
+    if (lacks_id(step)) step.id = std::to_string(next_id++);
   }
   return Status::Ok();
 }
@@ -209,36 +213,30 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
     // A soft-deleted action keeps answering its count from when it was deleted, so new steps
     // given while it is deleted only mark its matches stale; undeleting replaces them.
     const std::string stale_key = StaleMatchesMetaKey(project, id);
-    bool replace_matches = false;
+    bool stale = false;
     if (undeleted) {
-      ASSIGN_OR_RETURN(std::optional<std::string> stale, store_->GetMeta(stale_key));
-      replace_matches = steps_changed || stale.has_value();
-    } else {
-      replace_matches = steps_changed && !record.deleted;
-    }
-
-    WriteBatch batch(*store_);
-    if (replace_matches) {
-      batch.DeleteAllMatches(project, id);
-      batch.DeleteMeta(stale_key);
+      ASSIGN_OR_RETURN(std::optional<std::string> mark, store_->GetMeta(stale_key));
+      stale = mark.has_value();
     }
     const bool recompute = !record.deleted && (steps_changed || undeleted);
+
+    WriteBatch batch(*store_);
     if (recompute) {
+      if (steps_changed || stale) batch.DeleteAllMatches(project, id);
+      if (stale) batch.DeleteMeta(stale_key);
       // A new job id also stops any job still working on the old definition.
       ASSIGN_OR_RETURN(job_id, StartBackfill(project, id, &batch));
       record.is_calculating = true;
-    } else if (steps_changed) {
-      // Changed while deleted: stop any job on the old steps; the count stays as it was.
-      batch.PutMeta(stale_key, "");
-      batch.DeleteMeta(BackfillMetaKey(project, id));
-      record.is_calculating = false;
-    }
-    if (recompute) {
       if (new_compiled) {
         compiled = std::move(new_compiled);
       } else {
         ASSIGN_OR_RETURN(compiled, engine::CompileAction(id, record.steps));
       }
+    } else if (steps_changed) {
+      // Changed while deleted: stop any job on the old steps; the count stays as it was.
+      batch.PutMeta(stale_key, "");
+      batch.DeleteMeta(BackfillMetaKey(project, id));
+      record.is_calculating = false;
     }
     batch.PutAction(project, id, EncodeActionRecord(record));
     RETURN_IF_ERROR(store_->Commit(batch));
