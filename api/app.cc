@@ -96,12 +96,9 @@ Status App::OpenStore() {
   auth_ = std::make_unique<Authenticator>(store_.get());
 
   services_.store = store_.get();
-  services_.catalog = catalog_.get();
-  services_.locks = locks_.get();
   services_.ingest = ingest_.get();
   services_.actions = actions_.get();
   services_.auth = auth_.get();
-  services_.config = &config_;
   return Status::Ok();
 }
 

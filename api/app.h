@@ -18,6 +18,11 @@
 #include "api/services.h"
 #include "engine/status.h"
 
+namespace actiond::storage {
+class ActionCatalog;
+class ProjectLocks;
+}  // namespace actiond::storage
+
 namespace actiond::api {
 
 struct AppConfig {

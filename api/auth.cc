@@ -55,7 +55,6 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
   if (!key) return invalid;
   Principal principal;
   principal.user_id = key->user_id;
-  principal.key_id = key->id;
   principal.scopes = std::move(key->scopes);
   principal.scoped_teams = std::move(key->scoped_teams);
   return principal;

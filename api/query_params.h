@@ -32,7 +32,6 @@ class QueryParams {
   // The last value of `key`, or `fallback` when absent.
   std::string_view GetOr(std::string_view key, std::string_view fallback) const noexcept;
   std::vector<std::string_view> GetAll(std::string_view key) const;
-  bool Has(std::string_view key) const noexcept { return Get(key).has_value(); }
 
   // Every decoded (key, value) pair in request order.
   const std::vector<std::pair<std::string, std::string>>& items() const noexcept { return items_; }

@@ -8,8 +8,6 @@
 
 namespace actiond::storage {
 class Store;
-class ActionCatalog;
-class ProjectLocks;
 class IngestPipeline;
 class ActionService;
 }  // namespace actiond::storage
@@ -17,17 +15,13 @@ class ActionService;
 namespace actiond::api {
 
 class Authenticator;
-struct AppConfig;
 
 struct Services {
   storage::Store* store = nullptr;
-  storage::ActionCatalog* catalog = nullptr;
-  storage::ProjectLocks* locks = nullptr;
   storage::IngestPipeline* ingest = nullptr;
   // Owned by App, which calls LoadAll() at start-up and Stop() at shutdown.
   storage::ActionService* actions = nullptr;
   const Authenticator* auth = nullptr;
-  const AppConfig* config = nullptr;
 };
 
 }  // namespace actiond::api
