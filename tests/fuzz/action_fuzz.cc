@@ -3,8 +3,8 @@
 // matched against a few fixed event records.
 //
 // Checks beyond "no crash": the indexed ActionSet and the plain ActionMatches agree on every
-// event (the differential test's invariant, here on fuzzer-made actions), and compiling the
-// same steps twice gives the same answers.
+// event (the differential test's invariant, here on fuzzer-made actions). The same steps are
+// compiled under two ids so that the set holds two actions sharing every index bucket.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
