@@ -71,18 +71,29 @@ TEST(AppTest, HealthAnswersOkOverHttpAndStopEndsRun) {
   const Status started = app.Start();
   ASSERT_TRUE(started.ok()) << started.ToString();
   auto done = std::async(std::launch::async, [&] { app.Run(); });
-  testing::TestClient c(app.server()->port());
-  ASSERT_TRUE(c.Send("GET /_health HTTP/1.1\r\nHost: t\r\n\r\n"));
-  const auto res = c.ReadResponse();
-  ASSERT_TRUE(res.has_value());
-  EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(res->Header("content-type"), "application/json");
-  EXPECT_EQ(res->body, R"({"status":"ok"})");
-  ASSERT_TRUE(c.Send("GET /_health/ HTTP/1.1\r\nHost: t\r\n\r\n"));
-  EXPECT_EQ(c.ReadResponse()->status, 200);
-  ASSERT_TRUE(c.Send("POST /_health HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"));
-  EXPECT_EQ(c.ReadResponse()->status, 405);
-  app.Stop();
+  {
+    // A failed assertion below must still stop the server, or `done` would wait forever.
+    struct StopAtExit {
+      App& app;
+      ~StopAtExit() { app.Stop(); }
+    } stop_at_exit{app};
+    testing::TestClient c(app.server()->port());
+    ASSERT_TRUE(c.Send("GET /_health HTTP/1.1\r\nHost: t\r\n\r\n"));
+    const auto res = c.ReadResponse();
+    ASSERT_TRUE(res.has_value());
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->Header("content-type"), "application/json");
+    EXPECT_EQ(res->body, R"({"status":"ok"})");
+    ASSERT_TRUE(c.Send("GET /_health/ HTTP/1.1\r\nHost: t\r\n\r\n"));
+    const auto slash = c.ReadResponse();
+    ASSERT_TRUE(slash.has_value());
+    EXPECT_EQ(slash->status, 200);
+    EXPECT_EQ(slash->body, R"({"status":"ok"})");
+    ASSERT_TRUE(c.Send("POST /_health HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"));
+    const auto post = c.ReadResponse();
+    ASSERT_TRUE(post.has_value());
+    EXPECT_EQ(post->status, 405);
+  }
   EXPECT_EQ(done.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   done.wait();
   std::error_code ignored;
