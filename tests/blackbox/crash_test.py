@@ -3,9 +3,7 @@ that every acknowledged event is stored exactly once — and that resending the 
 batches leaves the totals exact (the client's uuid makes a retry idempotent)."""
 
 import collections
-import gzip
 import http.client
-import json
 import random
 import shutil
 import tempfile
@@ -44,17 +42,7 @@ class CrashTest(unittest.TestCase):
         return bid
 
     def post(self, events, timeout=10):
-        body = gzip.compress(json.dumps({"api_key": self.srv.project_token,
-                                         "batch": events}).encode())
-        conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=timeout)
-        try:
-            conn.request("POST", "/batch/", body, {"Content-Type": "application/json",
-                                                   "Content-Encoding": "gzip"})
-            r = conn.getresponse()
-            r.read()
-            return r.status
-        finally:
-            conn.close()
+        return self.srv.capture(events, compress=True, timeout=timeout).status
 
     def client(self, thread, stop, lock):
         while not stop.is_set():

@@ -17,7 +17,6 @@ Set ACTIOND_DURABILITY_SEED to replay the cut points of a failed run (it prints 
 """
 
 import http.client
-import json
 import os
 import random
 import re
@@ -71,18 +70,6 @@ class DurabilityTest(unittest.TestCase):
             s.cleanup()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def post(self, srv, events):
-        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-        try:
-            conn.request("POST", "/batch/", json.dumps(
-                {"api_key": srv.project_token, "batch": events}),
-                {"Content-Type": "application/json"})
-            r = conn.getresponse()
-            r.read()
-            return r.status
-        finally:
-            conn.close()
-
     def client(self, srv, wal_path, sent, stop):
         """Sequential batches; records the WAL size around each acknowledgement."""
         i = 0
@@ -93,7 +80,7 @@ class DurabilityTest(unittest.TestCase):
             s = Sent(i, [e["uuid"] for e in events], os.stat(wal_path).st_size)
             sent.append(s)
             try:
-                status = self.post(srv, events)
+                status = srv.capture(events, timeout=30).status
             except (OSError, http.client.HTTPException):
                 return  # the server was stopped and killed under this request
             if status != 200:

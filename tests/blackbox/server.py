@@ -207,7 +207,8 @@ class Server:
         h.update(headers or {})
         return self.request(method, path, body=body, headers=h)
 
-    def capture(self, events, path="/batch/", token=None, compress=False, headers=None):
+    def capture(self, events, path="/batch/", token=None, compress=False, headers=None,
+                timeout=REQUEST_TIMEOUT):
         """POSTs {"api_key", "batch"} (gzip with Content-Encoding when `compress`)."""
         payload = {"api_key": token or self.project_token, "batch": events}
         body = json.dumps(payload).encode("utf-8")
@@ -216,7 +217,7 @@ class Server:
             body = gzip.compress(body)
             h["Content-Encoding"] = "gzip"
         h.update(headers or {})
-        return self.request("POST", path, body=body, headers=h)
+        return self.request("POST", path, body=body, headers=h, timeout=timeout)
 
     def send_raw(self, data, timeout=REQUEST_TIMEOUT):
         """Sends `data` as is on a new connection and reads one response."""
