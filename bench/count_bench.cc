@@ -38,6 +38,7 @@
 #include "engine/action_compiler.h"
 #include "engine/action_set.h"
 #include "engine/compiled_action.h"
+#include "engine/date_time.h"
 #include "engine/event_reader.h"
 #include "storage/action_catalog.h"
 #include "storage/action_record.h"
@@ -81,17 +82,6 @@ uint64_t Mix(uint64_t x) {  // splitmix64: cheap, deterministic spread
   return x ^ (x >> 31);
 }
 
-std::string IsoTime(int64_t ms) {
-  const time_t seconds = static_cast<time_t>(ms / 1000);
-  struct tm tm {};
-  gmtime_r(&seconds, &tm);
-  char buf[80];  // room for any int the compiler cannot rule out
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
-
 std::string PersonUuid(int64_t k) {
   char buf[48];
   std::snprintf(buf, sizeof(buf), "018f0000-0000-7000-8000-%012" PRIx64, k);
@@ -133,7 +123,7 @@ void Generate(int64_t i, int64_t n, int64_t persons, GeneratedEvent* e) {
   e->record += "{\"uuid\":\"" + e->uuid + "\",\"event\":\"";
   e->record += e->signed_up ? "signed_up" : "$pageview";
   e->record += "\",\"distinct_id\":\"" + e->distinct_id + "\",\"timestamp\":\"" +
-               IsoTime(e->timestamp_ms) +
+               engine::FormatIso8601(e->timestamp_ms) +
                "\",\"properties\":{\"$current_url\":\"https://shop.example.com/products/" +
                std::to_string(r % 5000) + "\",\"$browser\":\"" + browser +
                "\",\"$os\":\"Mac OS X\",\"$lib\":\"web\",\"$lib_version\":\"1.130.0\","
@@ -189,7 +179,7 @@ Status Fill(Store* store, int64_t n) {
   Project project{.id = kProject,
                   .name = "Bench",
                   .api_token = "phc_count_bench",
-                  .created_at = IsoTime(kNowMs - kSpanMs)};
+                  .created_at = engine::FormatIso8601(kNowMs - kSpanMs)};
   batch.PutProject(project);
   for (ActionId id : kAllActions) {
     ActionRecord record;
@@ -197,15 +187,15 @@ Status Fill(Store* store, int64_t n) {
     record.team_id = kProject;
     record.name = "bench action " + std::to_string(id);
     record.steps = StepsOf(id);
-    record.created_at = IsoTime(kNowMs - kSpanMs);
-    record.last_calculated_at = IsoTime(kNowMs - kSpanMs);
+    record.created_at = engine::FormatIso8601(kNowMs - kSpanMs);
+    record.last_calculated_at = engine::FormatIso8601(kNowMs - kSpanMs);
     batch.PutAction(kProject, id, EncodeActionRecord(record));
   }
   for (int64_t k = 0; k < persons; ++k) {
     Person person;
     person.uuid = PersonUuid(k);
     person.id = k + 1;
-    person.created_at = IsoTime(kNowMs - kSpanMs);
+    person.created_at = engine::FormatIso8601(kNowMs - kSpanMs);
     person.properties_json = "{\"email\":\"user-" + std::to_string(k) + "@example.com\"}";
     person.distinct_ids = {"user-" + std::to_string(k)};
     batch.PutPerson(kProject, person, PersonWrite::kCreate);
