@@ -11,6 +11,7 @@
 #include "api/project_access.h"
 #include "api/random.h"
 #include "api/request_body.h"
+#include "engine/utf8.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -56,11 +57,7 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
   if (label->string().find_first_not_of(" \t\r\n") == std::string::npos) {
     return InvalidInput("This field may not be blank.", "label");
   }
-  const size_t chars =
-      static_cast<size_t>(std::count_if(label->string().begin(), label->string().end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-      }));
-  if (chars > kMaxLabelChars) {
+  if (engine::CountCodePoints(label->string()) > kMaxLabelChars) {
     return InvalidInput("Ensure this field has no more than 40 characters.", "label");
   }
   out.label = label->string();

@@ -10,6 +10,7 @@
 #include "api/query_params.h"
 #include "api/random.h"
 #include "api/request_body.h"
+#include "engine/utf8.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -19,11 +20,6 @@ namespace {
 constexpr size_t kMaxProjectNameChars = 200;
 constexpr int64_t kDefaultLimit = 100;
 
-size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 Result<std::string> ProjectName(const engine::JsonValue& body) {
   const engine::JsonValue* name = body.Find("name");
   if (name == nullptr || name->is_null()) return Required("This field is required.", "name");
@@ -31,7 +27,7 @@ Result<std::string> ProjectName(const engine::JsonValue& body) {
   if (name->string().find_first_not_of(" \t\r\n") == std::string::npos) {
     return Status(StatusCode::kInvalidInput, "This field may not be blank.", "name");
   }
-  if (CodePoints(name->string()) > kMaxProjectNameChars) {
+  if (engine::CountCodePoints(name->string()) > kMaxProjectNameChars) {
     return InvalidInput("Ensure this field has no more than 200 characters.", "name");
   }
   return name->string();

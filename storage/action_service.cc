@@ -9,6 +9,7 @@
 
 #include "engine/action_compiler.h"
 #include "engine/date_time.h"
+#include "engine/utf8.h"
 
 namespace actiond::storage {
 
@@ -17,12 +18,6 @@ namespace {
 constexpr size_t kMaxNameLength = 400;  // PostHog's Action.name max_length
 // The id a definition is compiled under only to validate it, before its real id exists.
 constexpr ActionId kProbeId = std::numeric_limits<ActionId>::max();
-
-size_t CodePoints(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
 
 // DRF's CharField trims surrounding whitespace before validating.
 std::string Trimmed(std::string_view text) {
@@ -36,7 +31,7 @@ Result<std::string> ValidName(const std::optional<std::string>& name) {
   if (!name) return Required("This field is required.", "name");
   std::string trimmed = Trimmed(*name);
   if (trimmed.empty()) return InvalidInput("This field may not be blank.", "name");
-  if (CodePoints(trimmed) > kMaxNameLength) {
+  if (engine::CountCodePoints(trimmed) > kMaxNameLength) {
     return InvalidInput("Ensure this field has no more than 400 characters.", "name");
   }
   return trimmed;
