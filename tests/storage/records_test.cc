@@ -72,5 +72,70 @@ TEST(RecordsTest, EventCursorRoundTripsAndKeepsOrder) {
   EXPECT_FALSE(DecodeEventCursor("short").ok());
 }
 
+// The bytes stores already hold: records written by the first encoder must read back the same,
+// and a record written now must be byte for byte what that encoder wrote. Captured from the
+// encoder as it was before records' fields were described once (storage/records.cc).
+template <size_t N>
+std::string Bytes(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
+TEST(RecordsTest, ProjectBytesAreThoseOfExistingStores) {
+  Project p{.id = 7, .name = "Shop", .api_token = "phc_t", .created_at = "2024-01-02T03:04:05Z"};
+  std::string stored = Bytes(
+      "\x01\x07\x00\x00\x00\x00\x00\x00\x00\x04\x53\x68\x6f\x70\x05\x70\x68\x63\x5f\x74\x14\x32"
+      "\x30\x32\x34\x2d\x30\x31\x2d\x30\x32\x54\x30\x33\x3a\x30\x34\x3a\x30\x35\x5a");
+  EXPECT_EQ(EncodeProject(p), stored);
+  auto decoded = DecodeProject(stored);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, p);
+}
+
+TEST(RecordsTest, ApiKeyBytesAreThoseOfExistingStores) {
+  ApiKey k{.id = 3,
+           .label = "ci",
+           .secure_value_hash = "h",
+           .scopes = {"action:read", "*"},
+           .scoped_teams = {1, -2},
+           .user_id = 258,
+           .created_at = "c",
+           .mask_value = "m"};
+  std::string stored = Bytes(
+      "\x01\x03\x00\x00\x00\x00\x00\x00\x00\x02\x63\x69\x01\x68\x02\x0b\x61\x63\x74\x69\x6f\x6e"
+      "\x3a\x72\x65\x61\x64\x01\x2a\x02\x01\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff\xff\xff"
+      "\xff\xff\x02\x01\x00\x00\x00\x00\x00\x00\x01\x63\x01\x6d");
+  EXPECT_EQ(EncodeApiKey(k), stored);
+  auto decoded = DecodeApiKey(stored);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, k);
+}
+
+TEST(RecordsTest, PersonBytesAreThoseOfExistingStores) {
+  // The second distinct id is 130 bytes long, so its length takes a two-byte varint.
+  Person p{.uuid = "u",
+           .id = 17,
+           .created_at = "c",
+           .properties_json = R"({"a":1})",
+           .is_identified = true,
+           .distinct_ids = {"x", std::string(130, 'd')}};
+  std::string stored = Bytes(
+                           "\x01\x01\x75\x11\x00\x00\x00\x00\x00\x00\x00\x01\x63\x07\x7b\x22\x61"
+                           "\x22\x3a\x31\x7d\x01\x02\x01\x78\x82\x01") +
+                       std::string(130, 'd');
+  EXPECT_EQ(EncodePerson(p), stored);
+  auto decoded = DecodePerson(stored);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, p);
+}
+
+TEST(RecordsTest, EventCursorBytesAreThoseOfExistingStores) {
+  EventCursor c{.timestamp_ms = 1700000000123, .uuid = "u1"};
+  std::string stored = Bytes("\x80\x00\x01\x8b\xcf\xe5\x68\x7b\x75\x31");
+  EXPECT_EQ(EncodeEventCursor(c), stored);
+  auto decoded = DecodeEventCursor(stored);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, c);
+}
+
 }  // namespace
 }  // namespace actiond::storage
