@@ -1,50 +1,55 @@
 #include "storage/records.h"
 
+#include <tuple>
+
 #include "storage/keys.h"
 
 namespace actiond::storage {
 
 namespace {
 
+// Writes one field at a time, its encoding chosen by the field's type.
 class Writer {
  public:
   explicit Writer(std::string* out) : out_(out) {
     out_->push_back(static_cast<char>(kRecordFormat));
   }
 
-  void Int(int64_t value) {
+  void Put(int64_t value) {
     auto v = static_cast<uint64_t>(value);
     for (int i = 0; i < 8; ++i) {
       out_->push_back(static_cast<char>(v & 0xff));
       v >>= 8;
     }
   }
-  void Bool(bool value) { out_->push_back(value ? 1 : 0); }
-  void Varint(uint64_t value) {
+  void Put(bool value) { out_->push_back(value ? 1 : 0); }
+  void Put(const std::string& value) {
+    PutVarint(value.size());
+    out_->append(value);
+  }
+  void Put(const std::vector<std::string>& values) {
+    PutVarint(values.size());
+    for (const auto& v : values) Put(v);
+  }
+  void Put(const std::vector<int64_t>& values) {
+    PutVarint(values.size());
+    for (int64_t v : values) Put(v);
+  }
+
+ private:
+  void PutVarint(uint64_t value) {
     while (value >= 0x80) {
       out_->push_back(static_cast<char>((value & 0x7f) | 0x80));
       value >>= 7;
     }
     out_->push_back(static_cast<char>(value));
   }
-  void String(std::string_view value) {
-    Varint(value.size());
-    out_->append(value);
-  }
-  void Strings(const std::vector<std::string>& values) {
-    Varint(values.size());
-    for (const auto& v : values) String(v);
-  }
-  void Ints(const std::vector<int64_t>& values) {
-    Varint(values.size());
-    for (int64_t v : values) Int(v);
-  }
 
- private:
   std::string* out_;
 };
 
-// Reads fields in order; the first failure sticks so callers check once at the end.
+// Reads fields in order, each the inverse of Writer::Put for its type. The first failure
+// sticks (later fields read as empty) so callers check once, in Finish.
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {
@@ -55,21 +60,43 @@ class Reader {
     }
   }
 
-  int64_t Int() {
-    if (!Need(8)) return 0;
+  void Get(int64_t* value) {
+    *value = 0;
+    if (!Need(8)) return;
     uint64_t v = 0;
     for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in_[i]);
     in_.remove_prefix(8);
-    return static_cast<int64_t>(v);
+    *value = static_cast<int64_t>(v);
   }
-  bool Bool() {
-    if (!Need(1)) return false;
-    unsigned char b = static_cast<unsigned char>(in_[0]);
+  void Get(bool* value) {
+    *value = false;
+    if (!Need(1)) return;
+    auto b = static_cast<unsigned char>(in_[0]);
     in_.remove_prefix(1);
     if (b > 1) ok_ = false;
-    return b == 1;
+    *value = b == 1;
   }
-  uint64_t Varint() {
+  void Get(std::string* value) {
+    value->clear();
+    uint64_t size = GetVarint();
+    if (!Need(size)) return;
+    value->assign(in_.substr(0, size));
+    in_.remove_prefix(size);
+  }
+  template <typename Item>
+  void Get(std::vector<Item>* values) {
+    values->clear();
+    uint64_t n = GetVarint();
+    for (uint64_t i = 0; i < n && ok_; ++i) Get(&values->emplace_back());
+  }
+
+  Status Finish(std::string_view what) const {
+    if (ok_ && in_.empty()) return Status::Ok();
+    return Status(StatusCode::kCorruption, std::string("unreadable stored ") + std::string(what));
+  }
+
+ private:
+  uint64_t GetVarint() {
     uint64_t value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (!Need(1)) return 0;
@@ -81,32 +108,7 @@ class Reader {
     ok_ = false;
     return 0;
   }
-  std::string String() {
-    uint64_t size = Varint();
-    if (!Need(size)) return {};
-    std::string out(in_.substr(0, size));
-    in_.remove_prefix(size);
-    return out;
-  }
-  std::vector<std::string> Strings() {
-    std::vector<std::string> out;
-    uint64_t n = Varint();
-    for (uint64_t i = 0; i < n && ok_; ++i) out.push_back(String());
-    return out;
-  }
-  std::vector<int64_t> Ints() {
-    std::vector<int64_t> out;
-    uint64_t n = Varint();
-    for (uint64_t i = 0; i < n && ok_; ++i) out.push_back(Int());
-    return out;
-  }
 
-  Status Finish(std::string_view what) const {
-    if (ok_ && in_.empty()) return Status::Ok();
-    return Status(StatusCode::kCorruption, std::string("unreadable stored ") + std::string(what));
-  }
-
- private:
   bool Need(uint64_t n) {
     if (!ok_ || in_.size() < n) {
       ok_ = false;
@@ -119,83 +121,79 @@ class Reader {
   bool ok_ = true;
 };
 
+// The number of members of an aggregate: the most initialisers `T{...}` accepts. Lets each
+// field table below be checked against its struct, so a member added to a record but not to
+// its table fails to compile instead of being silently dropped from the store.
+struct AnyMember {
+  template <typename T>
+  operator T() const;  // declared only: used in unevaluated code
+};
+
+template <typename T, typename... Initialisers>
+constexpr size_t MemberCount() {
+  if constexpr (requires { T{Initialisers{}..., AnyMember{}}; }) {
+    return MemberCount<T, Initialisers..., AnyMember>();
+  } else {
+    return sizeof...(Initialisers);
+  }
+}
+
+// Each record's fields in stored order: the one description that both Encode and Decode walk.
+// The order is the stored format: changing a table needs a new kRecordFormat and a way to
+// read records of the old one.
+constexpr auto kProjectFields =
+    std::make_tuple(&Project::id, &Project::name, &Project::api_token, &Project::created_at);
+constexpr auto kApiKeyFields = std::make_tuple(
+    &ApiKey::id, &ApiKey::label, &ApiKey::secure_value_hash, &ApiKey::scopes, &ApiKey::scoped_teams,
+    &ApiKey::user_id, &ApiKey::created_at, &ApiKey::mask_value);
+constexpr auto kPersonFields =
+    std::make_tuple(&Person::uuid, &Person::id, &Person::created_at, &Person::properties_json,
+                    &Person::is_identified, &Person::distinct_ids);
+
+static_assert(MemberCount<Project>() == std::tuple_size_v<decltype(kProjectFields)>);
+static_assert(MemberCount<ApiKey>() == std::tuple_size_v<decltype(kApiKeyFields)>);
+static_assert(MemberCount<Person>() == std::tuple_size_v<decltype(kPersonFields)>);
+
+template <typename Record, typename FieldTable>
+std::string Encode(const Record& record, const FieldTable& fields) {
+  std::string out;
+  Writer w(&out);
+  // A comma fold runs left to right: fields are written in table order.
+  std::apply([&](auto... member) { (w.Put(record.*member), ...); }, fields);
+  return out;
+}
+
+template <typename Record, typename FieldTable>
+Result<Record> Decode(std::string_view bytes, const FieldTable& fields, std::string_view what) {
+  Reader r(bytes);
+  Record record;
+  std::apply([&](auto... member) { (r.Get(&(record.*member)), ...); }, fields);
+  Status status = r.Finish(what);
+  if (!status.ok()) return status;
+  return record;
+}
+
 }  // namespace
 
-std::string EncodeProject(const Project& project) {
-  std::string out;
-  Writer w(&out);
-  w.Int(project.id);
-  w.String(project.name);
-  w.String(project.api_token);
-  w.String(project.created_at);
-  return out;
-}
+std::string EncodeProject(const Project& project) { return Encode(project, kProjectFields); }
 
 Result<Project> DecodeProject(std::string_view bytes) {
-  Reader r(bytes);
-  Project p;
-  p.id = r.Int();
-  p.name = r.String();
-  p.api_token = r.String();
-  p.created_at = r.String();
-  RETURN_IF_ERROR(r.Finish("project"));
-  return p;
+  return Decode<Project>(bytes, kProjectFields, "project");
 }
 
-std::string EncodeApiKey(const ApiKey& key) {
-  std::string out;
-  Writer w(&out);
-  w.Int(key.id);
-  w.String(key.label);
-  w.String(key.secure_value_hash);
-  w.Strings(key.scopes);
-  w.Ints(key.scoped_teams);
-  w.Int(key.user_id);
-  w.String(key.created_at);
-  w.String(key.mask_value);
-  return out;
-}
+std::string EncodeApiKey(const ApiKey& key) { return Encode(key, kApiKeyFields); }
 
 Result<ApiKey> DecodeApiKey(std::string_view bytes) {
-  Reader r(bytes);
-  ApiKey k;
-  k.id = r.Int();
-  k.label = r.String();
-  k.secure_value_hash = r.String();
-  k.scopes = r.Strings();
-  k.scoped_teams = r.Ints();
-  k.user_id = r.Int();
-  k.created_at = r.String();
-  k.mask_value = r.String();
-  RETURN_IF_ERROR(r.Finish("api key"));
-  return k;
+  return Decode<ApiKey>(bytes, kApiKeyFields, "api key");
 }
 
-std::string EncodePerson(const Person& person) {
-  std::string out;
-  Writer w(&out);
-  w.String(person.uuid);
-  w.Int(person.id);
-  w.String(person.created_at);
-  w.String(person.properties_json);
-  w.Bool(person.is_identified);
-  w.Strings(person.distinct_ids);
-  return out;
-}
+std::string EncodePerson(const Person& person) { return Encode(person, kPersonFields); }
 
 Result<Person> DecodePerson(std::string_view bytes) {
-  Reader r(bytes);
-  Person p;
-  p.uuid = r.String();
-  p.id = r.Int();
-  p.created_at = r.String();
-  p.properties_json = r.String();
-  p.is_identified = r.Bool();
-  p.distinct_ids = r.Strings();
-  RETURN_IF_ERROR(r.Finish("person"));
-  return p;
+  return Decode<Person>(bytes, kPersonFields, "person");
 }
 
+// Not a field table: the cursor is a key tail (order-preserving big-endian, uuid unprefixed).
 std::string EncodeEventCursor(const EventCursor& cursor) {
   std::string out;
   keys::AppendI64(&out, cursor.timestamp_ms);

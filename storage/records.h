@@ -4,7 +4,9 @@
 // Encoding: one format byte (kRecordFormat), then the fields in declaration order: integers as
 // 8 bytes little-endian, bools as one byte, strings as a varint length and the bytes, lists as
 // a varint count and the items. Decode* refuse a different format byte, a truncated record or
-// trailing bytes with a Corruption status, never a partial value.
+// trailing bytes with a Corruption status, never a partial value. Each record's fields are
+// listed once, in a table in records.cc that both directions walk; a member added here must be
+// added there (a static_assert counts them).
 //
 // Thread-safety: plain values; the functions are pure.
 #pragma once
