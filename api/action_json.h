@@ -1,6 +1,6 @@
 // The Actions API's response bodies: the action list (JSON and CSV) and the people of an action
 // (JSON and CSV). A single action's body is storage::EncodeActionRecord (the stored record is
-// already the seed's Action object).
+// already the Action object of docs/api.md §9.1).
 //
 // CSV follows rest_framework_csv, which PostHog's `format=csv` uses: every row is the JSON object
 // flattened (`steps.0.event`, `created_by.email`, …; see engine/json_fields.h), the columns are

@@ -61,9 +61,9 @@ std::optional<bool> FormBool(std::string_view value) {
   return std::nullopt;
 }
 
-// A form-encoded body (`curl -d name=…`, as the seed's examples send) as the JSON object DRF's
-// FormParser would hand the serializer: strings, booleans where the field is one, `tags` as a
-// list of its repeated values.
+// A form-encoded body (`curl -d name=…`, as PostHog's curl examples send; docs/api.md §9.1) as the
+// JSON object DRF's FormParser would hand the serializer: strings, booleans where the field is one,
+// `tags` as a list of its repeated values.
 std::string FormToJson(std::string_view body) {
   const QueryParams form = QueryParams::Parse(body);
   std::string json;

@@ -1,4 +1,4 @@
-// The Actions REST API (DESIGN §2 "Actions"; the seed's endpoints), under
+// The Actions REST API (docs/api.md §9; PostHog's seven endpoints), under
 // /api/projects/:project_id/actions/ (`@current` = project 1; trailing slash optional):
 //
 //   GET    /                 list (limit/offset, default 100; deleted left out; format=csv)
@@ -11,7 +11,7 @@
 //                            the persons who performed the action (limit/offset; format=csv)
 //
 // Every route checks the personal API key first (api/project_access.h): `action:read` for GET,
-// `action:write` for the rest. Bodies are JSON, or form-encoded as the seed's curl examples
+// `action:write` for the rest. Bodies are JSON, or form-encoded as PostHog's curl examples
 // send them. The logic is storage::ActionService's; this file only moves bytes.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Personal API keys on the REST API (DESIGN §2, issue "Actions REST API" §1).
+// Personal API keys on the REST API (docs/api.md §3).
 //
 // A request carries its key as `Authorization: Bearer phx_…`, or as `personal_api_key` in the
 // query string or in a JSON body. Keys are looked up by the SHA-256 of their value (only hashes

@@ -1,4 +1,5 @@
-// What a start-up makes sure exists before the server takes requests (DESIGN §2 "Start-up"):
+// What a start-up makes sure exists before the server takes requests (docs/operations.md §1 "First
+// start"):
 //   - the default project, id 1, "Default project", its token from AppConfig::project_token or
 //     a random `phc_…` (tokens never change once stored: a different token given on a later
 //     start is ignored with a warning);

@@ -70,7 +70,7 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
   static SystemRandom random;  // stateless: safe to share between threads
   options.random = &random;
 
-  // One parser and one request buffer per I/O thread, reused (DESIGN §4).
+  // One parser and one request buffer per I/O thread, reused (docs/architecture.md §3).
   thread_local engine::CapturePayloadParser parser;
   thread_local engine::CaptureRequest request;
   if (const Status status = parser.Parse(*decoded, options, &request); !status.ok()) {

@@ -1,4 +1,4 @@
-// The capture endpoints (DESIGN §2 "Capture"): `/batch`, `/e`, `/i/v0/e`, `/capture`, `/track`,
+// The capture endpoints (docs/api.md §2): `/batch`, `/e`, `/i/v0/e`, `/capture`, `/track`,
 // `/engage` (with or without the trailing slash) and posthog-node's `/i/v1/analytics/events`.
 //
 // POST, or GET with `data=`; OPTIONS answers the CORS preflight. Every response carries the CORS

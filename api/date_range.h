@@ -1,5 +1,5 @@
 // The `date_from` / `date_to` query parameters of the count and people endpoints → a time range
-// (DESIGN §2 "Dates").
+// (docs/api.md §9 "Dates").
 //
 //   absent, "" or "all"       no bound
 //   YYYY-MM-DD                date_from: that day's start; date_to: through that whole day

@@ -1,7 +1,7 @@
 // A person as PostHog's persons API shows it:
 //   {"id": uuid, "uuid": uuid, "name", "distinct_ids": […], "properties": {…}, "created_at",
 //    "is_identified"}
-// `id` is the uuid (DESIGN §2). `name` follows PostHog's get_person_name: the first truthy
+// `id` is the uuid (docs/api.md §5). `name` follows PostHog's get_person_name: the first truthy
 // property among email, Email, $email, name, Name, username, Username, UserName (its JSON value
 // as stored), else the first distinct id that does not look anonymous
 // (`^([a-z0-9]+-){4}[a-z0-9]+$`, as posthog.utils.is_anonymous_id), else the first distinct id,

@@ -1,5 +1,5 @@
-// Personal API keys (DESIGN §2), managed with a personal API key holding personal_api_key:write
-// (or "*") for changes and personal_api_key:read for listings:
+// Personal API keys (docs/api.md §7), managed with a personal API key holding
+// personal_api_key:write (or "*") for changes and personal_api_key:read for listings:
 //   POST   /api/personal_api_keys/ {"label", "scopes", "scoped_teams"}
 //          → 201 the key with its `value`, shown this once (only its SHA-256 is stored).
 //            label: required string, 1..40 characters; scopes: a non-empty list of "*" or

@@ -1,4 +1,4 @@
-// Projects (DESIGN §2 "Users, keys and projects"), personal API key required:
+// Projects (docs/api.md §6), personal API key required:
 //   POST /api/projects/ {"name"}  → 201 {"id","name","api_token","created_at"} with a fresh
 //                                   `phc_…` token (scope project:write; name required, 1..200
 //                                   characters, else 400 with attr `name`)

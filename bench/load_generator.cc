@@ -10,8 +10,8 @@
 // acknowledged ones can be written out afterwards from (connection, counter range) pairs.
 //
 // --verify-url checks afterwards, through the Actions API, that the server stores exactly the
-// acknowledged events: an action with one empty step matches every event (SEMANTICS.md), and its
-// count reads counters that count each stored event once. Nothing is retried: an error or a
+// acknowledged events: an action with one empty step matches every event (docs/semantics.md §1),
+// and its count reads counters that count each stored event once. Nothing is retried: an error or a
 // mismatch makes the exit status non-zero.
 //
 // Loopback only: a target or verify address outside 127.0.0.0/8 and ::1 is refused.

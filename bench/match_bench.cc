@@ -1,8 +1,8 @@
-// Match() cost per event on the realistic workload of ../shared/bench-workload: 10, 100 and
-// 1,000 actions (event-name only, $pageview + URL, $autocapture text/href/selector, custom
+// Match() cost per event on the realistic workload of docs/performance.md "Matching (engine)": 10,
+// 100 and 1,000 actions (event-name only, $pageview + URL, $autocapture text/href/selector, custom
 // events with property filters) over posthog-js-style events.
 //
-//   python3 ../shared/bench-workload/gen_workload.py --actions-out /tmp/wl --events-out /tmp/wl
+// Generate the workload as docs/performance.md says (into /tmp/wl), then
 //   ACTIOND_WORKLOAD_DIR=/tmp/wl build/bench/match_bench
 //
 // BM_Read measures reading a stored record alone; BM_ReadAndMatch/N reads and matches against

@@ -10,7 +10,7 @@ namespace actiond::engine {
 
 namespace {
 
-// A condition is present when its field is neither null nor "" (SEMANTICS §1).
+// A condition is present when its field is neither null nor "" (docs/semantics.md §1).
 bool Present(const std::optional<std::string>& field) { return field && !field->empty(); }
 
 std::string InvalidChoiceMessage(std::string_view value) {

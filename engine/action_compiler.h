@@ -1,5 +1,5 @@
 // Compiles an action's steps into matchers: every regex, selector and filter is built here,
-// once, so that matching cannot fail (STYLE: fail at compile, not at match).
+// once, so that matching cannot fail (docs/style.md §3: fail at compile, not at match).
 #pragma once
 
 #include <memory>

@@ -90,7 +90,7 @@ Result<ActionStep> ParseStep(element value) {
       step.properties_json.clear();
       AppendJsJson(properties, &step.properties_json);
     } else if (properties.is_object() && properties.get_object().value_unsafe().size() == 0) {
-      // An empty object is what the seed's schema example sends for "no filters".
+      // An empty object is what PostHog's published schema example sends for "no filters".
     } else if (!properties.is_null()) {
       return InvalidInput("Expected a list of property filters.", "properties");
     }

@@ -1,4 +1,4 @@
-// The user-facing definition of an action, as PostHog's API carries it (the seed's Action
+// The user-facing definition of an action, as PostHog's API carries it (the Action
 // object), parsed and shape-checked. Semantic validation of the steps (patterns, selectors,
 // filters) happens when they are compiled (action_compiler.h).
 #pragma once
@@ -16,7 +16,7 @@ namespace actiond::engine {
 using ActionId = int64_t;
 
 // One step. String fields are nullopt when absent or JSON null; "" is kept as "" (both mean
-// "no condition", SEMANTICS §8, but PostHog echoes what was sent).
+// "no condition", docs/semantics.md §8.2, but PostHog echoes what was sent).
 struct ActionStep {
   std::optional<std::string> id;
   std::optional<std::string> event;

@@ -1,6 +1,6 @@
 // CapturePayloadParser: a decoded capture request body (JSON text; api/ has already undone
 // gzip, base64 and form encoding) → the request's token and its normalised events, as
-// PostHog's capture service reads them (DESIGN §2 "Capture").
+// PostHog's capture service reads them (docs/api.md §2).
 //
 // Body shapes:
 //   {"api_key"|"token"|"$token", "batch": [event…], "sent_at"}   /batch, posthog-js /e

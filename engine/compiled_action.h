@@ -16,7 +16,7 @@ namespace actiond::engine {
 
 class EventView;
 
-// One step: every present condition must hold (SEMANTICS §1).
+// One step: every present condition must hold (docs/semantics.md §1).
 struct CompiledStep {
   std::optional<std::string> event;     // exact event name
   std::optional<StringMatcher> url;     // against $current_url

@@ -5,7 +5,7 @@ namespace actiond::engine {
 
 namespace {
 
-// tag_name, text and href must all hold on one single element (SEMANTICS §4).
+// tag_name, text and href must all hold on one single element (docs/semantics.md §4).
 bool SomeElementSatisfies(const CompiledStep& step, const ElementList& elements) noexcept {
   for (size_t i = 0; i < elements.size(); ++i) {
     const Element& element = elements[i];

@@ -1,5 +1,5 @@
-// Calendar and ISO 8601 arithmetic on epoch milliseconds (UTC), for date filters (SEMANTICS §6,
-// §8 "Dates") and for timestamps elsewhere. Pure functions: no clock, no locale, no time zone
+// Calendar and ISO 8601 arithmetic on epoch milliseconds (UTC), for date filters (docs/semantics.md
+// §6, §8.6) and for timestamps elsewhere. Pure functions: no clock, no locale, no time zone
 // database; proleptic Gregorian calendar. Thread-safe.
 #pragma once
 
@@ -34,7 +34,7 @@ struct ParsedDateTime {
   bool date_only = false;  // `YYYY-MM-DD` alone: 00:00:00.000 UTC of that day
 };
 
-// Parses ISO 8601 as SEMANTICS §8 allows, nothing more:
+// Parses ISO 8601 as docs/semantics.md §8.6 allows, nothing more:
 //   YYYY-MM-DD
 //   YYYY-MM-DD(T|t|space)HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM]
 // Four-digit years; fields range-checked (no 24:00, no leap second, day within its month);

@@ -29,7 +29,7 @@ struct Element {
   static constexpr int32_t kNoPosition = -1;
 
   std::string_view tag;   // "" when the chain had none
-  std::string_view text;  // "" when absent (SEMANTICS §8: absent text tests as "")
+  std::string_view text;  // "" when absent (docs/semantics.md §8.1: absent text tests as "")
   std::string_view href;  // `href`, else `attr__href`; "" when absent
   std::string_view id;    // `attr_id`, else `attr__id`; "" when absent
   bool has_href = false;

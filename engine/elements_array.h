@@ -1,4 +1,4 @@
-// Reader for posthog-js's `$elements` array property (SEMANTICS §8).
+// Reader for posthog-js's `$elements` array property (docs/semantics.md §8.3).
 #pragma once
 
 #include <simdjson.h>

@@ -1,4 +1,4 @@
-// Parser for PostHog's `elements_chain` string (SEMANTICS §4 and §8).
+// Parser for PostHog's `elements_chain` string (docs/semantics.md §4 and §8.3).
 //
 //   button.btn.btn-primary:attr__class="btn btn-primary"nth-child="3"text="Sign up";form:...
 //

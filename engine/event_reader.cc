@@ -59,7 +59,7 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
     view_.current_url_ = StringField(view_.properties_, "$current_url");
   }
 
-  // Element source precedence (SEMANTICS §8): an empty source falls through to the next.
+  // Element source precedence (docs/semantics.md §8.3): an empty source falls through to the next.
   view_.elements_chain_ = StringField(root, "elements_chain");
   if (view_.elements_chain_.empty() && view_.has_properties_) {
     view_.elements_chain_ = StringField(view_.properties_, "$elements_chain");

@@ -5,8 +5,8 @@
 //   {"uuid", "event", "distinct_id", "timestamp": ISO-8601, "properties": {…},
 //    "elements_chain"?: "…", "person_id"?: "…", "person_properties"?: {…}}
 // Properties are not copied: lookups walk the parsed document. Elements are parsed lazily on
-// first use, from (in this order of precedence, SEMANTICS §8) the top-level `elements_chain`,
-// the property `$elements_chain`, or the `$elements` array.
+// first use, from (in this order of precedence, docs/semantics.md §8.3) the top-level
+// `elements_chain`, the property `$elements_chain`, or the `$elements` array.
 //
 // Engine-internal (simdjson types); other modules use EventReader (event_reader.h).
 // Not thread-safe; views returned live until the owning EventReader reads the next record.

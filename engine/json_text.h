@@ -1,4 +1,4 @@
-// Text forms of JSON values as JavaScript writes them (SEMANTICS §6 "comparison form").
+// Text forms of JSON values as JavaScript writes them (docs/semantics.md §6 "Comparison form").
 #pragma once
 
 #include <simdjson.h>
@@ -26,8 +26,8 @@ void AppendJsonString(std::string_view text, std::string* out);
 // becomes U+FFFD, so the output is always valid UTF-8.
 void AppendDrfJsonString(std::string_view text, std::string* out);
 
-// SEMANTICS §8 "parses wholly as a number": trims ASCII whitespace, then an optional sign,
-// digits with an optional fraction (≥ 1 digit), optional exponent; the result must be finite.
+// docs/semantics.md §8.5 "parses wholly as a number": trims ASCII whitespace, then an optional
+// sign, digits with an optional fraction (≥ 1 digit), optional exponent; the result must be finite.
 // Returns false otherwise (hex, NaN, Infinity, empty).
 bool ParseWholeNumber(std::string_view text, double* out) noexcept;
 

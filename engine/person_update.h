@@ -1,4 +1,4 @@
-// Person-property logic of SEMANTICS §7/§8, pure: applying an event's $set / $set_once /
+// Person-property logic of docs/semantics.md §7/§8.9, pure: applying an event's $set / $set_once /
 // $unset to a person's properties, merging two persons' properties, and which distinct ids
 // may take part in a merge. Storage of persons and distinct ids is the caller's.
 //
@@ -49,7 +49,7 @@ class PersonPropertyUpdater {
   std::unique_ptr<PersonPropertyUpdaterImpl> impl_;
 };
 
-// False for ids that never take part in a merge (SEMANTICS §8 "Persons"): empty or
+// False for ids that never take part in a merge (docs/semantics.md §8.9): empty or
 // whitespace-only (JavaScript's trim() whitespace); case-insensitively `anonymous`, `guest`,
 // `distinctid`, `distinct_id`, `id`, `not_authenticated`, `email`, `undefined`, `true`,
 // `false`; exactly `[object Object]`, `NaN`, `None`, `none`, `null`, `0`; and any of these

@@ -1,5 +1,5 @@
-// PropertyFilter::Matches: evaluation of a compiled filter against one event (SEMANTICS §6, §8).
-// Compilation lives in property_filter_compile.cc. Nothing here allocates once the thread's
+// PropertyFilter::Matches: evaluation of a compiled filter against one event (docs/semantics.md §6,
+// §8). Compilation lives in property_filter_compile.cc. Nothing here allocates once the thread's
 // scratch string has grown: string properties are compared in place, other kinds are written
 // into that scratch.
 #include <algorithm>
@@ -48,7 +48,7 @@ bool StringTest(const Compiled& c, std::string_view form) noexcept {
   }
 }
 
-// A number, or a string that parses wholly as one; nothing else (SEMANTICS §8 Numbers).
+// A number, or a string that parses wholly as one; nothing else (docs/semantics.md §8.5).
 bool NumericValue(const PropertyValue& value, double* out) noexcept {
   if (value.kind() == PropertyValue::Kind::kNumber) {
     *out = value.number();
@@ -92,7 +92,7 @@ bool NumericTest(const Compiled& c, double x) noexcept {
   return false;
 }
 
-// A string in ISO 8601, or epoch seconds / milliseconds as a number (SEMANTICS §8 Dates).
+// A string in ISO 8601, or epoch seconds / milliseconds as a number (docs/semantics.md §8.6).
 bool DateValue(const PropertyValue& value, int64_t* out) noexcept {
   if (value.kind() == PropertyValue::Kind::kString) {
     auto parsed = ParseIso8601(value.string());
@@ -230,8 +230,8 @@ std::string_view FieldOf(const Element& element, ElementField field) noexcept {
   }
 }
 
-// SEMANTICS §6/§8: positive operators pass when some element passes; negative ones when no
-// element passes the positive counterpart; no elements fails every element filter.
+// docs/semantics.md §6, §8.8: positive operators pass when some element passes; negative ones when
+// no element passes the positive counterpart; no elements fails every element filter.
 bool MatchesElements(const Compiled& c, const ElementList& elements) noexcept {
   if (elements.empty()) return false;
   if (c.element_field == ElementField::kSelector) {

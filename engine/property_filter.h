@@ -1,4 +1,5 @@
-// Property filters of action steps (SEMANTICS §6 and §8), compiled once, evaluated per event.
+// Property filters of action steps (docs/semantics.md §6 and §8), compiled once, evaluated per
+// event.
 #pragma once
 
 #include <simdjson.h>

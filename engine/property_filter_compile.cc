@@ -1,5 +1,5 @@
 // PropertyFilter::Compile: validation and precomputation of everything Matches() needs
-// (SEMANTICS §6, §8). Matching lives in property_filter.cc.
+// (docs/semantics.md §6, §8). Matching lives in property_filter.cc.
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -97,7 +97,7 @@ std::string ComparisonFormOf(element operand) {
   return std::string(form);
 }
 
-// A numeric operand: a number, or a string that parses wholly as one (SEMANTICS §8).
+// A numeric operand: a number, or a string that parses wholly as one (docs/semantics.md §8.5).
 Status NumericOperand(element operand, double* out) {
   if (operand.is_number()) {
     *out = PropertyValue(operand).number();
@@ -132,7 +132,7 @@ Status DateOperandOf(element operand, DateOperand* out) {
                       "value");
 }
 
-// Element filter keys and the operators they take (SEMANTICS §8 "Element filters").
+// Element filter keys and the operators they take (docs/semantics.md §8.8).
 Status CheckElementFilter(std::string_view key, FilterOperator op, ElementField* field) {
   if (key == "selector") {
     *field = ElementField::kSelector;
@@ -193,8 +193,9 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
     case FilterOperator::kIContains:
     case FilterOperator::kNotIContains: {
       // A literal search for any of the values (`%` and `_` quoted like everything else),
-      // case-insensitive by RE2's Unicode simple case folding (SEMANTICS §8). Values share one
-      // alternation while it stays under the pattern cap, so a long list costs a few searches.
+      // case-insensitive by RE2's Unicode simple case folding (docs/semantics.md §8.1). Values
+      // share one alternation while it stays under the pattern cap, so a long list costs a few
+      // searches.
       std::string pattern;
       auto flush = [&]() -> Status {
         if (pattern.empty()) return Status::Ok();

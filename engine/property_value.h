@@ -1,4 +1,4 @@
-// One property of an event or a person, as filters see it (SEMANTICS §6).
+// One property of an event or a person, as filters see it (docs/semantics.md §6).
 //
 // A PropertyValue is a view into a parsed simdjson document; it lives as long as that document
 // (for events: until the EventReader reads the next event). Engine-internal: simdjson types do
@@ -20,14 +20,14 @@ class PropertyValue {
   explicit PropertyValue(simdjson::dom::element element) noexcept;
 
   Kind kind() const noexcept { return kind_; }
-  // "Not set" in filter terms: missing, or a JSON null (SEMANTICS §6).
+  // "Not set" in filter terms: missing, or a JSON null (docs/semantics.md §6).
   bool is_unset() const noexcept { return kind_ == Kind::kMissing || kind_ == Kind::kNull; }
   bool boolean() const noexcept;             // kBool only
   double number() const noexcept;            // kNumber only (integers converted)
   std::string_view string() const noexcept;  // kString only
   simdjson::dom::element element() const noexcept { return element_; }
 
-  // The comparison form of SEMANTICS §6: strings as they are, numbers as JavaScript prints
+  // The comparison form of docs/semantics.md §6: strings as they are, numbers as JavaScript prints
   // them, booleans as true/false, arrays and objects as JSON.stringify writes them. Returns a
   // view of the string itself for kString (no copy); otherwise writes into *scratch (cleared
   // first) and returns a view of it. Must not be called on an unset value.

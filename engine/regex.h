@@ -1,6 +1,6 @@
 // The one place RE2 patterns are compiled: with a memory budget and a length cap, so that a
 // pattern too costly to compile (`\pL{1000}`) is a validation error at create/update and never
-// a stall or an unbounded allocation. Matching never compiles (STYLE: hot path).
+// a stall or an unbounded allocation. Matching never compiles (docs/style.md §5).
 #pragma once
 
 #include <re2/re2.h>

@@ -1,4 +1,4 @@
-// CSS selectors as SEMANTICS §5 defines them, compiled once and matched against elements.
+// CSS selectors as docs/semantics.md §5 defines them, compiled once and matched against elements.
 //
 // Supported: type, `*`, `#id`, `.class`, `[k]`, `[k=v]` (v unquoted, '…' or "…"),
 // `:nth-child(n)`, `:nth-of-type(n)` with n ≥ 1, compounds of these, and the descendant and
@@ -6,8 +6,8 @@
 // unsupported part (e.g. "unsupported selector part ':hover'"); malformed text (empty,
 // unbalanced brackets, a dangling `>`) is InvalidInput too.
 //
-// Details (SEMANTICS §8): leading/trailing whitespace is trimmed; whitespace inside `[...]`
-// and `(...)` is ignored; `li>a` is a child combinator. Identifiers are `[A-Za-z0-9_-]` and
+// Details (docs/semantics.md §8.4): leading/trailing whitespace is trimmed; whitespace inside
+// `[...]` and `(...)` is ignored; `li>a` is a child combinator. Identifiers are `[A-Za-z0-9_-]` and
 // non-ASCII bytes, and a backslash escapes the next character (`.hover\:underline`; no hex
 // escapes). Quoted values may contain `]`, and a backslash in them escapes the next
 // character; an unquoted value is the run up to `]`, trimmed, and must not be empty.

@@ -1,4 +1,4 @@
-// Semantic versions as SEMANTICS §8 reads them, for the semver_* filter operators.
+// Semantic versions as docs/semantics.md §8.7 reads them, for the semver_* filter operators.
 //
 // Grammar: optional `v`/`V`, then one to three dot-separated non-negative integers (missing
 // parts are 0, leading zeros allowed, any size), then optionally a tail starting with `-`

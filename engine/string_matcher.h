@@ -1,5 +1,5 @@
 // One string condition compiled once: URL (`url_matching`), element text/href
-// (`text_matching`/`href_matching`) — SEMANTICS §3, §4, §8.
+// (`text_matching`/`href_matching`) — docs/semantics.md §3, §4, §8.1.
 #pragma once
 
 #include <memory>

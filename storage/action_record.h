@@ -1,5 +1,6 @@
-// ActionRecord: an action as actiond stores it — the seed's Action object, field for field —
-// and its JSON encoding, which is also exactly what the Actions API returns for it.
+// ActionRecord: an action as actiond stores it — PostHog's Action object, field for field
+// (docs/api.md §9.1) — and its JSON encoding, which is also exactly what the Actions API returns
+// for it.
 //
 // Stored JSON (member order fixed): {"id","name","description","tags","post_to_slack",
 // "slack_message_format","steps":[{"id","event","tag_name","text","text_matching","href",
@@ -23,7 +24,7 @@
 
 namespace actiond::storage {
 
-// The user shown as `created_by` (the seed's shape).
+// The user shown as `created_by` (its shape: docs/api.md §9.1).
 struct ActionCreator {
   int64_t id = 0;
   std::string uuid;

@@ -3,7 +3,7 @@
 // the exact count and people queries. Everything the Actions REST API does besides moving
 // bytes lives here.
 //
-// Rules (PostHog's, DESIGN §2):
+// Rules (PostHog's; docs/api.md §9):
 //   - name: required on create and PUT, not blank, at most 400 characters (code points), and
 //     unique among the project's non-deleted actions (400 `unique`, attr `name`);
 //   - steps: compiled by engine::CompileAction; its errors (attr `steps__N__…`) pass through;

@@ -1,5 +1,5 @@
 // Backfill: recomputing one action's matches over every stored event of its project, in the
-// background, exactly once per event even while ingestion goes on (DESIGN §1).
+// background, exactly once per event even while ingestion goes on (docs/architecture.md §1).
 //
 // A job is identified by a job id that is unique for all time (Store::NextId("backfill")). Its
 // progress lives in the meta entry BackfillMetaKey(project, action) as a BackfillState; that

@@ -1,9 +1,10 @@
 // IngestPipeline: one capture request's events → persons, matches and counters, committed as
-// one atomic WriteBatch (DESIGN §1): acknowledged only when safe in the WAL.
+// one atomic WriteBatch (docs/architecture.md §1): acknowledged only when safe in the WAL.
 //
 // For each event, in body order, under the project's lock (storage/project_locks.h):
 //   1. skip it when its uuid is already stored, or earlier in the same request (exactly once);
-//   2. resolve its person (SEMANTICS §7/§8): create on first sight, merges for $identify /
+//   2. resolve its person (docs/semantics.md §7, §8.9): create on first sight, merges for $identify
+//   /
 //      $create_alias / $merge_dangerously with PostHog's guards, then $set_once / $set / $unset;
 //      no person at all for `$process_person_profile: false`;
 //   3. build the stored record (engine/capture_record.h) stamped with the person's id and

@@ -1,5 +1,5 @@
 // PersonResolver: the persons of one project as the events of one capture request change them
-// (SEMANTICS §7, §8 "Persons"). The per-request person state machine of ingestion.
+// (docs/semantics.md §7, §8.9). The per-request person state machine of ingestion.
 //
 // The resolver keeps an overlay of the persons and distinct id → person mappings that earlier
 // events of the request created or changed, and reads through to the Store for everything

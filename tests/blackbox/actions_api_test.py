@@ -1,4 +1,4 @@
-"""Black-box tests of the Actions REST API (DESIGN §2 "Actions"): every endpoint, status code and
+"""Black-box tests of the Actions REST API (docs/api.md §9): every endpoint, status code and
 error shape, auth and cross-project isolation, CSV, live matching and backfill, against a real
 actiond on a free port with a temporary data dir.
 

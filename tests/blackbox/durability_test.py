@@ -1,4 +1,4 @@
-"""Power-loss durability with --fsync (issue 5, item 5): a client posts batches one after the
+"""Power-loss durability with --fsync (docs/operations.md §3): a client posts batches one after the
 other to a server started with --fsync; at a random moment (maybe mid-request) the server is
 stopped with SIGSTOP and its data dir copied, which is what the disk holds at that instant. A
 power loss can lose only what was written after the last fsync, i.e. a tail of the newest

@@ -1,4 +1,4 @@
-"""Hostile input, table-driven (issue 5, item 3): every case gets the right 4xx in PostHog's error
+"""Hostile input, table-driven (limits: docs/semantics.md §9): every case gets the right 4xx in PostHog's error
 shape `{"type", "code", "detail", "attr"}`, within a bounded time, and afterwards the server is
 healthy and the data stored before the case is intact (the same seed events, persons, actions
 and counts). Query parameters that are not valid numbers fall back to the defaults, as PostHog's
@@ -296,7 +296,7 @@ class HostileInputTest(unittest.TestCase):
                 self.assertIntact()
 
     def test_one_hundred_thousand_events_in_one_batch(self):
-        # DESIGN §2: /batch takes 20 MiB and events up to 1 MiB, with no limit on their number.
+        # docs/api.md §2: /batch takes 20 MiB and events up to 1 MiB, with no limit on their number.
         # So 100,000 small events (~9 MB) are one request, stored whole and counted exactly;
         # 100,000 events of ~250 bytes (~27 MB) are over the limit and refused whole.
         r = self.srv.api("POST", "/api/projects/1/actions/",

@@ -1,4 +1,4 @@
-"""Isolation (issue 5, item 6): a personal key scoped to project A gets 403 or 404 and none of
+"""Isolation (docs/api.md §3): a personal key scoped to project A gets 403 or 404 and none of
 project B's data on every endpoint that takes a project or names one of B's objects; project
 tokens never open the REST API; personal keys never open capture; deleted actions never match
 or count, also after a restart.
@@ -401,7 +401,7 @@ class DeletedActionsTest(unittest.TestCase):
         self.assertEqual(self.counts(x), before)
 
         # Changing a deleted action's steps recomputes nothing while it stays deleted: its count
-        # stays what it was when it was deleted (DESIGN; storage/action_service.h).
+        # stays what it was when it was deleted (docs/api.md §9 "Soft delete"; storage/action_service.h).
         self.api("PATCH", "%d/" % x, {"steps": [{"event": "other"}, {"event": "del_e"}]})
         self.wait_calculated(x)
         self.send(2, "patched")

@@ -1,5 +1,5 @@
-"""Slow and many clients (issue 5, item 4), after the slowloris driver in
-../shared/fixtures/sdk-captures/drivers/slowloris.py but bounded and asserted:
+"""Slow and many clients (timeouts and the connection cap: docs/operations.md §1), in the
+manner of a slowloris attack but bounded and asserted:
 
 - 500 connections that send a byte a second — in the header, in the body, or nothing after a
   first request — are closed by the server's timeouts (short ones, set by flags), not earlier,

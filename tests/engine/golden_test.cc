@@ -1,8 +1,9 @@
-// Runs the conformance cases of tests/golden/matching.jsonl (a copy of
-// ../shared/conformance/matching.jsonl) through the engine: compile the case's action, read each
-// event as a stored record, count the matches. Cases whose outcome depends on person state that
-// earlier events build ($set, $identify, aliases…) need the ingestion pipeline: they are left
-// out here and run through the server (the conformance runner, a ctest test of its own).
+// Runs the conformance cases of tests/golden/matching.jsonl (the same cases as
+// tests/conformance/matching.jsonl; docs/semantics.md) through the engine: compile the case's
+// action, read each event as a stored record, count the matches. Cases whose outcome depends on
+// person state that earlier events build ($set, $identify, aliases…) need the ingestion pipeline:
+// they are left out here and run through the server (tests/conformance/run_cases.py, the ctest test
+// conformance_cases).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 

@@ -4,7 +4,7 @@
 //
 // Each filter is compiled on its own and evaluated against the event; then the filters are put
 // in one step, and checks beyond "no crash" follow: the step matches exactly when every filter
-// passes (SEMANTICS §6), and the indexed ActionSet agrees with the plain ActionMatches.
+// passes (docs/semantics.md §6), and the indexed ActionSet agrees with the plain ActionMatches.
 #include <simdjson.h>
 
 #include <cstddef>
