@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing actiond needs, from Debian 12's packages only.
 # Idempotent: packages already present are not fetched again. Run as root.
-# Usage: tools/install-deps.sh [--with-node] [--with-fuzz]
+# Usage: tools/install-deps.sh [--with-node] [--with-fuzz] [--with-lint]
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config ca-certificates python3 git clang-format
@@ -13,6 +13,10 @@ for option in "$@"; do
       # The real-client tests run posthog-node; a machine may already have Node.js from elsewhere.
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
+    --with-lint)
+      # tools/lint.sh: clang-tidy-14 with the checked-in .clang-tidy.
+      packages+=(clang-tidy-14)
       ;;
     --with-fuzz)
       # tools/fuzz.sh: clang++-14 and its runtimes (libFuzzer, ASan, UBSan).
