@@ -24,8 +24,10 @@ if [[ -f tests/client/package.json ]]; then
 fi
 # -O1 keeps the sanitized suite quick without hiding bugs behind optimisation; assertions stay on
 # (no NDEBUG).
+launcher=()
+command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="${CXX:-g++}" -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DACTIOND_SANITIZE=ON >/dev/null
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DACTIOND_SANITIZE=ON -DACTIOND_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
