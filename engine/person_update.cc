@@ -5,6 +5,7 @@
 #include <array>
 
 #include "engine/json_object_builder.h"
+#include "engine/json_parse.h"
 
 namespace actiond::engine {
 namespace {
@@ -80,7 +81,9 @@ class PersonPropertyUpdaterImpl {
   Status WithObject(std::string_view json, std::string_view what, Use use) {
     if (IsEmptyObjectText(json)) return Status::Ok();
     simdjson::dom::object object;
-    if (parser_.parse(json.data(), json.size()).get_object().get(object) != simdjson::SUCCESS) {
+    simdjson::dom::element root;
+    if (ParseJson(parser_, json, &root, &scratch_) != simdjson::SUCCESS ||
+        root.get_object().get(object) != simdjson::SUCCESS) {
       return InvalidInput(std::string(what) + " is not a JSON object");
     }
     use(object);
@@ -88,6 +91,7 @@ class PersonPropertyUpdaterImpl {
   }
 
   simdjson::dom::parser parser_;
+  std::string scratch_;  // a document rewritten by ParseJson (json_parse.h)
   JsonObjectBuilder builder_;
 };
 

@@ -35,6 +35,14 @@ TEST_F(PersonUpdateTest, SetOverwritesAndAppendsNewKeys) {
   EXPECT_TRUE(changed_);
 }
 
+TEST_F(PersonUpdateTest, HugeIntegersAndRepeatedKeysAreReadLikeJavaScript) {
+  EXPECT_EQ(
+      Apply(R"({"a":100000000000000000000})", R"({"b":200000000000000000000,"c":1,"c":2})",
+            R"({"d":0.00030000000000000003})"),
+      R"({"a":100000000000000000000,"d":0.00030000000000000003,"b":200000000000000000000,"c":2})");
+  EXPECT_TRUE(changed_);
+}
+
 TEST_F(PersonUpdateTest, SetOnceOnlySetsAbsentKeys) {
   EXPECT_EQ(Apply(R"({"a":1})", "{}", R"({"a":9,"b":2})"), R"({"a":1,"b":2})");
   EXPECT_TRUE(changed_);
