@@ -147,10 +147,11 @@ Status PersonPropertyUpdater::MergePersonProperties(std::string_view target_json
 }
 
 bool IsMergeableDistinctId(std::string_view id) noexcept {
-  if (IsJsBlank(id)) return false;
-  if (IsIllegalWord(id)) return false;
+  auto never_merges = [](std::string_view text) { return IsJsBlank(text) || IsIllegalWord(text); };
+  if (never_merges(id)) return false;
+  // Any never-merge id wrapped in double quotes, blank ones included (`""`, `" "`).
   if (id.size() >= 2 && id.front() == '"' && id.back() == '"' &&
-      IsIllegalWord(id.substr(1, id.size() - 2))) {
+      never_merges(id.substr(1, id.size() - 2))) {
     return false;
   }
   return true;
