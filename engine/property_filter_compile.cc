@@ -289,8 +289,12 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
   result.key_ = std::string(key.value.get_string().value_unsafe());
   if (result.key_.empty()) return Required("This field may not be blank.", "key");
 
+  // `type` and `operator` null, absent or "" take their defaults (SEMANTICS §8).
+  auto is_blank = [](const Field& field) {
+    return field.value.is_string() && field.value.get_string().value_unsafe().empty();
+  };
   Field type = GetField(object, "type");
-  if (type.present) {
+  if (type.present && !is_blank(type)) {
     if (!type.value.is_string()) return InvalidChoice("type must be a string", "type");
     std::string_view name = type.value.get_string().value_unsafe();
     if (name == "event") {
@@ -306,7 +310,7 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
 
   bool needs_list = false;
   Field op = GetField(object, "operator");
-  if (op.present) {
+  if (op.present && !is_blank(op)) {
     if (!op.value.is_string()) return InvalidChoice("operator must be a string", "operator");
     std::string_view name = op.value.get_string().value_unsafe();
     auto it = std::find_if(std::begin(kOperators), std::end(kOperators),
@@ -318,6 +322,9 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
 
   if (result.type_ == Type::kElement) {
     RETURN_IF_ERROR(CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
+    if (needs_list) {  // `in` / `not_in` are not among the element operators (SEMANTICS §8)
+      return InvalidChoice("element filters take neither in nor not_in", "operator");
+    }
   }
 
   // is_set / is_not_set ignore the value, whatever it is.

@@ -84,11 +84,18 @@ TEST_F(PropertyFilterTest, TypeDefaultsToEventAndOperatorToExact) {
   EXPECT_TRUE(
       Matches(R"({"key": "currency", "value": "EUR", "type": null, "operator": null})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "currency", "value": "eur"})", kOrder));
+  // "" is a default too (SEMANTICS §8 "Limits and defaults").
+  PropertyFilter blank =
+      MustCompile(R"({"key": "currency", "value": "EUR", "type": "", "operator": ""})");
+  EXPECT_EQ(blank.type(), PropertyFilter::Type::kEvent);
+  EXPECT_TRUE(blank.Matches(Event(kOrder)));
+  EXPECT_FALSE(
+      Matches(R"({"key": "currency", "value": "EU", "type": "", "operator": ""})", kOrder));
 }
 
 TEST_F(PropertyFilterTest, UnknownTypeIsInvalidChoice) {
   for (std::string_view type :
-       {"cohort", "group", "session", "hogql", "data_warehouse", "", "Event"}) {
+       {"cohort", "group", "session", "hogql", "data_warehouse", " ", "Event"}) {
     ExpectError(R"({"key": "k", "value": 1, "type": ")" + std::string(type) + "\"}",
                 StatusCode::kInvalidChoice, "type");
   }
@@ -96,7 +103,7 @@ TEST_F(PropertyFilterTest, UnknownTypeIsInvalidChoice) {
 }
 
 TEST_F(PropertyFilterTest, UnknownOperatorIsInvalidChoice) {
-  for (std::string_view op : {"contains", "equals", "EXACT", "", "is_cohort", "not_between_x"}) {
+  for (std::string_view op : {"contains", "equals", "EXACT", " ", "is_cohort", "not_between_x"}) {
     ExpectError(R"({"key": "k", "value": 1, "operator": ")" + std::string(op) + "\"}",
                 StatusCode::kInvalidChoice, "operator");
   }
@@ -189,6 +196,13 @@ TEST_F(PropertyFilterTest, ElementFiltersAcceptOnlyTheirKeysAndOperators) {
               StatusCode::kInvalidInput, "value");
   ExpectError(R"({"type": "element", "key": "text", "value": "(", "operator": "regex"})",
               StatusCode::kInvalidInput, "value");
+  for (std::string_view key : {"text", "href", "tag_name", "selector"}) {
+    for (std::string_view op : {"in", "not_in"}) {
+      ExpectError(R"({"type": "element", "key": ")" + std::string(key) + R"(", "value": ["a"], )" +
+                      R"("operator": ")" + std::string(op) + "\"}",
+                  StatusCode::kInvalidChoice, "operator");
+    }
+  }
 }
 
 // --- exact / is_not / in / not_in -------------------------------------------------------------
