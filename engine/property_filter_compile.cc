@@ -120,7 +120,7 @@ Status DateOperandOf(element operand, DateOperand* out) {
       return Status::Ok();
     }
     if (auto parsed = ParseIso8601(text)) {
-      out->epoch_ms = parsed->epoch_ms;
+      out->epoch_us = parsed->epoch_us;
       return Status::Ok();
     }
   }

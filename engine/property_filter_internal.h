@@ -49,7 +49,7 @@ enum class ElementField : unsigned char { kNone, kSelector, kText, kHref, kTagNa
 // A date operand: absolute, or relative to the event's timestamp.
 struct DateOperand {
   bool relative = false;
-  int64_t epoch_ms = 0;  // absolute
+  int64_t epoch_us = 0;  // absolute, in microseconds
   RelativeDate offset;   // relative
 };
 

@@ -461,6 +461,24 @@ TEST_F(PropertyFilterTest, AbsoluteDates) {
                       at));
 }
 
+TEST_F(PropertyFilterTest, DatesKeepMicroseconds) {
+  constexpr char kAt[] = R"({"t": "2024-01-15T10:00:00.0005Z", "n": 1705312800.0005})";
+  for (std::string_view key : {"t", "n"}) {
+    auto filter = [&](std::string_view op, std::string_view value) {
+      return R"({"key": ")" + std::string(key) + R"(", "operator": ")" + std::string(op) +
+             R"(", "value": ")" + std::string(value) + "\"}";
+    };
+    EXPECT_TRUE(Matches(filter("is_date_after", "2024-01-15T10:00:00Z"), kAt)) << key;
+    EXPECT_TRUE(Matches(filter("is_date_after", "2024-01-15T10:00:00.000499Z"), kAt)) << key;
+    EXPECT_FALSE(Matches(filter("is_date_after", "2024-01-15T10:00:00.0005Z"), kAt)) << key;
+    EXPECT_TRUE(Matches(filter("is_date_before", "2024-01-15T10:00:00.000501Z"), kAt)) << key;
+    EXPECT_TRUE(Matches(filter("is_date_exact", "2024-01-15"), kAt)) << key;
+  }
+  EXPECT_TRUE(
+      Matches(R"({"key": "t", "operator": "is_date_before", "value": "2024-01-15t15:00+05"})",
+              R"({"t": "2024-01-15T09:59:59.9999999Z"})"));
+}
+
 TEST_F(PropertyFilterTest, EpochNumbers) {
   EXPECT_TRUE(Matches(R"({"key": "t", "value": "2024-01-15", "operator": "is_date_exact"})",
                       R"({"t": 1705320000})"));
