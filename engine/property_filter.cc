@@ -35,6 +35,10 @@ bool StringTest(const Compiled& c, std::string_view form) noexcept {
                                 [](std::string_view a, std::string_view b) { return a < b; });
     case FilterOperator::kIContains:
     case FilterOperator::kNotIContains:
+      for (const LiteralSearch& search : c.searches) {
+        if (search.Matches(form)) return true;
+      }
+      return false;
     case FilterOperator::kRegex:
     case FilterOperator::kNotRegex:
       for (const auto& regex : c.regexes) {

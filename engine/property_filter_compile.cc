@@ -171,6 +171,10 @@ Status CheckElementFilter(std::string_view key, FilterOperator op, ElementField*
   }
 }
 
+Status TooLong() {
+  return InvalidInput("a value is longer than 65535 bytes (the limit for literal values)", "value");
+}
+
 Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
   switch (c->op) {
     case FilterOperator::kExact:
@@ -186,34 +190,23 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
         }
         return Status::Ok();
       }
-      for (element operand : operands) c->values.push_back(ComparisonFormOf(operand));
+      for (element operand : operands) {
+        c->values.push_back(ComparisonFormOf(operand));
+        if (c->values.back().size() > kMaxLiteralPatternBytes) return TooLong();
+      }
       std::sort(c->values.begin(), c->values.end());
       c->values.erase(std::unique(c->values.begin(), c->values.end()), c->values.end());
       return Status::Ok();
     case FilterOperator::kIContains:
-    case FilterOperator::kNotIContains: {
-      // A literal search for any of the values (`%` and `_` quoted like everything else),
-      // case-insensitive by RE2's Unicode simple case folding (SEMANTICS §8). Values share one
-      // alternation while it stays under the pattern cap, so a long list costs a few searches.
-      std::string pattern;
-      auto flush = [&]() -> Status {
-        if (pattern.empty()) return Status::Ok();
-        auto regex = CompileRegex(pattern, RegexOptions{.case_insensitive = true});
-        if (!regex.ok()) return InvalidInput(regex.status().message(), "value");
-        c->regexes.push_back(std::move(regex).value());
-        pattern.clear();
-        return Status::Ok();
-      };
+    case FilterOperator::kNotIContains:
+      // A literal search for any of the values (`%` and `_` are plain characters), by Unicode
+      // simple case folding (SEMANTICS §8), without RE2: no regex cap, cost linear in the text.
       for (element operand : operands) {
-        std::string alternative = "(?:" + re2::RE2::QuoteMeta(ComparisonFormOf(operand)) + ")";
-        if (!pattern.empty() && pattern.size() + 1 + alternative.size() > kMaxPatternBytes) {
-          RETURN_IF_ERROR(flush());
-        }
-        if (!pattern.empty()) pattern += '|';
-        pattern += alternative;
+        const std::string form = ComparisonFormOf(operand);
+        if (form.size() > kMaxLiteralPatternBytes) return TooLong();
+        c->searches.push_back(LiteralSearch::Compile(form, /*like=*/false, /*ignore_case=*/true));
       }
-      return flush();
-    }
+      return Status::Ok();
     case FilterOperator::kRegex:
     case FilterOperator::kNotRegex:
       for (element operand : operands) {

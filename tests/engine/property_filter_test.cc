@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -327,9 +328,47 @@ TEST_F(PropertyFilterTest, IContainsTakesLongValueLists) {
   EXPECT_FALSE(f.Matches(Event(R"({"ua": "x agent-number-499 y"})")));
   EXPECT_FALSE(f.Matches(Event(R"({"ua": "a lastbot"})")));
   EXPECT_TRUE(f.Matches(Event(R"({"ua": "agent-number-x"})")));
-  ExpectError(
-      R"({"key": "k", "operator": "icontains", "value": ")" + std::string(5000, 'a') + "\"}",
-      StatusCode::kInvalidInput, "value");
+}
+
+TEST_F(PropertyFilterTest, LiteralValuesCarryNoRegexCapUpTo65535Bytes) {
+  const std::string long_value = std::string(4200, 'a') + "\xC3\x89";   // ends in É
+  const std::string text = "x" + std::string(4200, 'A') + "\xC3\xA9y";  // ... é
+  for (std::string_view op : {"icontains", "exact", "is_not", "not_icontains"}) {
+    EXPECT_TRUE(Compile(R"({"key": "k", "operator": ")" + std::string(op) + R"(", "value": ")" +
+                        std::string(65535, 'a') + "\"}")
+                    .ok())
+        << op;
+    ExpectError(R"({"key": "k", "operator": ")" + std::string(op) + R"(", "value": ")" +
+                    std::string(65536, 'a') + "\"}",
+                StatusCode::kInvalidInput, "value");
+  }
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "icontains", "value": ")" + long_value + "\"}",
+                      R"({"k": ")" + text + "\"}"));
+  EXPECT_FALSE(
+      Matches(R"({"key": "k", "operator": "not_icontains", "value": ")" + long_value + "\"}",
+              R"({"k": ")" + text + "\"}"));
+  EXPECT_FALSE(Matches(R"({"key": "k", "operator": "icontains", "value": ")" + long_value + "\"}",
+                       R"({"k": ")" + std::string(5000, 'a') + "\"}"));
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "exact", "value": ")" + long_value + "\"}",
+                      R"({"k": ")" + long_value + "\"}"));
+  // `%` and `_` stay plain characters; simple case folding (KELVIN SIGN is k).
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "icontains", "value": "50%_OFF"})",
+                      R"({"k": "save 50%_off now"})"));
+  EXPECT_FALSE(Matches(R"({"key": "k", "operator": "icontains", "value": "50%"})",
+                       R"({"k": "save 50 now"})"));
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "icontains", "value": "\u212Aelvin"})",
+                      R"({"k": "KELVIN"})"));
+}
+
+TEST_F(PropertyFilterTest, IContainsCostIsLinearInTheText) {
+  // KMP: an adversarial value/text pair that is quadratic for a naive search.
+  const std::string value = std::string(30000, 'a') + "b";
+  PropertyFilter f =
+      MustCompile(R"({"key": "k", "operator": "icontains", "value": ")" + value + "\"}");
+  const std::string properties = R"({"k": ")" + std::string(200000, 'A') + "\"}";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(f.Matches(Event(properties)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST_F(PropertyFilterTest, RegexSearchesTheComparisonForm) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -200,6 +201,41 @@ TEST(StringMatcherTest, LikeAgreesWithAReferenceMatcherOnRandomInput) {
       ASSERT_EQ(m.Matches(text), expected) << "pattern '" << pattern << "' text '" << text << "'";
     }
   }
+}
+
+TEST(StringMatcherTest, LiteralPatternsUpTo65535BytesNeedNoRegex) {
+  const std::string href = "/" + std::string(2999, 'h');
+  for (StringMatchMode mode :
+       {StringMatchMode::kExact, StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
+    StringMatcher m = MustCompile(href, mode);
+    EXPECT_TRUE(m.Matches(href));
+    EXPECT_FALSE(m.Matches(href.substr(1)));
+    EXPECT_TRUE(StringMatcher::Compile(std::string(65535, 'x'), mode).ok());
+    auto too_long = StringMatcher::Compile(std::string(65536, 'x'), mode);
+    ASSERT_FALSE(too_long.ok());
+    EXPECT_EQ(too_long.status().code(), StatusCode::kInvalidInput);
+  }
+  StringMatcher like = MustCompile(std::string(5000, 'a') + "%" + std::string(5000, 'b'),
+                                   StringMatchMode::kLikeIgnoreCase);
+  EXPECT_TRUE(like.Matches("x" + std::string(5000, 'A') + "zz\n" + std::string(5000, 'B')));
+  EXPECT_FALSE(like.Matches(std::string(5000, 'b') + std::string(5000, 'a')));
+  // Regex keeps its cap.
+  EXPECT_FALSE(StringMatcher::Compile(std::string(4097, 'x'), StringMatchMode::kRegex).ok());
+}
+
+TEST(StringMatcherTest, LikeSegmentsAreFoundInOrderInLinearTime) {
+  StringMatcher m = MustCompile("ab%ba%", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("xabxxba"));
+  EXPECT_TRUE(m.Matches("abba"));  // '%' may be empty
+  EXPECT_FALSE(m.Matches("aba"));  // but the parts do not overlap
+  EXPECT_FALSE(m.Matches("ab"));
+  EXPECT_FALSE(m.Matches("bab"));
+  const std::string pattern = std::string(20000, 'a') + "b%c";
+  StringMatcher slow = MustCompile(pattern, StringMatchMode::kLikeIgnoreCase);
+  const std::string text(300000, 'a');
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(slow.Matches(text));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST(StringMatcherTest, CopiesShareTheCompiledRegex) {
