@@ -1,6 +1,9 @@
 #include "engine/json_parse.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <unordered_map>
 #include <vector>
 
@@ -11,6 +14,14 @@ namespace actiond::engine {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether the number `token` is beyond the range of a double (1e400); underflow is not.
+bool OverflowsDouble(std::string_view token) {
+  const std::string text(token);
+  errno = 0;
+  const double value = std::strtod(text.c_str(), nullptr);
+  return errno == ERANGE && std::isinf(value);
+}
 
 // Objects up to this size are checked pairwise; larger ones by sorting their keys.
 constexpr size_t kPairwiseKeys = 16;
@@ -95,10 +106,17 @@ void WidenBigIntegers(std::string_view json, std::string* out) {
         if (end < json.size() && (json[end] == '+' || json[end] == '-')) ++end;
         while (end < json.size() && IsDigit(json[end])) ++end;
       }
-      out->append(json.substr(i, end - i));
+      const std::string_view token = json.substr(i, end - i);
+      i = end;  // at least the sign or one digit was consumed
+      if (digits > 0 && OverflowsDouble(token)) {
+        // JSON.parse reads it as ±Infinity, which JSON cannot hold: JSON.stringify writes
+        // null, and so does this.
+        out->append("null");
+        continue;
+      }
+      out->append(token);
       // 19 digits may already overflow int64; a decimal of any length reads as a double.
       if (is_integer && digits > 18) out->append(".0");
-      i = end;  // at least the sign or one digit was consumed
       continue;
     }
     out->push_back(c);

@@ -5,7 +5,9 @@
 //
 // - Integers of any size: simdjson 3.0 refuses integer literals that do not fit 64 bits
 //   (`100000000000000000000`). ParseJson then retries with those literals rewritten as decimals
-//   (`…000.0`), which simdjson reads as the same double JavaScript would.
+//   (`…000.0`), which simdjson reads as the same double JavaScript would. A number beyond the
+//   range of a double (`1e400`), which JSON.parse reads as Infinity and JSON.stringify writes
+//   as null, is rewritten as null: no JSON number makes a document unreadable.
 // - Duplicate keys: the last one wins, at the position of the first (as JSON.parse builds the
 //   object). simdjson keeps every member and its lookup finds the first, so a document with a
 //   repeated key in any object is rewritten without the repeats and parsed again.
@@ -26,7 +28,8 @@ simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view j
                                simdjson::dom::element* root, std::string* scratch);
 
 // Appends `json` to `out` with every integer literal outside strings that has more than 18
-// digits (no fraction, no exponent) given a `.0` fraction. Exposed for tests.
+// digits (no fraction, no exponent) given a `.0` fraction, and every number beyond the range
+// of a double replaced by null. Exposed for tests.
 void WidenBigIntegers(std::string_view json, std::string* out);
 
 // True when some object in `value` (at any depth) has a key twice. Exposed for tests.

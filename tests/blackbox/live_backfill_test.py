@@ -25,7 +25,7 @@ LONG_TEXT = "Ab" * 2100  # 4,200 characters: beyond the regex cap, a literal val
 # key). {uuid} is replaced by a fresh uuid per project.
 HOSTILE_EVENTS = [
     '{"event": "hostile", "distinct_id": "big-1", "uuid": "{uuid}", "properties": {"n": ' + BIG +
-    ', "d": 0.00030000000000000003, "neg": -123456789012345678901234567890}}',
+    ', "d": 0.00030000000000000003, "neg": -123456789012345678901234567890, "inf": 1e400}}',
     '{"event": "hostile", "distinct_id": "big-2", "uuid": "{uuid}", "properties": {"n": 2e20, '
     '"d": 0.0003}, "$set": {"big": ' + BIG + ', "small": 0.00030000000000000003}}',
     '{"event": "hostile", "distinct_id": "dup-1", "uuid": "{uuid}", "properties": {"p": 1, '
@@ -84,6 +84,8 @@ ACTIONS = [
     {"name": "long icontains", "steps": [{"properties": [
         {"key": "long", "operator": "icontains", "value": LONG_TEXT}]}]},
     {"name": "long href", "steps": [{"href": "/" + "h" * 3000, "href_matching": "contains"}]},
+    {"name": "1e400 is null", "steps": [{"properties": [
+        {"key": "inf", "operator": "is_not_set", "value": None}]}]},
     {"name": "semver empty tail", "steps": [{"properties": [
         {"key": "v", "operator": "semver_neq", "value": "1.2.0"}]}]},
 ]
@@ -195,6 +197,7 @@ class LiveBackfillTest(unittest.TestCase):
             "offset before": 1,
             "long icontains": 1,
             "long href": 0,
+            "1e400 is null": len(HOSTILE_EVENTS) - 1,  # JSON.stringify(Infinity) is null
             "semver empty tail": len(HOSTILE_EVENTS) - 1,  # unparseable or missing: passes
         }
         for name, count in want.items():

@@ -66,8 +66,24 @@ TEST(JsonParseTest, WideningLeavesFractionAndExponentDigitsAlone) {
       R"([0.00030000000000000003, 1e1000000000000000000000, -5.12345678901234567890e-5,)"
       R"( 12345678901234567890, -, -x])",
       &out);
-  EXPECT_EQ(out, R"([0.00030000000000000003, 1e1000000000000000000000, -5.12345678901234567890e-5,)"
+  EXPECT_EQ(out, R"([0.00030000000000000003, null, -5.12345678901234567890e-5,)"
                  R"( 12345678901234567890.0, -, -x])");
+}
+
+TEST(JsonParseTest, NumbersBeyondTheDoubleRangeReadAsNullLikeJavaScriptRoundTrips) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string scratch;
+  ASSERT_EQ(ParseJson(parser,
+                      R"({"a": 1e400, "b": -1e309, "c": 1e-400, "d": 0.5, "e": 1)" +
+                          std::string(400, '0') + "}",
+                      &root, &scratch),
+            simdjson::SUCCESS);
+  EXPECT_TRUE(root["a"].is_null());
+  EXPECT_TRUE(root["b"].is_null());
+  EXPECT_EQ(root["c"].get_double().value(), 0.0);
+  EXPECT_EQ(root["d"].get_double().value(), 0.5);
+  EXPECT_TRUE(root["e"].is_null());
 }
 
 TEST(JsonParseTest, DuplicateKeysLastWinsAtFirstPositionAtAnyDepth) {
