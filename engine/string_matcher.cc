@@ -51,18 +51,13 @@ Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMat
       return matcher;
     case StringMatchMode::kLike:
     case StringMatchMode::kLikeIgnoreCase:
-      if (pattern.find('_') == std::string_view::npos) {
-        matcher.search_ = std::make_shared<const LiteralSearch>(LiteralSearch::Compile(
-            pattern, /*like=*/true, mode == StringMatchMode::kLikeIgnoreCase));
-        return matcher;
-      }
-      break;  // `_` takes one code point: RE2 (within its cap) decides
+      matcher.search_ = std::make_shared<const LiteralSearch>(
+          LiteralSearch::Compile(pattern, /*like=*/true, mode == StringMatchMode::kLikeIgnoreCase));
+      return matcher;
     case StringMatchMode::kRegex:
       break;
   }
-  std::string regex_text =
-      mode == StringMatchMode::kRegex ? matcher.pattern_ : matcher.EquivalentRegex();
-  ASSIGN_OR_RETURN(auto regex, CompileRegex(regex_text));
+  ASSIGN_OR_RETURN(auto regex, CompileRegex(matcher.pattern_));
   matcher.regex_ = std::move(regex);
   return matcher;
 }
@@ -73,8 +68,7 @@ bool StringMatcher::Matches(std::string_view text) const noexcept {
       return text == pattern_;
     case StringMatchMode::kLike:
     case StringMatchMode::kLikeIgnoreCase:
-      if (search_ != nullptr) return search_->Matches(text);
-      [[fallthrough]];
+      return search_->Matches(text);
     case StringMatchMode::kRegex:
       return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *regex_);
   }

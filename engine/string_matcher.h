@@ -36,8 +36,8 @@ class StringMatcher {
  private:
   StringMatchMode mode_ = StringMatchMode::kExact;
   std::string pattern_;
-  // kLike / kLikeIgnoreCase without `_`: a linear search without RE2 (literal_search.h), so no
-  // regex cap applies. Only `_` (one code point) and kRegex still need RE2.
+  // kLike / kLikeIgnoreCase: a linear search without RE2 (literal_search.h), so no regex cap
+  // applies. Only kRegex uses RE2.
   std::shared_ptr<const LiteralSearch> search_;
   std::shared_ptr<const re2::RE2> regex_;  // shared: StringMatcher is copyable, RE2 immutable
 };
