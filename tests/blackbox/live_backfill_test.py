@@ -28,6 +28,10 @@ HOSTILE_EVENTS = [
     ', "d": 0.00030000000000000003, "neg": -123456789012345678901234567890, "inf": 1e400}}',
     '{"event": "hostile", "distinct_id": "big-2", "uuid": "{uuid}", "properties": {"n": 2e20, '
     '"d": 0.0003}, "$set": {"big": ' + BIG + ', "small": 0.00030000000000000003}}',
+    # The person of big-2 now holds 1e20 written out; this record holds it (person_properties)
+    # beside a many-digit decimal: it used to be stored, then unreadable to the backfill.
+    '{"event": "hostile", "distinct_id": "big-2", "uuid": "{uuid}", "properties": '
+    '{"d": 0.00030000000000000003}}',
     '{"event": "hostile", "distinct_id": "dup-1", "uuid": "{uuid}", "properties": {"p": 1, '
     '"q": "x", "p": 2, "$set": {"tier": "free", "tier": "pro"}}}',
     '{"event": "hostile", "distinct_id": "dup-2", "distinct_id": "dup-3", "uuid": "{uuid}", '
@@ -181,9 +185,9 @@ class LiveBackfillTest(unittest.TestCase):
         want = {
             "n is 1e20": 1,  # 2e20 is another number
             "n gt 2^64": 2,
-            "d many digits": 1,
+            "d many digits": 2,
             "p last wins": 1,  # dup-1 (p: 1 then 2); dup-2 ends with p: 1
-            "person big": 1,
+            "person big": 2,
             "person tier": 1,
             "kelvin": 1,
             "url contains": 1,
