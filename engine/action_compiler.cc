@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/compiled_action.h"
+#include "engine/json_parse.h"
 
 namespace actiond::engine {
 
@@ -46,7 +47,8 @@ Result<std::optional<StringMatcher>> CompileMatcher(const std::optional<std::str
 Status CompileFilters(std::string_view properties_json, std::vector<PropertyFilter>* out) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser.parse(properties_json).get(root) != simdjson::SUCCESS) {
+  std::string scratch;
+  if (ParseJson(parser, properties_json, &root, &scratch) != simdjson::SUCCESS) {
     return InvalidInput("Expected a list of property filters.", "properties");
   }
   if (root.is_null()) return Status::Ok();

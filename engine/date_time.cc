@@ -98,12 +98,13 @@ std::optional<ParsedDateTime> ParseIso8601(std::string_view text) noexcept {
   const int64_t days = DaysFromCivil(CivilDate{year, month, day});
   if (pos == text.size()) {
     result.epoch_ms = days * kMillisPerDay;
+    result.epoch_us = result.epoch_ms * kMicrosPerMilli;
     result.date_only = true;
     return result;
   }
   const char separator = text[pos++];
   if (separator != 'T' && separator != 't' && separator != ' ') return std::nullopt;
-  int hour, minute, second = 0, millis = 0;
+  int hour, minute, second = 0, micros = 0;
   if (!ReadDigits(text, &pos, 2, &hour) || !Consume(text, &pos, ':') ||
       !ReadDigits(text, &pos, 2, &minute)) {
     return std::nullopt;
@@ -113,10 +114,10 @@ std::optional<ParsedDateTime> ParseIso8601(std::string_view text) noexcept {
     if (Consume(text, &pos, '.')) {
       int digits = 0;
       for (; pos < text.size() && IsDigit(text[pos]); ++pos, ++digits) {
-        if (digits < 3) millis = millis * 10 + (text[pos] - '0');
+        if (digits < 6) micros = micros * 10 + (text[pos] - '0');  // past the sixth: truncated
       }
       if (digits == 0) return std::nullopt;
-      for (int i = digits; i < 3; ++i) millis *= 10;
+      for (int i = digits; i < 6; ++i) micros *= 10;
     }
   }
   if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
@@ -126,10 +127,12 @@ std::optional<ParsedDateTime> ParseIso8601(std::string_view text) noexcept {
     if (zone == 'Z' || zone == 'z') {
       // UTC
     } else if (zone == '+' || zone == '-') {
-      int offset_hours, offset_minutes;
+      int offset_hours, offset_minutes = 0;
       if (!ReadDigits(text, &pos, 2, &offset_hours)) return std::nullopt;
-      Consume(text, &pos, ':');
-      if (!ReadDigits(text, &pos, 2, &offset_minutes)) return std::nullopt;
+      if (pos < text.size()) {  // ±hh alone ends the text; else ±hh:mm or ±hhmm
+        Consume(text, &pos, ':');
+        if (!ReadDigits(text, &pos, 2, &offset_minutes)) return std::nullopt;
+      }
       if (offset_hours > 23 || offset_minutes > 59) return std::nullopt;
       offset_ms = offset_hours * kMillisPerHour + offset_minutes * kMillisPerMinute;
       if (zone == '-') offset_ms = -offset_ms;
@@ -138,8 +141,10 @@ std::optional<ParsedDateTime> ParseIso8601(std::string_view text) noexcept {
     }
   }
   if (pos != text.size()) return std::nullopt;
-  result.epoch_ms = days * kMillisPerDay + hour * kMillisPerHour + minute * kMillisPerMinute +
-                    second * kMillisPerSecond + millis - offset_ms;
+  const int64_t whole_ms = days * kMillisPerDay + hour * kMillisPerHour +
+                           minute * kMillisPerMinute + second * kMillisPerSecond - offset_ms;
+  result.epoch_us = whole_ms * kMicrosPerMilli + micros;
+  result.epoch_ms = FloorDiv(result.epoch_us, kMicrosPerMilli);
   return result;
 }
 
@@ -150,6 +155,13 @@ std::optional<int64_t> EpochNumberToMillis(double n) noexcept {
   const double millis = std::fabs(n) < 1e11 ? std::round(n * 1000.0) : std::floor(n);
   if (std::fabs(millis) > static_cast<double>(kMaxEpochMillis)) return std::nullopt;
   return static_cast<int64_t>(millis);
+}
+
+std::optional<int64_t> EpochNumberToMicros(double n) noexcept {
+  if (!std::isfinite(n)) return std::nullopt;
+  const double micros = std::fabs(n) < 1e11 ? std::round(n * 1e6) : std::round(n * 1e3);
+  if (std::fabs(micros) > static_cast<double>(kMaxEpochMillis) * 1e3) return std::nullopt;
+  return static_cast<int64_t>(micros);
 }
 
 std::optional<RelativeDate> ParseRelativeDate(std::string_view text) noexcept {

@@ -29,22 +29,29 @@ int DaysInMonth(int64_t year, int month) noexcept;
 // The UTC calendar day of an instant, as days since 1970-01-01 (floor: negative instants too).
 int64_t UtcDay(int64_t epoch_ms) noexcept;
 
+inline constexpr int64_t kMicrosPerMilli = 1000;
+
 struct ParsedDateTime {
-  int64_t epoch_ms = 0;
+  int64_t epoch_ms = 0;    // the instant floored to its millisecond
+  int64_t epoch_us = 0;    // the instant in microseconds (date filters compare these)
   bool date_only = false;  // `YYYY-MM-DD` alone: 00:00:00.000 UTC of that day
 };
 
 // Parses ISO 8601 as docs/semantics.md §8.6 allows, nothing more:
 //   YYYY-MM-DD
-//   YYYY-MM-DD(T|t|space)HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM]
+//   YYYY-MM-DD(T|t|space)HH:MM[:SS[.fraction]][Z|z|±HH:MM|±HHMM|±HH]
 // Four-digit years; fields range-checked (no 24:00, no leap second, day within its month);
-// the fraction takes any number of digits and is truncated to milliseconds; no offset means
-// UTC. No surrounding whitespace. Returns nullopt for anything else.
+// the fraction takes any number of digits and is truncated to microseconds (ClickHouse's
+// DateTime64(6)); no offset means UTC. No surrounding whitespace. Returns nullopt for anything
+// else.
 std::optional<ParsedDateTime> ParseIso8601(std::string_view text) noexcept;
 
 // Epoch seconds when |n| < 10^11 (rounded to the millisecond), else epoch milliseconds
 // (floored). nullopt when not finite or outside ±kMaxEpochMillis.
 std::optional<int64_t> EpochNumberToMillis(double n) noexcept;
+// The same instant in microseconds: seconds or milliseconds as above, a fraction kept to the
+// microsecond (rounded, so that binary noise does not shift it).
+std::optional<int64_t> EpochNumberToMicros(double n) noexcept;
 
 // A relative date `-N<unit>`: unit h (hours), d (days), w (weeks), m (calendar months),
 // y (calendar years). N is 1 to 6 digits (so that every result stays representable).

@@ -40,7 +40,8 @@ std::optional<std::string_view> ElementList::Attribute(const Element& e,
                                                        std::string_view name) const noexcept {
   // Backwards: a name written twice takes its last value.
   for (uint32_t i = e.attributes_end; i > e.attributes_begin; --i) {
-    if (attributes_[i - 1].name == name) return attributes_[i - 1].value;
+    const ElementAttribute& attribute = attributes_[i - 1];
+    if (attribute.raw && attribute.name == name) return attribute.value;
   }
   return std::nullopt;
 }
@@ -59,9 +60,9 @@ void ElementList::AddClass(std::string_view cls) {
   elements_.back().classes_end = static_cast<uint32_t>(classes_.size());
 }
 
-void ElementList::AddAttribute(std::string_view name, std::string_view value) {
+void ElementList::AddAttribute(std::string_view name, std::string_view value, bool raw) {
   assert(!elements_.empty());
-  attributes_.push_back(ElementAttribute{name, value});
+  attributes_.push_back(ElementAttribute{name, value, raw});
   elements_.back().attributes_end = static_cast<uint32_t>(attributes_.size());
 }
 

@@ -19,10 +19,15 @@
 
 namespace actiond::engine {
 
-// A raw DOM attribute, written `attr__<name>` in a chain; `name` is stored without the prefix.
+// An attribute of an element. A raw DOM attribute (`attr__<name>` in a chain, an `attr__*` key
+// in `$elements`) is stored without the prefix and has `raw` set. A chain key the grammar does
+// not know (`id="x"`, `data-x="1"`) is kept under its own key with `raw` unset: it is an
+// attribute and nothing else (docs/semantics.md §8.3) — it never sets the id, a class or the href,
+// and selectors (which test raw attributes) do not see it.
 struct ElementAttribute {
   std::string_view name;
   std::string_view value;
+  bool raw = true;
 };
 
 struct Element {
@@ -52,7 +57,8 @@ class ElementList {
   std::span<const std::string_view> Classes(const Element& e) const noexcept;
   std::span<const ElementAttribute> Attributes(const Element& e) const noexcept;
   bool HasClass(const Element& e, std::string_view cls) const noexcept;
-  // The value of raw attribute `name` (without the attr__ prefix); nullopt when absent.
+  // The value of raw attribute `name` (without the attr__ prefix); nullopt when absent. Unknown
+  // (non-raw) chain keys are never returned.
   std::optional<std::string_view> Attribute(const Element& e, std::string_view name) const noexcept;
 
   // --- Building (used by the parsers) -------------------------------------------------------
@@ -69,7 +75,7 @@ class ElementList {
   // is the element's value (Attribute() and FinishElement() read the last occurrence).
   Element& BeginElement();
   void AddClass(std::string_view cls);
-  void AddAttribute(std::string_view name, std::string_view value);
+  void AddAttribute(std::string_view name, std::string_view value, bool raw = true);
   void FinishElement() noexcept;  // an allocation failure terminates, as in the parsers
   // Stores `value` in the list's own buffer and returns a view of the copy, valid until
   // Clear(). Callers reserve first (ReserveText) so the buffer never moves while views exist:

@@ -46,6 +46,7 @@ ElementSignature ElementSignature::Of(const ElementList& elements) noexcept {
     if (element.has_id) signature.Add(Token::kId, element.id);
     for (std::string_view cls : elements.Classes(element)) signature.Add(Token::kClass, cls);
     for (const ElementAttribute& attribute : elements.Attributes(element)) {
+      if (!attribute.raw) continue;  // no condition can test an unknown chain key
       signature.Add(Token::kAttribute, attribute.name, attribute.value);
     }
   }

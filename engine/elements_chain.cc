@@ -172,7 +172,9 @@ class ChainParser {
     } else if (key.size() > kRawAttributePrefix.size() && key.starts_with(kRawAttributePrefix)) {
       out_->AddAttribute(key.substr(kRawAttributePrefix.size()), value);
     } else {
-      out_->AddAttribute(key, value);
+      // An unknown key (`id`, `class`, `data-x`, a bare `attr__`) is an attribute under its own
+      // key and nothing else: it must not reach the id, classes or href (docs/semantics.md §8.3).
+      out_->AddAttribute(key, value, /*raw=*/false);
     }
   }
 

@@ -1,10 +1,76 @@
 #include "engine/json_parse.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/json_text.h"
+
 namespace actiond::engine {
 
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether the number `token` is beyond the range of a double (1e400); underflow is not.
+bool OverflowsDouble(std::string_view token) {
+  const std::string text(token);
+  errno = 0;
+  const double value = std::strtod(text.c_str(), nullptr);
+  return errno == ERANGE && std::isinf(value);
+}
+
+// Objects up to this size are checked pairwise; larger ones by sorting their keys.
+constexpr size_t kPairwiseKeys = 16;
+
+bool ObjectHasDuplicateKeys(simdjson::dom::object object, std::vector<std::string_view>* keys) {
+  const size_t size = object.size();
+  if (size < 2) return false;
+  keys->clear();
+  for (auto field : object) keys->push_back(field.key);
+  if (size <= kPairwiseKeys) {
+    for (size_t i = 1; i < keys->size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if ((*keys)[i] == (*keys)[j]) return true;
+      }
+    }
+    return false;
+  }
+  std::sort(keys->begin(), keys->end());
+  return std::adjacent_find(keys->begin(), keys->end()) != keys->end();
+}
+
+bool HasDuplicateKeysIn(simdjson::dom::element value, std::vector<std::string_view>* keys) {
+  simdjson::dom::array array;
+  simdjson::dom::object object;
+  if (value.get_array().get(array) == simdjson::SUCCESS) {
+    for (simdjson::dom::element item : array) {
+      if (HasDuplicateKeysIn(item, keys)) return true;
+    }
+  } else if (value.get_object().get(object) == simdjson::SUCCESS) {
+    if (ObjectHasDuplicateKeys(object, keys)) return true;
+    for (auto field : object) {
+      if (HasDuplicateKeysIn(field.value, keys)) return true;
+    }
+  }
+  return false;
+}
+
+void AppendNumber(simdjson::dom::element value, std::string* out) {
+  int64_t i = 0;
+  uint64_t u = 0;
+  double d = 0;
+  if (value.get_int64().get(i) == simdjson::SUCCESS) {
+    out->append(std::to_string(i));
+  } else if (value.get_uint64().get(u) == simdjson::SUCCESS) {
+    out->append(std::to_string(u));
+  } else if (value.get_double().get(d) == simdjson::SUCCESS) {
+    AppendJsNumber(d, out);  // shortest round-trip digits: reads back as the same double
+  }
+}
 
 }  // namespace
 
@@ -21,17 +87,36 @@ void WidenBigIntegers(std::string_view json, std::string* out) {
       i = end;
       continue;
     }
-    if (IsDigit(c) || (c == '-' && i + 1 < json.size() && IsDigit(json[i + 1]))) {
+    if (IsDigit(c) || c == '-') {
+      // A whole number token: -?digits(.digits)?([eE][+-]?digits)? — the fraction and exponent
+      // digits belong to it and must not be read as integers of their own.
       size_t end = i + (c == '-' ? 1 : 0);
-      size_t digits_begin = end;
+      const size_t digits_begin = end;
       while (end < json.size() && IsDigit(json[end])) ++end;
-      size_t digits = end - digits_begin;
-      bool is_integer =
-          end >= json.size() || (json[end] != '.' && json[end] != 'e' && json[end] != 'E');
-      out->append(json.substr(i, end - i));
+      const size_t digits = end - digits_begin;
+      bool is_integer = true;
+      if (end < json.size() && json[end] == '.') {
+        is_integer = false;
+        ++end;
+        while (end < json.size() && IsDigit(json[end])) ++end;
+      }
+      if (end < json.size() && (json[end] == 'e' || json[end] == 'E')) {
+        is_integer = false;
+        ++end;
+        if (end < json.size() && (json[end] == '+' || json[end] == '-')) ++end;
+        while (end < json.size() && IsDigit(json[end])) ++end;
+      }
+      const std::string_view token = json.substr(i, end - i);
+      i = end;  // at least the sign or one digit was consumed
+      if (digits > 0 && OverflowsDouble(token)) {
+        // JSON.parse reads it as ±Infinity, which JSON cannot hold: JSON.stringify writes
+        // null, and so does this.
+        out->append("null");
+        continue;
+      }
+      out->append(token);
       // 19 digits may already overflow int64; a decimal of any length reads as a double.
       if (is_integer && digits > 18) out->append(".0");
-      i = end;
       continue;
     }
     out->push_back(c);
@@ -39,13 +124,97 @@ void WidenBigIntegers(std::string_view json, std::string* out) {
   }
 }
 
+bool HasDuplicateKeys(simdjson::dom::element value) {
+  thread_local std::vector<std::string_view> keys;
+  return HasDuplicateKeysIn(value, &keys);
+}
+
+void AppendWithoutDuplicateKeys(simdjson::dom::element value, std::string* out) {
+  simdjson::dom::array array;
+  simdjson::dom::object object;
+  std::string_view text;
+  bool boolean = false;
+  switch (value.type()) {
+    case simdjson::dom::element_type::ARRAY: {
+      if (value.get_array().get(array) != simdjson::SUCCESS) return;
+      out->push_back('[');
+      bool first = true;
+      for (simdjson::dom::element item : array) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendWithoutDuplicateKeys(item, out);
+      }
+      out->push_back(']');
+      return;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      if (value.get_object().get(object) != simdjson::SUCCESS) return;
+      std::vector<std::pair<std::string_view, simdjson::dom::element>> fields;
+      std::unordered_map<std::string_view, size_t> last;
+      for (auto field : object) {
+        last[field.key] = fields.size();
+        fields.emplace_back(field.key, field.value);
+      }
+      out->push_back('{');
+      bool first = true;
+      for (size_t k = 0; k < fields.size(); ++k) {
+        auto it = last.find(fields[k].first);
+        if (it == last.end()) continue;  // written already, at its first position
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(fields[k].first, out);
+        out->push_back(':');
+        AppendWithoutDuplicateKeys(fields[it->second].second, out);
+        last.erase(it);
+      }
+      out->push_back('}');
+      return;
+    }
+    case simdjson::dom::element_type::STRING:
+      if (value.get_string().get(text) != simdjson::SUCCESS) return;
+      AppendJsonString(text, out);
+      return;
+    case simdjson::dom::element_type::BOOL:
+      if (value.get_bool().get(boolean) != simdjson::SUCCESS) return;
+      out->append(boolean ? "true" : "false");
+      return;
+    case simdjson::dom::element_type::NULL_VALUE:
+      out->append("null");
+      return;
+    default:
+      AppendNumber(value, out);
+      return;
+  }
+}
+
+namespace {
+
+// One parse of `text`, retried once with big integer literals widened (into *scratch, which
+// `text` may itself be).
+simdjson::error_code ParseWidening(simdjson::dom::parser& parser, std::string_view text,
+                                   simdjson::dom::element* root, std::string* scratch) {
+  simdjson::error_code error = parser.parse(text.data(), text.size()).get(*root);
+  if (error != simdjson::NUMBER_ERROR) return error;
+  std::string widened;
+  WidenBigIntegers(text, &widened);
+  scratch->swap(widened);
+  return parser.parse(scratch->data(), scratch->size()).get(*root);
+}
+
+}  // namespace
+
 simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view json,
                                simdjson::dom::element* root, std::string* scratch) {
-  simdjson::error_code error = parser.parse(json.data(), json.size()).get(*root);
-  if (error != simdjson::NUMBER_ERROR) return error;
-  scratch->clear();
-  WidenBigIntegers(json, scratch);
-  return parser.parse(scratch->data(), scratch->size()).get(*root);
+  simdjson::error_code error = ParseWidening(parser, json, root, scratch);
+  if (error != simdjson::SUCCESS || !HasDuplicateKeys(*root)) return error;
+  // The parsed tree lives in parser memory, not in the text, so it can be written out before
+  // the parser reads the rewrite. Doubles are written in their shortest form, which may be an
+  // integer literal beyond 64 bits again (1e20): the rewrite is widened like any input.
+  std::string deduplicated;
+  deduplicated.reserve(json.size());
+  AppendWithoutDuplicateKeys(*root, &deduplicated);
+  scratch->swap(deduplicated);
+  return ParseWidening(parser, *scratch, root, scratch);
 }
 
 }  // namespace actiond::engine

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "engine/json_object_builder.h"
+#include "engine/json_parse.h"
 
 namespace actiond::engine {
 namespace {
@@ -80,7 +81,9 @@ class PersonPropertyUpdaterImpl {
   Status WithObject(std::string_view json, std::string_view what, Use use) {
     if (IsEmptyObjectText(json)) return Status::Ok();
     simdjson::dom::object object;
-    if (parser_.parse(json.data(), json.size()).get_object().get(object) != simdjson::SUCCESS) {
+    simdjson::dom::element root;
+    if (ParseJson(parser_, json, &root, &scratch_) != simdjson::SUCCESS ||
+        root.get_object().get(object) != simdjson::SUCCESS) {
       return InvalidInput(std::string(what) + " is not a JSON object");
     }
     use(object);
@@ -88,6 +91,7 @@ class PersonPropertyUpdaterImpl {
   }
 
   simdjson::dom::parser parser_;
+  std::string scratch_;  // a document rewritten by ParseJson (json_parse.h)
   JsonObjectBuilder builder_;
 };
 
@@ -143,10 +147,11 @@ Status PersonPropertyUpdater::MergePersonProperties(std::string_view target_json
 }
 
 bool IsMergeableDistinctId(std::string_view id) noexcept {
-  if (IsJsBlank(id)) return false;
-  if (IsIllegalWord(id)) return false;
+  auto never_merges = [](std::string_view text) { return IsJsBlank(text) || IsIllegalWord(text); };
+  if (never_merges(id)) return false;
+  // Any never-merge id wrapped in double quotes, blank ones included (`""`, `" "`).
   if (id.size() >= 2 && id.front() == '"' && id.back() == '"' &&
-      IsIllegalWord(id.substr(1, id.size() - 2))) {
+      never_merges(id.substr(1, id.size() - 2))) {
     return false;
   }
   return true;

@@ -35,6 +35,10 @@ bool StringTest(const Compiled& c, std::string_view form) noexcept {
                                 [](std::string_view a, std::string_view b) { return a < b; });
     case FilterOperator::kIContains:
     case FilterOperator::kNotIContains:
+      for (const LiteralSearch& search : c.searches) {
+        if (search.Matches(form)) return true;
+      }
+      return false;
     case FilterOperator::kRegex:
     case FilterOperator::kNotRegex:
       for (const auto& regex : c.regexes) {
@@ -92,37 +96,44 @@ bool NumericTest(const Compiled& c, double x) noexcept {
   return false;
 }
 
-// A string in ISO 8601, or epoch seconds / milliseconds as a number (docs/semantics.md §8.6).
-bool DateValue(const PropertyValue& value, int64_t* out) noexcept {
+// A string in ISO 8601, or epoch seconds / milliseconds as a number (docs/semantics.md §8.6), in
+// microseconds: dates keep them, as ClickHouse's DateTime64(6) does.
+bool DateValue(const PropertyValue& value, int64_t* out_us) noexcept {
   if (value.kind() == PropertyValue::Kind::kString) {
     auto parsed = ParseIso8601(value.string());
     if (!parsed) return false;
-    *out = parsed->epoch_ms;
+    *out_us = parsed->epoch_us;
     return true;
   }
   if (value.kind() == PropertyValue::Kind::kNumber) {
-    auto millis = EpochNumberToMillis(value.number());
-    if (!millis) return false;
-    *out = *millis;
+    auto micros = EpochNumberToMicros(value.number());
+    if (!micros) return false;
+    *out_us = *micros;
     return true;
   }
   return false;
 }
 
-bool DateTest(const Compiled& c, int64_t property_ms, int64_t event_ms) noexcept {
+int64_t UtcDayOfMicros(int64_t epoch_us) noexcept {
+  int64_t ms = epoch_us / kMicrosPerMilli;
+  if (epoch_us % kMicrosPerMilli < 0) --ms;  // floor
+  return UtcDay(ms);
+}
+
+bool DateTest(const Compiled& c, int64_t property_us, int64_t event_ms) noexcept {
   for (const DateOperand& date : c.dates) {
-    const int64_t value_ms =
-        date.relative ? SubtractRelative(event_ms, date.offset) : date.epoch_ms;
+    const int64_t value_us =
+        date.relative ? SubtractRelative(event_ms, date.offset) * kMicrosPerMilli : date.epoch_us;
     bool pass = false;
     switch (c.op) {
       case FilterOperator::kDateExact:
-        pass = UtcDay(property_ms) == UtcDay(value_ms);
+        pass = UtcDayOfMicros(property_us) == UtcDayOfMicros(value_us);
         break;
       case FilterOperator::kDateBefore:
-        pass = property_ms < value_ms;
+        pass = property_us < value_us;
         break;
       case FilterOperator::kDateAfter:
-        pass = property_ms > value_ms;
+        pass = property_us > value_us;
         break;
       default:
         break;
@@ -194,8 +205,8 @@ bool MatchesValue(const Compiled& c, const PropertyValue& value, int64_t event_m
     case FilterOperator::kDateExact:
     case FilterOperator::kDateBefore:
     case FilterOperator::kDateAfter: {
-      int64_t ms = 0;
-      return DateValue(value, &ms) && DateTest(c, ms, event_ms);
+      int64_t us = 0;
+      return DateValue(value, &us) && DateTest(c, us, event_ms);
     }
     case FilterOperator::kSemverEq:
     case FilterOperator::kSemverNeq:

@@ -120,7 +120,7 @@ Status DateOperandOf(element operand, DateOperand* out) {
       return Status::Ok();
     }
     if (auto parsed = ParseIso8601(text)) {
-      out->epoch_ms = parsed->epoch_ms;
+      out->epoch_us = parsed->epoch_us;
       return Status::Ok();
     }
   }
@@ -171,6 +171,10 @@ Status CheckElementFilter(std::string_view key, FilterOperator op, ElementField*
   }
 }
 
+Status TooLong() {
+  return InvalidInput("a value is longer than 65535 bytes (the limit for literal values)", "value");
+}
+
 Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
   switch (c->op) {
     case FilterOperator::kExact:
@@ -186,35 +190,24 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
         }
         return Status::Ok();
       }
-      for (element operand : operands) c->values.push_back(ComparisonFormOf(operand));
+      for (element operand : operands) {
+        c->values.push_back(ComparisonFormOf(operand));
+        if (c->values.back().size() > kMaxLiteralPatternBytes) return TooLong();
+      }
       std::sort(c->values.begin(), c->values.end());
       c->values.erase(std::unique(c->values.begin(), c->values.end()), c->values.end());
       return Status::Ok();
     case FilterOperator::kIContains:
-    case FilterOperator::kNotIContains: {
-      // A literal search for any of the values (`%` and `_` quoted like everything else),
-      // case-insensitive by RE2's Unicode simple case folding (docs/semantics.md §8.1). Values
-      // share one alternation while it stays under the pattern cap, so a long list costs a few
-      // searches.
-      std::string pattern;
-      auto flush = [&]() -> Status {
-        if (pattern.empty()) return Status::Ok();
-        auto regex = CompileRegex(pattern, RegexOptions{.case_insensitive = true});
-        if (!regex.ok()) return InvalidInput(regex.status().message(), "value");
-        c->regexes.push_back(std::move(regex).value());
-        pattern.clear();
-        return Status::Ok();
-      };
+    case FilterOperator::kNotIContains:
+      // A literal search for any of the values (`%` and `_` are plain characters), by Unicode
+      // simple case folding (docs/semantics.md §8.1), without RE2: no regex cap, cost linear in the
+      // text.
       for (element operand : operands) {
-        std::string alternative = "(?:" + re2::RE2::QuoteMeta(ComparisonFormOf(operand)) + ")";
-        if (!pattern.empty() && pattern.size() + 1 + alternative.size() > kMaxPatternBytes) {
-          RETURN_IF_ERROR(flush());
-        }
-        if (!pattern.empty()) pattern += '|';
-        pattern += alternative;
+        const std::string form = ComparisonFormOf(operand);
+        if (form.size() > kMaxLiteralPatternBytes) return TooLong();
+        c->searches.push_back(LiteralSearch::Compile(form, /*like=*/false, /*ignore_case=*/true));
       }
-      return flush();
-    }
+      return Status::Ok();
     case FilterOperator::kRegex:
     case FilterOperator::kNotRegex:
       for (element operand : operands) {
@@ -290,8 +283,12 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
   result.key_ = std::string(key.value.get_string().value_unsafe());
   if (result.key_.empty()) return Required("This field may not be blank.", "key");
 
+  // `type` and `operator` null, absent or "" take their defaults (docs/semantics.md §8.11).
+  auto is_blank = [](const Field& field) {
+    return field.value.is_string() && field.value.get_string().value_unsafe().empty();
+  };
   Field type = GetField(object, "type");
-  if (type.present) {
+  if (type.present && !is_blank(type)) {
     if (!type.value.is_string()) return InvalidChoice("type must be a string", "type");
     std::string_view name = type.value.get_string().value_unsafe();
     if (name == "event") {
@@ -307,7 +304,7 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
 
   bool needs_list = false;
   Field op = GetField(object, "operator");
-  if (op.present) {
+  if (op.present && !is_blank(op)) {
     if (!op.value.is_string()) return InvalidChoice("operator must be a string", "operator");
     std::string_view name = op.value.get_string().value_unsafe();
     auto it = std::find_if(std::begin(kOperators), std::end(kOperators),
@@ -319,6 +316,10 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
 
   if (result.type_ == Type::kElement) {
     RETURN_IF_ERROR(CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
+    if (needs_list) {  // `in` / `not_in` are not among the element operators (docs/semantics.md
+                       // §8.8)
+      return InvalidChoice("element filters take neither in nor not_in", "operator");
+    }
   }
 
   // is_set / is_not_set ignore the value, whatever it is.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/date_time.h"
+#include "engine/literal_search.h"
 #include "engine/property_filter.h"
 #include "engine/selector.h"
 #include "engine/semver.h"
@@ -49,7 +50,7 @@ enum class ElementField : unsigned char { kNone, kSelector, kText, kHref, kTagNa
 // A date operand: absolute, or relative to the event's timestamp.
 struct DateOperand {
   bool relative = false;
-  int64_t epoch_ms = 0;  // absolute
+  int64_t epoch_us = 0;  // absolute, in microseconds
   RelativeDate offset;   // relative
 };
 
@@ -62,8 +63,9 @@ struct FilterState {
   // kExact / kIsNot: comparison forms of the values, sorted and unique (binary search).
   std::vector<std::string> values;
   // kRegex / kNotRegex: one RE2 per value (patterns are not combined: `\Q…` would leak).
-  // kIContains / kNotIContains: case-insensitive alternations of the quoted values.
   std::vector<std::unique_ptr<const re2::RE2>> regexes;
+  // kIContains / kNotIContains: one case-folded literal search per value, no RE2 (no cap).
+  std::vector<LiteralSearch> searches;
   // kGt … kLte: any of these bounds; kBetween / kNotBetween: [low, high].
   std::vector<double> numbers;
   double low = 0, high = 0;

@@ -29,6 +29,8 @@ std::optional<SemVer> ParseSemVer(std::string_view text) noexcept {
     ++pos;
   }
   if (pos != text.size() && text[pos] != '-' && text[pos] != '+') return std::nullopt;
+  // The tail after `-` or `+` must not be empty: `1.2-` and `1.2.3+` are unparseable.
+  if (pos + 1 == text.size()) return std::nullopt;
   return SemVer{parts[0], parts[1], parts[2]};
 }
 

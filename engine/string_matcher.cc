@@ -5,10 +5,6 @@
 namespace actiond::engine {
 namespace {
 
-bool HasLikeWildcard(std::string_view pattern) noexcept {
-  return pattern.find_first_of("%_") != std::string_view::npos;
-}
-
 // LIKE '%p%' as an RE2 body for unanchored search: literal runs quoted, `%` → `.*`, `_` → `.`.
 // RE2 works on code points in UTF-8 mode, so `_` takes one code point; the caller adds `(?s)`
 // so that both wildcards cross line breaks. Leading/trailing `%` are dropped (the search is
@@ -41,67 +37,27 @@ std::string LikeToRegexBody(std::string_view pattern) {
   return body;
 }
 
-bool IsAscii(std::string_view text) noexcept {
-  for (unsigned char c : text) {
-    if (c >= 0x80) return false;
-  }
-  return true;
-}
-
-char AsciiLowerChar(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = AsciiLowerChar(c);
-  return out;
-}
-
-// Whether `text` contains `lowered` (already ASCII-lower-case) when ASCII letters of `text` are
-// folded; other bytes compare as they are.
-bool ContainsAsciiFolded(std::string_view text, std::string_view lowered) noexcept {
-  if (lowered.empty()) return true;
-  if (lowered.size() > text.size()) return false;
-  const size_t last = text.size() - lowered.size();
-  for (size_t i = 0; i <= last; ++i) {
-    if (AsciiLowerChar(text[i]) != lowered[0]) continue;
-    size_t j = 1;
-    while (j < lowered.size() && AsciiLowerChar(text[i + j]) == lowered[j]) ++j;
-    if (j == lowered.size()) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMatchMode mode) {
   StringMatcher matcher;
   matcher.mode_ = mode;
   matcher.pattern_.assign(pattern);
+  if (mode != StringMatchMode::kRegex && pattern.size() > kMaxLiteralPatternBytes) {
+    return InvalidInput("the pattern is longer than 65535 bytes");
+  }
   switch (mode) {
     case StringMatchMode::kExact:
       return matcher;
     case StringMatchMode::kLike:
-      if (!HasLikeWildcard(pattern)) {
-        matcher.literal_ = true;
-        return matcher;
-      }
-      break;
     case StringMatchMode::kLikeIgnoreCase:
-      if (!HasLikeWildcard(pattern) && IsAscii(pattern)) {
-        matcher.literal_ = true;
-        matcher.folded_literal_ = AsciiLower(pattern);
-      }
-      break;  // the regex is still needed for texts the ASCII search cannot decide
+      matcher.search_ = std::make_shared<const LiteralSearch>(
+          LiteralSearch::Compile(pattern, /*like=*/true, mode == StringMatchMode::kLikeIgnoreCase));
+      return matcher;
     case StringMatchMode::kRegex:
       break;
   }
-  // A LIKE translation of an over-long pattern may itself exceed the regex length cap; that
-  // is the right answer (the pattern is too long to serve), and the message says so.
-  std::string regex_text =
-      mode == StringMatchMode::kRegex ? matcher.pattern_ : matcher.EquivalentRegex();
-  ASSIGN_OR_RETURN(auto regex, CompileRegex(regex_text));
+  ASSIGN_OR_RETURN(auto regex, CompileRegex(matcher.pattern_));
   matcher.regex_ = std::move(regex);
   return matcher;
 }
@@ -111,17 +67,8 @@ bool StringMatcher::Matches(std::string_view text) const noexcept {
     case StringMatchMode::kExact:
       return text == pattern_;
     case StringMatchMode::kLike:
-      if (literal_) return text.find(pattern_) != std::string_view::npos;
-      [[fallthrough]];
     case StringMatchMode::kLikeIgnoreCase:
-      // An ASCII pattern found with ASCII folding is a match under Unicode simple folding too.
-      // Not found is only final for an ASCII text: elsewhere a KELVIN SIGN (U+212A) folds to
-      // `k` and a LONG S (U+017F) to `s`, so RE2 decides.
-      if (literal_) {
-        if (ContainsAsciiFolded(text, folded_literal_)) return true;
-        if (IsAscii(text)) return false;
-      }
-      [[fallthrough]];
+      return search_->Matches(text);
     case StringMatchMode::kRegex:
       return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *regex_);
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/literal_search.h"
 #include "engine/regex.h"
 #include "engine/status.h"
 
@@ -20,7 +21,8 @@ enum class StringMatchMode : unsigned char {
 
 class StringMatcher {
  public:
-  // Errors (InvalidInput, no attr) for an invalid or too costly regex.
+  // Errors (InvalidInput, no attr) for an invalid or too costly regex, or an exact/contains
+  // pattern longer than kMaxLiteralPatternBytes.
   static Result<StringMatcher> Compile(std::string_view pattern, StringMatchMode mode);
 
   bool Matches(std::string_view text) const noexcept;
@@ -34,10 +36,9 @@ class StringMatcher {
  private:
   StringMatchMode mode_ = StringMatchMode::kExact;
   std::string pattern_;
-  // kLike without wildcards: a plain substring search. kLikeIgnoreCase with an ASCII pattern
-  // without wildcards: an ASCII-folded search first (folded_literal_), RE2 only when needed.
-  bool literal_ = false;
-  std::string folded_literal_;
+  // kLike / kLikeIgnoreCase: a linear search without RE2 (literal_search.h), so no regex cap
+  // applies. Only kRegex uses RE2.
+  std::shared_ptr<const LiteralSearch> search_;
   std::shared_ptr<const re2::RE2> regex_;  // shared: StringMatcher is copyable, RE2 immutable
 };
 

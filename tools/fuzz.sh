@@ -9,7 +9,8 @@
 # with --update-corpus the new inputs that add coverage are merged back (libFuzzer -merge=1).
 #
 # Usage: tools/fuzz.sh [--time SECONDS] [--build-dir DIR] [--update-corpus] [TARGET...]
-#   TARGET: capture, elements_chain, selector, action, property_filter (default: all)
+#   TARGET: capture, elements_chain, selector, action, property_filter, matcher_differential
+#   (default: all)
 #   Environment: FUZZ_SECONDS (default 30), FUZZ_BUILD_DIR (default build-fuzz).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ while (($#)); do
     --time) seconds=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --update-corpus) update_corpus=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("${1%_fuzz}"); shift ;;
   esac

@@ -25,7 +25,7 @@ TEST(CaptureTimestampTest, BareHourZoneIsReadAsWholeHours) {
   EXPECT_EQ(ParseCaptureTimestamp("2025-09-17T14:05:04.805+03"), Ms("2025-09-17T11:05:04.805Z"));
   EXPECT_EQ(ParseCaptureTimestamp("2025-09-17T14:05:04-05"), Ms("2025-09-17T19:05:04Z"));
   EXPECT_EQ(ParseCaptureTimestamp("2025-09-17-05"), std::nullopt);
-  EXPECT_EQ(ParseCaptureTimestamp("2025-09-17T14:05-05"), std::nullopt);
+  EXPECT_EQ(ParseCaptureTimestamp("2025-09-17T14:05-05"), Ms("2025-09-17T19:05:00Z"));
 }
 
 TEST(CaptureTimestampTest, RejectsOtherText) {

@@ -166,6 +166,27 @@ TEST_F(CapturePayloadTest, IntegerBeyond64BitsIsANumberAsInJavaScript) {
   EXPECT_EQ(e.properties_json, R"({"n":1e+21})");
 }
 
+TEST_F(CapturePayloadTest, BigIntegersAndLongDecimalsSurviveTogetherAndInSets) {
+  const CapturedEvent& e =
+      One(R"({"api_key":"phc_t","batch":[{"event":"e","distinct_id":"d","properties":)"
+          R"({"n":100000000000000000000,"d":0.00030000000000000003,)"
+          R"("$set":{"big":200000000000000000000}},"$set_once":{"o":-100000000000000000000}}]})");
+  EXPECT_EQ(e.properties_json, R"({"n":100000000000000000000,"d":0.00030000000000000003,)"
+                               R"("$set":{"big":200000000000000000000}})");
+  EXPECT_EQ(e.set_json, R"({"big":200000000000000000000})");
+  EXPECT_EQ(e.set_once_json, R"({"o":-100000000000000000000})");
+}
+
+TEST_F(CapturePayloadTest, DuplicateKeysLastWinsInPropertiesSetsAndFields) {
+  const CapturedEvent& e =
+      One(R"({"api_key":"phc_t","event":"first","event":"e","distinct_id":"a","distinct_id":"d",)"
+          R"("properties":{"p":1,"q":2,"p":3,"$set":{"s":1,"s":2}},"$set":{"t":1,"t":"x"}})");
+  EXPECT_EQ(e.event, "e");
+  EXPECT_EQ(e.distinct_id, "d");
+  EXPECT_EQ(e.properties_json, R"({"p":3,"q":2,"$set":{"s":2}})");
+  EXPECT_EQ(e.set_json, R"({"s":2,"t":"x"})");
+}
+
 TEST_F(CapturePayloadTest, ArrayItemThatIsNotAnObjectNamesItsIndex) {
   Status status = Parse(R"([{"event":"e","distinct_id":"u","token":"phc_t"},7])");
   EXPECT_EQ(status.code(), StatusCode::kInvalidInput);

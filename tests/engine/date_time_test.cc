@@ -62,6 +62,29 @@ TEST(DateTimeTest, ParsesDateTimesWithSeparatorsFractionsAndOffsets) {
   EXPECT_EQ(Parse("2024-02-29"), kJan15 + 45LL * 86400000);
 }
 
+TEST(DateTimeTest, KeepsMicrosecondsAndTruncatesPastTheSixthDigit) {
+  constexpr int64_t kJan15Us = kJan15 * 1000;
+  EXPECT_EQ(ParseIso8601("2024-01-15T00:00:00.0005Z")->epoch_us, kJan15Us + 500);
+  EXPECT_EQ(ParseIso8601("2024-01-15T00:00:00.0005Z")->epoch_ms, kJan15);
+  EXPECT_EQ(ParseIso8601("2024-01-15T00:00:00.123456789Z")->epoch_us, kJan15Us + 123456);
+  EXPECT_EQ(ParseIso8601("2024-01-15T00:00:00.9999999")->epoch_us, kJan15Us + 999999);
+  EXPECT_EQ(ParseIso8601("2024-01-15")->epoch_us, kJan15Us);
+  EXPECT_EQ(ParseIso8601("1969-12-31T23:59:59.9999995Z")->epoch_us, -1);
+  EXPECT_EQ(ParseIso8601("1969-12-31T23:59:59.9999995Z")->epoch_ms, -1);
+  EXPECT_EQ(EpochNumberToMicros(1705276800.000123), kJan15Us + 123);
+  EXPECT_EQ(EpochNumberToMicros(1705276800000.5), kJan15Us + 500);
+  EXPECT_EQ(EpochNumberToMicros(1705276800), kJan15Us);
+}
+
+TEST(DateTimeTest, AcceptsTheCommonIso8601Variants) {
+  const int64_t noon = kJan15 + 12 * 3600000;
+  EXPECT_EQ(Parse("2024-01-15T12:00:00+05"), noon - 5 * 3600000);
+  EXPECT_EQ(Parse("2024-01-15T12:00-05"), noon + 5 * 3600000);
+  EXPECT_EQ(Parse("2024-01-15T12:00+0530"), noon - 330 * 60000);
+  EXPECT_EQ(Parse("2024-01-15t12:00:00.5z"), noon + 500);
+  EXPECT_EQ(Parse("2024-01-15 10:30"), kJan15 + 630 * 60000);
+}
+
 TEST(DateTimeTest, RejectsTextOutsideTheGrammar) {
   for (std::string_view text : {"",
                                 "2024",
@@ -86,7 +109,8 @@ TEST(DateTimeTest, RejectsTextOutsideTheGrammar) {
                                 "2024-01-15T12:00:60",
                                 "2024-01-15T12:00:00.",
                                 "2024-01-15T12:00:00,5",
-                                "2024-01-15T12:00:00+05",
+                                "2024-01-15T12:00:00+5",
+                                "2024-01-15T12:00:00+053",
                                 "2024-01-15T12:00:00+5:00",
                                 "2024-01-15T12:00:00+24:00",
                                 "2024-01-15T12:00:00+05:60",

@@ -209,13 +209,42 @@ TEST(ElementsChainTest, RawAttributesDropPrefixAndUnknownKeysAreAttributes) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list.Attribute(list[0], "data-attr"), "nav");
   EXPECT_EQ(list.Attribute(list[0], "aria-label"), "Close");
-  EXPECT_EQ(list.Attribute(list[0], "data-foo"), "bar");
-  EXPECT_EQ(list.Attribute(list[0], "X_1"), "y");
+  // Unknown keys are attributes under their own key, not raw DOM attributes (docs/semantics.md §8.3).
+  EXPECT_EQ(list.Attribute(list[0], "data-foo"), std::nullopt);
+  EXPECT_EQ(list.Attribute(list[0], "X_1"), std::nullopt);
   EXPECT_EQ(list.Attribute(list[0], "attr__data-attr"), std::nullopt);
+  ASSERT_EQ(list.Attributes(list[0]).size(), 4u);
+  EXPECT_EQ(list.Attributes(list[0])[1].name, "data-foo");
+  EXPECT_EQ(list.Attributes(list[0])[1].value, "bar");
+  EXPECT_FALSE(list.Attributes(list[0])[1].raw);
+  EXPECT_TRUE(list.Attributes(list[0])[0].raw);
   // Known keys are fields, not attributes.
   ParseElementsChain(R"(div:text="t"href="/h"attr_id="i"nth-child="1"nth-of-type="2")", &list);
   EXPECT_TRUE(list.Attributes(list[0]).empty());
   EXPECT_EQ(list[0].nth_of_type, 2);
+}
+
+TEST(ElementsChainTest, BareUnknownKeysNeverSetIdClassesOrHref) {
+  ElementList list;
+  ParseElementsChain(R"(a:id="x"class="big red"data-x="1";a.c:attr__id="r"id="x"class="k")"
+                     R"(attr__href="/raw";b:attr_id="i"id="x";b:attr__="e")",
+                     &list);
+  ASSERT_EQ(list.size(), 4u);
+  EXPECT_FALSE(list[0].has_id);
+  EXPECT_EQ(list[0].id, "");
+  EXPECT_FALSE(list[0].has_href);
+  EXPECT_TRUE(list.Classes(list[0]).empty());
+  EXPECT_EQ(list.Attribute(list[0], "id"), std::nullopt);
+  EXPECT_EQ(list.Attribute(list[0], "class"), std::nullopt);
+  EXPECT_EQ(list.Attributes(list[0]).size(), 3u);
+  // A bare key written after the raw one does not override it.
+  EXPECT_EQ(list[1].id, "r");
+  EXPECT_EQ(list.Attribute(list[1], "id"), "r");
+  EXPECT_THAT(ClassesOf(list, 1), ElementsAre("c"));
+  EXPECT_EQ(list[1].href, "/raw");
+  EXPECT_EQ(list[2].id, "i");
+  EXPECT_FALSE(list[3].has_id);
+  EXPECT_EQ(list.Attribute(list[3], ""), std::nullopt);
 }
 
 TEST(ElementsChainTest, NonIntegerPositionsAreIgnored) {

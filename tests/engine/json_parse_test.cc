@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 namespace actiond::engine {
 namespace {
 
@@ -39,6 +42,85 @@ TEST(JsonParseTest, WideningSurvivesTruncatedInput) {
   std::string out;
   WidenBigIntegers(R"({"a": "unterminated \)", &out);
   EXPECT_EQ(out, R"({"a": "unterminated \)");
+}
+
+TEST(JsonParseTest, BigIntegerNextToManyDigitDecimalKeepsBoth) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string scratch;
+  ASSERT_EQ(ParseJson(parser,
+                      R"({"big": 100000000000000000000, "small": 0.00030000000000000003,)"
+                      R"( "e": 1.5e-300, "neg": -123456789012345678901234, "x": [2e20, -0.0]})",
+                      &root, &scratch),
+            simdjson::SUCCESS);
+  EXPECT_EQ(root["big"].get_double().value(), 1e20);
+  EXPECT_EQ(root["small"].get_double().value(), 0.00030000000000000003);
+  EXPECT_EQ(root["e"].get_double().value(), 1.5e-300);
+  EXPECT_EQ(root["neg"].get_double().value(), -123456789012345678901234.0);
+  EXPECT_EQ(root["x"].at(0).get_double().value(), 2e20);
+}
+
+TEST(JsonParseTest, WideningLeavesFractionAndExponentDigitsAlone) {
+  std::string out;
+  WidenBigIntegers(
+      R"([0.00030000000000000003, 1e1000000000000000000000, -5.12345678901234567890e-5,)"
+      R"( 12345678901234567890, -, -x])",
+      &out);
+  EXPECT_EQ(out, R"([0.00030000000000000003, null, -5.12345678901234567890e-5,)"
+                 R"( 12345678901234567890.0, -, -x])");
+}
+
+TEST(JsonParseTest, NumbersBeyondTheDoubleRangeReadAsNullLikeJavaScriptRoundTrips) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string scratch;
+  ASSERT_EQ(ParseJson(parser,
+                      R"({"a": 1e400, "b": -1e309, "c": 1e-400, "d": 0.5, "e": 1)" +
+                          std::string(400, '0') + "}",
+                      &root, &scratch),
+            simdjson::SUCCESS);
+  EXPECT_TRUE(root["a"].is_null());
+  EXPECT_TRUE(root["b"].is_null());
+  EXPECT_EQ(root["c"].get_double().value(), 0.0);
+  EXPECT_EQ(root["d"].get_double().value(), 0.5);
+  EXPECT_TRUE(root["e"].is_null());
+}
+
+TEST(JsonParseTest, DuplicateKeysLastWinsAtFirstPositionAtAnyDepth) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string scratch;
+  ASSERT_EQ(ParseJson(parser,
+                      R"({"a": 1, "b": {"x": "first", "x": "last"}, "a": 3,)"
+                      R"( "c": [{"k": 1, "k": 100000000000000000000}]})",
+                      &root, &scratch),
+            simdjson::SUCCESS);
+  EXPECT_EQ(root["a"].get_int64().value(), 3);
+  EXPECT_EQ(std::string_view(root["b"]["x"].get_string().value()), "last");
+  EXPECT_EQ(root["c"].at(0)["k"].get_double().value(), 1e20);
+  // Written without repeats, then widened: 1e20 is written out as an integer.
+  EXPECT_EQ(scratch, R"({"a":3,"b":{"x":"last"},"c":[{"k":100000000000000000000.0}]})");
+}
+
+TEST(JsonParseTest, ManyKeysAreCheckedForRepeats) {
+  std::string json = "{";
+  for (int i = 0; i < 100; ++i) json += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  json += "\"k7\":\"again\"}";
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string scratch;
+  ASSERT_EQ(ParseJson(parser, json, &root, &scratch), simdjson::SUCCESS);
+  EXPECT_EQ(std::string_view(root["k7"].get_string().value()), "again");
+  EXPECT_EQ(root.get_object().value().size(), 100u);
+}
+
+TEST(JsonParseTest, DocumentsWithoutRepeatsAreNotRewritten) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string scratch;
+  ASSERT_EQ(ParseJson(parser, R"({"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]})", &root, &scratch),
+            simdjson::SUCCESS);
+  EXPECT_TRUE(scratch.empty());
 }
 
 }  // namespace

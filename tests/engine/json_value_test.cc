@@ -25,11 +25,13 @@ TEST(JsonValueTreeTest, ReadsEveryTypeAndKeepsMemberOrder) {
   EXPECT_EQ(v->ToJson(), R"({"b":1,"a":[true,null,"x",2.5],"c":{"d":-7},"e":false})");
 }
 
-TEST(JsonValueTreeTest, RepeatedKeyFindsTheLastButKeepsBoth) {
-  Result<JsonValue> v = ParseJsonValue(R"({"k":1,"k":2})");
+TEST(JsonValueTreeTest, RepeatedKeyKeepsTheLastAtTheFirstPosition) {
+  // As JSON.parse: one member, the last value, where the key first appeared (json_parse.h).
+  Result<JsonValue> v = ParseJsonValue(R"({"k":1,"j":0,"k":2})");
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->Find("k")->int_value(), 2);
   EXPECT_EQ(v->members().size(), 2u);
+  EXPECT_EQ(v->ToJson(), R"({"k":2,"j":0})");
 }
 
 TEST(JsonValueTreeTest, HugeIntegersReadAsDoublesLikeJavaScript) {

@@ -35,6 +35,14 @@ TEST_F(PersonUpdateTest, SetOverwritesAndAppendsNewKeys) {
   EXPECT_TRUE(changed_);
 }
 
+TEST_F(PersonUpdateTest, HugeIntegersAndRepeatedKeysAreReadLikeJavaScript) {
+  EXPECT_EQ(
+      Apply(R"({"a":100000000000000000000})", R"({"b":200000000000000000000,"c":1,"c":2})",
+            R"({"d":0.00030000000000000003})"),
+      R"({"a":100000000000000000000,"d":0.00030000000000000003,"b":200000000000000000000,"c":2})");
+  EXPECT_TRUE(changed_);
+}
+
 TEST_F(PersonUpdateTest, SetOnceOnlySetsAbsentKeys) {
   EXPECT_EQ(Apply(R"({"a":1})", "{}", R"({"a":9,"b":2})"), R"({"a":1,"b":2})");
   EXPECT_TRUE(changed_);
@@ -98,8 +106,9 @@ TEST_F(PersonUpdateTest, MergeKeepsTargetValuesAndAddsSourceOnlyKeys) {
 }
 
 TEST(IsMergeableDistinctIdTest, OrdinaryIdsMerge) {
-  for (std::string_view id : {"user-1", "anon-abc", "a", " x ", "0.0", "00", "nulls", "Null",
-                              "\"\"", "\"user\"", "ids", "01a229e8-0c7d-7d56-845d-1d3ad14db986"}) {
+  for (std::string_view id :
+       {"user-1", "anon-abc", "a", " x ", "0.0", "00", "nulls", "Null", "\"", "\"user\"",
+        "\"\"\"\"", "ids", "01a229e8-0c7d-7d56-845d-1d3ad14db986"}) {
     EXPECT_TRUE(IsMergeableDistinctId(id)) << id;
   }
 }
@@ -127,12 +136,19 @@ TEST(IsMergeableDistinctIdTest, CaseSensitiveWordsNeverMergeExactly) {
   }
 }
 
+TEST(IsMergeableDistinctIdTest, QuotedBlankIdsNeverMerge) {
+  for (std::string_view id : {"\"\"", "\" \"", "\"\t\n\"", "\"\xC2\xA0\""}) {
+    EXPECT_FALSE(IsMergeableDistinctId(id)) << id;
+  }
+}
+
 TEST(IsMergeableDistinctIdTest, QuotedWordsNeverMerge) {
   for (std::string_view id : {"\"anonymous\"", "\"Guest\"", "\"null\"", "\"0\"",
                               "\"[object Object]\"", "\"undefined\""}) {
     EXPECT_FALSE(IsMergeableDistinctId(id)) << id;
   }
   EXPECT_TRUE(IsMergeableDistinctId("\"NULL\""));
+  EXPECT_TRUE(IsMergeableDistinctId("\" x \""));
   EXPECT_TRUE(IsMergeableDistinctId("'null'"));
   EXPECT_TRUE(IsMergeableDistinctId("\"null"));
 }

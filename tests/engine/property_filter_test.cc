@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -84,11 +85,18 @@ TEST_F(PropertyFilterTest, TypeDefaultsToEventAndOperatorToExact) {
   EXPECT_TRUE(
       Matches(R"({"key": "currency", "value": "EUR", "type": null, "operator": null})", kOrder));
   EXPECT_FALSE(Matches(R"({"key": "currency", "value": "eur"})", kOrder));
+  // "" is a default too (docs/semantics.md §8.11).
+  PropertyFilter blank =
+      MustCompile(R"({"key": "currency", "value": "EUR", "type": "", "operator": ""})");
+  EXPECT_EQ(blank.type(), PropertyFilter::Type::kEvent);
+  EXPECT_TRUE(blank.Matches(Event(kOrder)));
+  EXPECT_FALSE(
+      Matches(R"({"key": "currency", "value": "EU", "type": "", "operator": ""})", kOrder));
 }
 
 TEST_F(PropertyFilterTest, UnknownTypeIsInvalidChoice) {
   for (std::string_view type :
-       {"cohort", "group", "session", "hogql", "data_warehouse", "", "Event"}) {
+       {"cohort", "group", "session", "hogql", "data_warehouse", " ", "Event"}) {
     ExpectError(R"({"key": "k", "value": 1, "type": ")" + std::string(type) + "\"}",
                 StatusCode::kInvalidChoice, "type");
   }
@@ -96,7 +104,7 @@ TEST_F(PropertyFilterTest, UnknownTypeIsInvalidChoice) {
 }
 
 TEST_F(PropertyFilterTest, UnknownOperatorIsInvalidChoice) {
-  for (std::string_view op : {"contains", "equals", "EXACT", "", "is_cohort", "not_between_x"}) {
+  for (std::string_view op : {"contains", "equals", "EXACT", " ", "is_cohort", "not_between_x"}) {
     ExpectError(R"({"key": "k", "value": 1, "operator": ")" + std::string(op) + "\"}",
                 StatusCode::kInvalidChoice, "operator");
   }
@@ -189,6 +197,13 @@ TEST_F(PropertyFilterTest, ElementFiltersAcceptOnlyTheirKeysAndOperators) {
               StatusCode::kInvalidInput, "value");
   ExpectError(R"({"type": "element", "key": "text", "value": "(", "operator": "regex"})",
               StatusCode::kInvalidInput, "value");
+  for (std::string_view key : {"text", "href", "tag_name", "selector"}) {
+    for (std::string_view op : {"in", "not_in"}) {
+      ExpectError(R"({"type": "element", "key": ")" + std::string(key) + R"(", "value": ["a"], )" +
+                      R"("operator": ")" + std::string(op) + "\"}",
+                  StatusCode::kInvalidChoice, "operator");
+    }
+  }
 }
 
 // --- exact / is_not / in / not_in -------------------------------------------------------------
@@ -313,9 +328,47 @@ TEST_F(PropertyFilterTest, IContainsTakesLongValueLists) {
   EXPECT_FALSE(f.Matches(Event(R"({"ua": "x agent-number-499 y"})")));
   EXPECT_FALSE(f.Matches(Event(R"({"ua": "a lastbot"})")));
   EXPECT_TRUE(f.Matches(Event(R"({"ua": "agent-number-x"})")));
-  ExpectError(
-      R"({"key": "k", "operator": "icontains", "value": ")" + std::string(5000, 'a') + "\"}",
-      StatusCode::kInvalidInput, "value");
+}
+
+TEST_F(PropertyFilterTest, LiteralValuesCarryNoRegexCapUpTo65535Bytes) {
+  const std::string long_value = std::string(4200, 'a') + "\xC3\x89";   // ends in É
+  const std::string text = "x" + std::string(4200, 'A') + "\xC3\xA9y";  // ... é
+  for (std::string_view op : {"icontains", "exact", "is_not", "not_icontains"}) {
+    EXPECT_TRUE(Compile(R"({"key": "k", "operator": ")" + std::string(op) + R"(", "value": ")" +
+                        std::string(65535, 'a') + "\"}")
+                    .ok())
+        << op;
+    ExpectError(R"({"key": "k", "operator": ")" + std::string(op) + R"(", "value": ")" +
+                    std::string(65536, 'a') + "\"}",
+                StatusCode::kInvalidInput, "value");
+  }
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "icontains", "value": ")" + long_value + "\"}",
+                      R"({"k": ")" + text + "\"}"));
+  EXPECT_FALSE(
+      Matches(R"({"key": "k", "operator": "not_icontains", "value": ")" + long_value + "\"}",
+              R"({"k": ")" + text + "\"}"));
+  EXPECT_FALSE(Matches(R"({"key": "k", "operator": "icontains", "value": ")" + long_value + "\"}",
+                       R"({"k": ")" + std::string(5000, 'a') + "\"}"));
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "exact", "value": ")" + long_value + "\"}",
+                      R"({"k": ")" + long_value + "\"}"));
+  // `%` and `_` stay plain characters; simple case folding (KELVIN SIGN is k).
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "icontains", "value": "50%_OFF"})",
+                      R"({"k": "save 50%_off now"})"));
+  EXPECT_FALSE(Matches(R"({"key": "k", "operator": "icontains", "value": "50%"})",
+                       R"({"k": "save 50 now"})"));
+  EXPECT_TRUE(Matches(R"({"key": "k", "operator": "icontains", "value": "\u212Aelvin"})",
+                      R"({"k": "KELVIN"})"));
+}
+
+TEST_F(PropertyFilterTest, IContainsCostIsLinearInTheText) {
+  // KMP: an adversarial value/text pair that is quadratic for a naive search.
+  const std::string value = std::string(30000, 'a') + "b";
+  PropertyFilter f =
+      MustCompile(R"({"key": "k", "operator": "icontains", "value": ")" + value + "\"}");
+  const std::string properties = R"({"k": ")" + std::string(200000, 'A') + "\"}";
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(f.Matches(Event(properties)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 TEST_F(PropertyFilterTest, RegexSearchesTheComparisonForm) {
@@ -445,6 +498,24 @@ TEST_F(PropertyFilterTest, AbsoluteDates) {
   EXPECT_TRUE(Matches(R"({"key": "t", "value": ["2020-01-01", "2024-01-15"],
                          "operator": "is_date_exact"})",
                       at));
+}
+
+TEST_F(PropertyFilterTest, DatesKeepMicroseconds) {
+  constexpr char kAt[] = R"({"t": "2024-01-15T10:00:00.0005Z", "n": 1705312800.0005})";
+  for (std::string_view key : {"t", "n"}) {
+    auto filter = [&](std::string_view op, std::string_view value) {
+      return R"({"key": ")" + std::string(key) + R"(", "operator": ")" + std::string(op) +
+             R"(", "value": ")" + std::string(value) + "\"}";
+    };
+    EXPECT_TRUE(Matches(filter("is_date_after", "2024-01-15T10:00:00Z"), kAt)) << key;
+    EXPECT_TRUE(Matches(filter("is_date_after", "2024-01-15T10:00:00.000499Z"), kAt)) << key;
+    EXPECT_FALSE(Matches(filter("is_date_after", "2024-01-15T10:00:00.0005Z"), kAt)) << key;
+    EXPECT_TRUE(Matches(filter("is_date_before", "2024-01-15T10:00:00.000501Z"), kAt)) << key;
+    EXPECT_TRUE(Matches(filter("is_date_exact", "2024-01-15"), kAt)) << key;
+  }
+  EXPECT_TRUE(
+      Matches(R"({"key": "t", "operator": "is_date_before", "value": "2024-01-15t15:00+05"})",
+              R"({"t": "2024-01-15T09:59:59.9999999Z"})"));
 }
 
 TEST_F(PropertyFilterTest, EpochNumbers) {

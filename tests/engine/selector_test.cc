@@ -179,6 +179,17 @@ TEST(SelectorTest, OtherAttributesTestRawAttributes) {
   EXPECT_TRUE(Matches("[aria-label='Close dialog']", R"(button:attr__aria-label="Close dialog")"));
 }
 
+TEST(SelectorTest, BareChainKeysAreInvisibleToSelectors) {
+  constexpr std::string_view kChain = R"(a:id="x"class="big"href="/h"data-x="1")";
+  EXPECT_FALSE(Matches("#x", kChain));
+  EXPECT_FALSE(Matches("[id=x]", kChain));
+  EXPECT_FALSE(Matches(".big", kChain));
+  EXPECT_FALSE(Matches("[class=big]", kChain));
+  EXPECT_FALSE(Matches("[data-x]", kChain));
+  EXPECT_TRUE(Matches("[href='/h']", kChain));  // `href` is the chain's own field
+  EXPECT_TRUE(Matches("[data-x]", R"(a:attr__data-x="1")"));
+}
+
 TEST(SelectorTest, NthChildAndNthOfTypeEqualElementValues) {
   EXPECT_TRUE(Matches("li:nth-child(3) > a", kNavChain));
   EXPECT_TRUE(Matches("a:nth-of-type(2)", kNavChain));

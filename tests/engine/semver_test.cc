@@ -31,7 +31,6 @@ TEST(SemverTest, PrefixLeadingZerosAndTailsAreIgnored) {
   EXPECT_EQ(Compare("1.2-rc1", "1.2.0"), 0);
   EXPECT_EQ(Compare("01.002.0003", "1.2.3"), 0);
   EXPECT_EQ(Compare("0.0.0", "0"), 0);
-  EXPECT_EQ(Compare("1.0.0-", "1"), 0);
 }
 
 TEST(SemverTest, ComparesNumericallyPartByPart) {
@@ -44,6 +43,14 @@ TEST(SemverTest, ComparesNumericallyPartByPart) {
   EXPECT_GT(Compare("1.99999999999999999999999", "1.99999999999999999999998"), 0);
   EXPECT_LT(Compare("1.0099999999999999999999", "1.100000000000000000000000"), 0);
   EXPECT_EQ(Compare("000000000000000000000000001", "1"), 0);
+}
+
+TEST(SemverTest, EmptyTailIsUnparseable) {
+  for (std::string_view text : {"1.2-", "1.2.3+", "v1-", "1+"}) {
+    EXPECT_FALSE(ParseSemVer(text).has_value()) << text;
+  }
+  EXPECT_TRUE(ParseSemVer("1.2-a").has_value());
+  EXPECT_TRUE(ParseSemVer("1.2.3+b").has_value());
 }
 
 TEST(SemverTest, RejectsAnythingElse) {

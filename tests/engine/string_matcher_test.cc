@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -200,6 +202,101 @@ TEST(StringMatcherTest, LikeAgreesWithAReferenceMatcherOnRandomInput) {
       ASSERT_EQ(m.Matches(text), expected) << "pattern '" << pattern << "' text '" << text << "'";
     }
   }
+}
+
+TEST(StringMatcherTest, LiteralPatternsUpTo65535BytesNeedNoRegex) {
+  const std::string href = "/" + std::string(2999, 'h');
+  for (StringMatchMode mode :
+       {StringMatchMode::kExact, StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
+    StringMatcher m = MustCompile(href, mode);
+    EXPECT_TRUE(m.Matches(href));
+    EXPECT_FALSE(m.Matches(href.substr(1)));
+    EXPECT_TRUE(StringMatcher::Compile(std::string(65535, 'x'), mode).ok());
+    auto too_long = StringMatcher::Compile(std::string(65536, 'x'), mode);
+    ASSERT_FALSE(too_long.ok());
+    EXPECT_EQ(too_long.status().code(), StatusCode::kInvalidInput);
+  }
+  StringMatcher like = MustCompile(std::string(5000, 'a') + "%" + std::string(5000, 'b'),
+                                   StringMatchMode::kLikeIgnoreCase);
+  EXPECT_TRUE(like.Matches("x" + std::string(5000, 'A') + "zz\n" + std::string(5000, 'B')));
+  EXPECT_FALSE(like.Matches(std::string(5000, 'b') + std::string(5000, 'a')));
+  // Regex keeps its cap.
+  EXPECT_FALSE(StringMatcher::Compile(std::string(4097, 'x'), StringMatchMode::kRegex).ok());
+}
+
+TEST(StringMatcherTest, LikeSegmentsAreFoundInOrderInLinearTime) {
+  StringMatcher m = MustCompile("ab%ba%", StringMatchMode::kLike);
+  EXPECT_TRUE(m.Matches("xabxxba"));
+  EXPECT_TRUE(m.Matches("abba"));  // '%' may be empty
+  EXPECT_FALSE(m.Matches("aba"));  // but the parts do not overlap
+  EXPECT_FALSE(m.Matches("ab"));
+  EXPECT_FALSE(m.Matches("bab"));
+  const std::string pattern = std::string(20000, 'a') + "b%c";
+  StringMatcher slow = MustCompile(pattern, StringMatchMode::kLikeIgnoreCase);
+  const std::string text(300000, 'a');
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(slow.Matches(text));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+// LIKE '%p%' by dynamic programming over code points: the reference for long patterns.
+bool ReferenceLikeDp(const std::vector<std::string>& p, const std::vector<std::string>& t) {
+  std::vector<std::string> q = {"%"};
+  q.insert(q.end(), p.begin(), p.end());
+  q.push_back("%");
+  std::vector<bool> row(t.size() + 1, false), next(t.size() + 1);
+  row[0] = true;
+  for (const std::string& unit : q) {
+    std::fill(next.begin(), next.end(), false);
+    for (size_t j = 0; j <= t.size(); ++j) {
+      if (unit == "%") {
+        next[j] = row[j] || (j > 0 && next[j - 1]);
+      } else if (j > 0 && row[j - 1] && (unit == "_" || unit == t[j - 1])) {
+        next[j] = true;
+      }
+    }
+    row.swap(next);
+  }
+  return row[t.size()];
+}
+
+TEST(StringMatcherTest, UnderscorePatternsOfAnyLengthAgreeWithAReference) {
+  const std::vector<std::string> alphabet = {"a", "b", "_", "é", "%"};
+  std::mt19937 rng(777);
+  for (int round = 0; round < 400; ++round) {
+    std::string pattern, text;
+    const size_t pattern_length = 1 + rng() % 150;
+    for (size_t i = 0; i < pattern_length; ++i) {
+      const std::string& unit = alphabet[rng() % (rng() % 8 == 0 ? 5 : 4)];
+      pattern += unit;
+    }
+    const size_t text_length = rng() % 300;
+    for (size_t i = 0; i < text_length; ++i) text += alphabet[rng() % 4 == 2 ? 3 : rng() % 2];
+    const bool expected = ReferenceLikeDp(CodePoints(pattern), CodePoints(text));
+    for (StringMatchMode mode : {StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
+      ASSERT_EQ(MustCompile(pattern, mode).Matches(text), expected)
+          << "pattern '" << pattern << "' text '" << text << "'";
+    }
+  }
+}
+
+TEST(StringMatcherTest, LongUnderscorePatternsNeedNoRegexAndStayLinear) {
+  const std::string href = "/" + std::string(3000, 'h');
+  const std::string pattern = "/" + std::string(2998, 'h') + "_%" + "\xC3\x89_";  // …É_
+  for (StringMatchMode mode : {StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
+    StringMatcher m = MustCompile(pattern, mode);
+    EXPECT_TRUE(m.Matches(href + "x\xC3\x89y")) << static_cast<int>(mode);
+    EXPECT_FALSE(m.Matches(href + "x\xC3\x89")) << static_cast<int>(mode);
+    EXPECT_TRUE(StringMatcher::Compile(std::string(65534, 'x') + "_", mode).ok());
+  }
+  EXPECT_TRUE(MustCompile(pattern, StringMatchMode::kLikeIgnoreCase).Matches(href + "x\xC3\xA9y"));
+  EXPECT_FALSE(MustCompile(pattern, StringMatchMode::kLike).Matches(href + "x\xC3\xA9y"));
+  StringMatcher slow =
+      MustCompile(std::string(4000, 'a') + "_b" + std::string(60000, '_'), StringMatchMode::kLike);
+  const std::string text(50000, 'a');  // 50,000 steps of 1,001 words
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(slow.Matches(text));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST(StringMatcherTest, CopiesShareTheCompiledRegex) {

@@ -283,13 +283,57 @@ def property_filter_corpus(cases):
     return corpus
 
 
+def conformance_record(case, event):
+    """The stored record of a conformance case's event (as the capture path would store it)."""
+    properties = dict(event.get("properties") or {})
+    record = {
+        "uuid": "00000000-0000-4000-8000-000000000000",
+        "event": event.get("event"),
+        "distinct_id": event.get("distinct_id", "conformance-user"),
+        "timestamp": event.get("timestamp", "2026-01-01T00:00:00.000Z"),
+        "properties": properties,
+    }
+    if "elements_chain" in event:
+        record["elements_chain"] = event["elements_chain"]
+    person = dict(case.get("person") or {})
+    person.update(properties.get("$set") or {})
+    person.update(event.get("$set") or {})
+    record["person_properties"] = person
+    return compact(record)
+
+
+def matcher_differential_corpus(shared):
+    """`A <action>` and `E <record>` lines (matcher_differential_fuzz.cc) from the conformance
+    cases, most varied first, plus one structured (0x01) seed."""
+    corpus = Corpus("matcher_differential")
+    cases = []
+    with open(os.path.join(shared, "conformance/matching.jsonl"), encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip() and not line.startswith("#"):
+                case = json.loads(line)
+                case["line"] = n
+                cases.append(case)
+    corpus.add("structured", bytes([1]) + bytes(range(2, 200)))
+    # Two cases a seed, so that the set holds actions of different shapes.
+    for first, second in zip(cases[0::2], cases[1::2]):
+        lines = []
+        for case in (first, second):
+            lines.append("A " + compact({"name": case["name"][:60], "steps": steps_of(case)}))
+        for case in (first, second):
+            for event in events_of(case)[:3]:
+                lines.append("E " + conformance_record(case, event))
+        corpus.add(f"conformance-line{first['line']}-{second['line']}", "\n".join(lines))
+    return corpus
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
     args = parser.parse_args()
     cases = load_golden()
     for corpus in (capture_corpus(args.shared), elements_chain_corpus(cases, args.shared),
-                   selector_corpus(cases), action_corpus(cases), property_filter_corpus(cases)):
+                   selector_corpus(cases), action_corpus(cases), property_filter_corpus(cases),
+                   matcher_differential_corpus(args.shared)):
         print(f"{os.path.relpath(corpus.dir, REPO)}: {len(corpus.seen)} seeds")
 
 
