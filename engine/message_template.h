@@ -66,7 +66,7 @@ struct MessageContext {
   std::string_view event_name;
   std::string_view distinct_id;
   // The event's timestamp as PostHog prints it: ISO 8601 UTC with milliseconds,
-  // `2021-10-31T00:44:00.000Z`.
+  // `2021-10-31T00:44:00.000Z` (AppendIso8601 in date_time.h writes it from epoch ms).
   std::string_view timestamp;
   // The event's `properties` and the person's properties, each the text of one JSON object.
   // Empty, malformed or not an object → treated as `{}`.
