@@ -188,17 +188,22 @@ void EmitLinked(std::string_view label, std::string_view url, WebhookTarget targ
   if (plain != nullptr) AppendEscaped(label, target, plain);
 }
 
+void AppendInt(int64_t value, std::string* out) {
+  char digits[24];
+  out->append(digits, std::to_chars(digits, digits + sizeof(digits), value).ptr);
+}
+
 void AppendProjectUrl(const MessageContext& context, std::string* out) {
   out->append(context.site_url);
   out->append("/project/");
-  out->append(std::to_string(context.project_id));
+  AppendInt(context.project_id, out);
 }
 
 void BuildActionLink(const MessageContext& context, std::string* out) {
   out->clear();
   AppendProjectUrl(context, out);
   out->append("/action/");
-  out->append(std::to_string(context.action_id));
+  AppendInt(context.action_id, out);
 }
 
 void BuildEventLink(const MessageContext& context, std::string* out) {

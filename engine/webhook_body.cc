@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <charconv>
+
 #include "engine/json_parse.h"
 #include "engine/json_text.h"
 #include "engine/message_scratch_internal.h"
@@ -86,7 +88,8 @@ void RenderRestHookBody(const RestHook& hook, const MessageContext& context,
   AppendJsonString(context.event_name, out);
   out->push_back(',');
   AppendKey("teamId", out);
-  out->append(std::to_string(context.project_id));
+  char digits[24];
+  out->append(digits, std::to_chars(digits, digits + sizeof(digits), context.project_id).ptr);
   out->push_back(',');
   AppendKey("distinctId", out);
   AppendJsonString(context.distinct_id, out);

@@ -26,9 +26,11 @@ WebhookTarget DetectWebhookTarget(std::string_view url) noexcept;
 void RenderWebhookBody(const MessageTemplate& message, const MessageContext& context,
                        std::string_view webhook_url, MessageScratch* scratch, std::string* out);
 
-// One REST hook subscription (PostHog's ee_hook row: Zapier subscribes with a target URL).
+// One REST hook subscription (PostHog's ee_hook row: Zapier subscribes with a target URL). In
+// PostHog a hook with event `action_performed` fires for the action whose id is its
+// resource_id, or for every action when that is null; choosing the hooks is the caller's job.
 struct RestHook {
-  std::string_view id;      // the hook's id, a string
+  std::string_view id;      // the hook's id, a random token string
   std::string_view event;   // what it subscribed to, e.g. `action_performed`
   std::string_view target;  // the URL the payload goes to
 };
