@@ -363,6 +363,9 @@ MessageTemplate MessageTemplate::Compile(std::string_view format) {
   };
 
   size_t i = 0;
+  // A `[` before this position is known to have no closing `]` on its line: the search from an
+  // earlier `[` ran up to here and found none. Keeps Compile linear in the format's length.
+  size_t no_close_before = 0;
   while (i < text.size()) {
     const char c = text[i];
     if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '[' || text[i + 1] == ']')) {
@@ -370,20 +373,19 @@ MessageTemplate MessageTemplate::Compile(std::string_view format) {
       i += 2;
       continue;
     }
-    if (c == '[') {
+    if (c == '[' && i >= no_close_before) {
       // Reaching a `[` here means no backslash precedes it: an escaping one was consumed above.
-      size_t end = std::string_view::npos;
-      for (size_t j = i + 1; j < text.size() && !LineTerminatorAt(text, j); ++j) {
-        if (text[j] == ']' && text[j - 1] != '\\') {
-          end = j;
-          break;
-        }
+      size_t j = i + 1;
+      while (j < text.size() && !LineTerminatorAt(text, j) &&
+             !(text[j] == ']' && text[j - 1] != '\\')) {
+        ++j;
       }
-      if (end != std::string_view::npos) {
-        add_token(text.substr(i + 1, end - i - 1));
-        i = end + 1;
+      if (j < text.size() && text[j] == ']') {
+        add_token(text.substr(i + 1, j - i - 1));
+        i = j + 1;
         continue;
       }
+      no_close_before = j;
     }
     literal.push_back(c);
     ++i;

@@ -157,6 +157,20 @@ TEST(MessageTemplateTest, UnterminatedOrMultiLineBracketsAreText) {
   EXPECT_EQ(Teams("[x\n[event.uuid]"), "[x\n123");
 }
 
+TEST(MessageTemplateTest, TokenRunsFromTheFirstOpenBracket) {
+  // As PostHog's lazy regex: the token is `a [event.uuid`, whose first part is unknown.
+  EXPECT_FALSE(MessageTemplate::Compile("[a [event.uuid]").all_tokens_known());
+  EXPECT_EQ(Teams("[a [event.uuid]"), kErrorTeams);
+}
+
+TEST(MessageTemplateTest, ManyOpenBracketsCompileInLinearTime) {
+  std::string format(1 << 20, '[');
+  format += "\n[event.uuid]";
+  const MessageTemplate compiled = MessageTemplate::Compile(format);
+  ASSERT_EQ(compiled.parts().size(), 2u);
+  EXPECT_EQ(compiled.parts()[1].kind, MessageTemplate::PartKind::kEventUuid);
+}
+
 TEST(MessageTemplateTest, BackslashEscapesBrackets) {
   EXPECT_EQ(Teams(R"([action.name\] got done by \[user.name\])"),
             "[action.name] got done by [user.name]");
