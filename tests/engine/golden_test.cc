@@ -1,9 +1,9 @@
-// Runs the conformance cases of tests/golden/matching.jsonl (the same cases as
-// tests/conformance/matching.jsonl; docs/semantics.md) through the engine: compile the case's
-// action, read each event as a stored record, count the matches. Cases whose outcome depends on
-// person state that earlier events build ($set, $identify, aliases…) need the ingestion pipeline:
-// they are left out here and run through the server (tests/conformance/run_cases.py, the ctest test
-// conformance_cases).
+// Runs the conformance cases of tests/conformance/matching.jsonl (docs/semantics.md; the server
+// runs the same cases end to end in tests/conformance/run_cases.py) through the engine: compile the
+// case's action, read each event as a stored record, count the matches. Cases whose outcome depends
+// on person state that earlier events build ($set, $identify, aliases…) need the ingestion
+// pipeline: they are left out here and run through the server (tests/conformance/run_cases.py, the
+// ctest test conformance_cases).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -33,7 +33,7 @@ bool DependsOnPersonUpdates(simdjson::dom::element root);
 
 std::vector<GoldenCase> LoadCases() {
   std::vector<GoldenCase> cases;
-  std::ifstream in(std::string(ACTIOND_GOLDEN_DIR) + "/matching.jsonl");
+  std::ifstream in(ACTIOND_CONFORMANCE_CASES);
   std::string line;
   int number = 0;
   simdjson::dom::parser parser;
@@ -191,8 +191,8 @@ TEST_P(GoldenTest, CountMatchesExpectation) {
     EXPECT_EQ(!matched.empty(), ActionMatches(**compiled, **view)) << "indexed ≠ plain";
     count += matched.empty() ? 0 : 1;
   }
-  EXPECT_EQ(count, expected) << golden.name << " (tests/golden/matching.jsonl line " << golden.line
-                             << ")";
+  EXPECT_EQ(count, expected) << golden.name << " (tests/conformance/matching.jsonl line "
+                             << golden.line << ")";
 }
 
 INSTANTIATE_TEST_SUITE_P(Conformance, GoldenTest, ::testing::ValuesIn(LoadCases()),
