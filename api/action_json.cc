@@ -26,20 +26,20 @@ void AppendCsvField(std::string_view field, std::string* out) {
 }  // namespace
 
 std::string ActionListJson(int64_t count, const PageLinks& links,
-                           const std::vector<storage::ActionRecord>& page) {
+                           const std::vector<service::ActionRecord>& page) {
   std::string body;
   JsonWriter w(body);
   BeginLimitOffsetPage(w, count, links);
-  for (const storage::ActionRecord& record : page) w.Raw(storage::EncodeActionRecord(record));
+  for (const service::ActionRecord& record : page) w.Raw(service::EncodeActionRecord(record));
   w.EndArray().EndObject();
   return body;
 }
 
-std::string ActionPeopleJson(const std::vector<storage::Person>& people, const PageLinks& links) {
+std::string ActionPeopleJson(const std::vector<service::Person>& people, const PageLinks& links) {
   std::string body;
   JsonWriter w(body);
   w.BeginObject().Key("results").BeginArray().BeginObject().Key("people").BeginArray();
-  for (const storage::Person& person : people) WritePersonJson(person, w);
+  for (const service::Person& person : people) WritePersonJson(person, w);
   w.EndArray().MemberInt("count", static_cast<int64_t>(people.size())).EndObject().EndArray();
   w.Key("next");
   WriteLink(w, links.next);
@@ -84,19 +84,19 @@ Result<std::string> JsonRowsToCsv(const std::vector<std::string>& rows) {
   return out;
 }
 
-Result<std::string> ActionListCsv(const std::vector<storage::ActionRecord>& page) {
+Result<std::string> ActionListCsv(const std::vector<service::ActionRecord>& page) {
   std::vector<std::string> rows;
   rows.reserve(page.size());
-  for (const storage::ActionRecord& record : page) {
-    rows.push_back(storage::EncodeActionRecord(record));
+  for (const service::ActionRecord& record : page) {
+    rows.push_back(service::EncodeActionRecord(record));
   }
   return JsonRowsToCsv(rows);
 }
 
-Result<std::string> ActionPeopleCsv(const std::vector<storage::Person>& people) {
+Result<std::string> ActionPeopleCsv(const std::vector<service::Person>& people) {
   std::vector<std::string> rows;
   rows.reserve(people.size());
-  for (const storage::Person& person : people) rows.push_back(PersonJson(person));
+  for (const service::Person& person : people) rows.push_back(PersonJson(person));
   return JsonRowsToCsv(rows);
 }
 

@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "api/account_records.h"
 #include "api/action_json.h"
 #include "api/clock.h"
 #include "api/date_range.h"
@@ -18,7 +17,8 @@
 #include "api/project_access.h"
 #include "api/query_params.h"
 #include "engine/action_definition.h"
-#include "storage/action_service.h"
+#include "service/account_service.h"
+#include "service/action_service.h"
 
 namespace actiond::api {
 namespace {
@@ -103,14 +103,14 @@ Result<engine::ActionRequest> ParseBody(const RouteRequest& request) {
   return engine::ParseActionRequest(blank ? std::string_view("{}") : request.body());
 }
 
-std::optional<storage::ActionCreator> Creator(const Services& services, int64_t user_id) {
-  auto user = LoadUser(*services.store, user_id);
+std::optional<service::ActionCreator> Creator(const Services& services, int64_t user_id) {
+  auto user = services.accounts->FindUser(user_id);
   if (!user.ok()) return std::nullopt;
   return std::move(*user);
 }
 
-void ReplyAction(http::status status, const storage::ActionRecord& record, HttpResponse& res) {
-  SetJson(res, status, storage::EncodeActionRecord(record));
+void ReplyAction(http::status status, const service::ActionRecord& record, HttpResponse& res) {
+  SetJson(res, status, service::EncodeActionRecord(record));
 }
 
 void List(const Services& s, const RouteRequest& req, HttpResponse& res) {
@@ -122,7 +122,7 @@ void List(const Services& s, const RouteRequest& req, HttpResponse& res) {
   const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit);
   const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
   const int64_t count = static_cast<int64_t>(actions->size());
-  std::vector<storage::ActionRecord> page;
+  std::vector<service::ActionRecord> page;
   for (int64_t i = offset; i < count && i - offset < limit; ++i) {
     page.push_back(std::move((*actions)[static_cast<size_t>(i)]));
   }
@@ -145,7 +145,7 @@ void Create(const Services& s, const RouteRequest& req, HttpResponse& res) {
 void Retrieve(const Services& s, const RouteRequest& req, HttpResponse& res) {
   auto access = AuthorizeProject(s, req, {kReadScope});
   if (!access.ok()) return Fail(access.status(), req, res);
-  const std::optional<storage::ActionId> id = ParseDecimalId(req.Param("id"));
+  const std::optional<service::ActionId> id = ParseDecimalId(req.Param("id"));
   if (!id) return Fail(NotFound("Not found."), req, res);
   auto record = s.actions->Get(access->project.id, *id);
   if (!record.ok()) return Fail(record.status(), req, res);
@@ -156,7 +156,7 @@ void Retrieve(const Services& s, const RouteRequest& req, HttpResponse& res) {
 void Update(const Services& s, const RouteRequest& req, HttpResponse& res, bool partial) {
   auto access = AuthorizeProject(s, req, {kWriteScope});
   if (!access.ok()) return Fail(access.status(), req, res);
-  const std::optional<storage::ActionId> id = ParseDecimalId(req.Param("id"));
+  const std::optional<service::ActionId> id = ParseDecimalId(req.Param("id"));
   if (!id) return Fail(NotFound("Not found."), req, res);
   auto request = ParseBody(req);
   if (!request.ok()) return Fail(request.status(), req, res);
@@ -175,7 +175,7 @@ void Destroy(const Services& s, const RouteRequest& req, HttpResponse& res) {
 void Count(const Services& s, const RouteRequest& req, HttpResponse& res) {
   auto access = AuthorizeProject(s, req, {kReadScope});
   if (!access.ok()) return Fail(access.status(), req, res);
-  const std::optional<storage::ActionId> id = ParseDecimalId(req.Param("id"));
+  const std::optional<service::ActionId> id = ParseDecimalId(req.Param("id"));
   if (!id) return Fail(NotFound("Not found."), req, res);
   const QueryParams& query = req.query_params();
   auto range = ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs());
@@ -192,7 +192,7 @@ void People(const Services& s, const RouteRequest& req, HttpResponse& res) {
   auto access = AuthorizeProject(s, req, {kReadScope});
   if (!access.ok()) return Fail(access.status(), req, res);
   const QueryParams& query = req.query_params();
-  std::optional<storage::ActionId> id;
+  std::optional<service::ActionId> id;
   if (!req.Param("id").empty()) {
     id = ParseDecimalId(req.Param("id"));
     if (!id) return Fail(NotFound("Not found."), req, res);

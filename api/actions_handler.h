@@ -12,7 +12,7 @@
 //
 // Every route checks the personal API key first (api/project_access.h): `action:read` for GET,
 // `action:write` for the rest. Bodies are JSON, or form-encoded as the seed's curl examples
-// send them. The logic is storage::ActionService's; this file only moves bytes.
+// send them. The logic is service::ActionService's; this file only moves bytes.
 #pragma once
 
 #include "api/router.h"

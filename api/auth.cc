@@ -5,7 +5,6 @@
 
 #include "api/http_message.h"
 #include "engine/json_value.h"
-#include "storage/sha256.h"
 
 namespace actiond::api {
 namespace {
@@ -50,8 +49,8 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
                                                     std::string(found->source) + " is invalid.");
   // A project token is public (it ships in every web page): it must never open the REST API.
   if (found->value.starts_with("phc_")) return invalid;
-  ASSIGN_OR_RETURN(std::optional<storage::ApiKey> key,
-                   store_->GetApiKeyByHash(storage::Sha256Hex(found->value)));
+  ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
+                   accounts_->FindPersonalKeyByValue(found->value));
   if (!key) return invalid;
   Principal principal;
   principal.user_id = key->user_id;

@@ -9,10 +9,10 @@
 #include "api/error_response.h"
 #include "api/log.h"
 #include "api/query_params.h"
-#include "api/random.h"
 #include "engine/capture_payload.h"
-#include "storage/ingest_pipeline.h"
-#include "storage/store.h"
+#include "service/account_service.h"
+#include "service/ingest_pipeline.h"
+#include "service/random.h"
 
 namespace actiond::api {
 namespace {
@@ -67,7 +67,7 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
     const int64_t ms = ParseNonNegativeInt(sent, -1);
     if (ms >= 0) options.query_sent_at_ms = ms;
   }
-  static SystemRandom random;  // stateless: safe to share between threads
+  static service::SystemRandom random;  // stateless: safe to share between threads
   options.random = &random;
 
   // One parser and one request buffer per I/O thread, reused (DESIGN §4).
@@ -78,8 +78,8 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
     return;
   }
 
-  Result<std::optional<storage::Project>> project =
-      services.store->GetProjectByToken(request.token);
+  Result<std::optional<service::Project>> project =
+      services.accounts->FindProjectByToken(request.token);
   if (!project.ok()) {
     ACTIOND_LOG(ERROR) << "capture: token lookup: " << project.status().ToString();
     WriteCaptureError(project.status(), res);
@@ -89,7 +89,7 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
     WriteCaptureError(Status(StatusCode::kAuthFailed, kInvalidTokenDetail), res);
     return;
   }
-  Result<storage::IngestResult> ingested =
+  Result<service::IngestResult> ingested =
       services.ingest->Ingest((*project)->id, request.events, now_ms);
   if (!ingested.ok()) {
     if (ingested.status().code() >= StatusCode::kUnavailable) {

@@ -5,7 +5,7 @@
 // headers (api/cors.h). A request is: decoded (api/capture_decoder.h) → parsed into its token and
 // events (engine/capture_payload.h; `/engage` reads a bare `$set` body as `$identify`; on
 // `/i/v1/…` the token is `Authorization: Bearer <token>`; `?_=` is the send time in ms) → the
-// token's project → stored, matched and committed in one batch (storage/ingest_pipeline.h) →
+// token's project → stored, matched and committed in one batch (service/ingest_pipeline.h) →
 // `200 {"status": 1}`, only once committed.
 //
 // Errors, in the shape of PostHog's capture endpoint ({"type","code","detail","attr"}):

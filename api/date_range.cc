@@ -41,9 +41,9 @@ Result<std::optional<int64_t>> ParseBound(std::optional<std::string_view> text, 
 
 }  // namespace
 
-Result<storage::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
+Result<service::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
                                           std::optional<std::string_view> date_to, int64_t now_ms) {
-  storage::TimeRange range;
+  service::TimeRange range;
   ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseBound(date_from, Side::kFrom, now_ms));
   ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseBound(date_to, Side::kTo, now_ms));
   if (from) range.from_ms = *from;

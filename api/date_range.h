@@ -17,11 +17,11 @@
 #include <string_view>
 
 #include "engine/status.h"
-#include "storage/store.h"
+#include "service/domain_types.h"
 
 namespace actiond::api {
 
-Result<storage::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
+Result<service::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
                                           std::optional<std::string_view> date_to, int64_t now_ms);
 
 }  // namespace actiond::api

@@ -11,7 +11,7 @@
 #include "api/query_params.h"
 #include "engine/date_time.h"
 #include "engine/event_record_fields.h"
-#include "storage/store.h"
+#include "service/event_service.h"
 
 namespace actiond::api {
 namespace {
@@ -38,7 +38,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, std::string&
   ASSIGN_OR_RETURN(const std::optional<int64_t> before, ParseTimeParam(query, "before"));
   const std::string_view before_uuid = query.GetOr("before_uuid", "");
 
-  storage::ScanOptions scan;
+  service::ScanOptions scan;
   scan.newest_first = true;
   if (after) scan.range.from_ms = *after + 1;
   if (before) {
@@ -57,7 +57,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, std::string&
   int64_t last_ts = 0;
   std::string last_uuid;
   Status read_status;
-  RETURN_IF_ERROR(services.store->ScanEvents(
+  RETURN_IF_ERROR(services.events->Scan(
       access.project.id, scan, [&](int64_t ts, std::string_view uuid, std::string_view record) {
         if (before && !before_uuid.empty() && ts == *before && uuid >= before_uuid) return true;
         Result<engine::EventRecordFields> fields = reader.Read(record);

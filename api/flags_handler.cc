@@ -2,7 +2,7 @@
 
 #include "api/cors.h"
 #include "api/json_writer.h"
-#include "api/random.h"
+#include "service/random.h"
 
 namespace actiond::api {
 namespace {
@@ -73,7 +73,7 @@ std::string FlagsResponseBody() {
   w.Key("featureFlagPayloads").BeginObject().EndObject();
   w.Key("errorsWhileComputingFlags").Bool(false);
   w.Key("flags").BeginObject().EndObject();
-  w.Member("requestId", RandomUuidV4());
+  w.Member("requestId", service::RandomUuidV4());
   w.Key("config").BeginObject().Key("enable_collect_everything").Bool(true).EndObject();
   w.Key("supportedCompression").BeginArray().String("gzip").String("gzip-js").EndArray();
   w.Key("sessionRecording").Bool(false);

@@ -28,7 +28,7 @@ bool IsAnonymousDistinctId(std::string_view distinct_id) noexcept {
   return runs == 4 && run_length > 0;
 }
 
-std::string PersonDisplayNameJson(const storage::Person& person) {
+std::string PersonDisplayNameJson(const service::Person& person) {
   if (Result<engine::JsonValue> properties = engine::ParseJsonValue(person.properties_json);
       properties.ok()) {
     for (const std::string_view key : kDisplayNameProperties) {
@@ -45,7 +45,7 @@ std::string PersonDisplayNameJson(const storage::Person& person) {
   return JsonQuote(std::to_string(person.id));
 }
 
-void WritePersonJson(const storage::Person& person, JsonWriter& writer) {
+void WritePersonJson(const service::Person& person, JsonWriter& writer) {
   writer.BeginObject();
   writer.Member("id", person.uuid);
   writer.Member("uuid", person.uuid);
@@ -59,7 +59,7 @@ void WritePersonJson(const storage::Person& person, JsonWriter& writer) {
   writer.EndObject();
 }
 
-std::string PersonJson(const storage::Person& person) {
+std::string PersonJson(const service::Person& person) {
   std::string out;
   JsonWriter writer(out);
   WritePersonJson(person, writer);

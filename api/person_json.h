@@ -14,18 +14,18 @@
 #include <string_view>
 
 #include "api/json_writer.h"
-#include "storage/records.h"
+#include "service/domain_types.h"
 
 namespace actiond::api {
 
 // Writes the person object as one value (inside an array, or after a Key()).
-void WritePersonJson(const storage::Person& person, JsonWriter& writer);
+void WritePersonJson(const service::Person& person, JsonWriter& writer);
 
 // The person object as a JSON document.
-std::string PersonJson(const storage::Person& person);
+std::string PersonJson(const service::Person& person);
 
 // The `name` value as JSON text (a JSON string, or the property's own JSON value).
-std::string PersonDisplayNameJson(const storage::Person& person);
+std::string PersonDisplayNameJson(const service::Person& person);
 
 // posthog.utils.is_anonymous_id: five dash-separated runs of [a-z0-9].
 bool IsAnonymousDistinctId(std::string_view distinct_id) noexcept;

@@ -4,16 +4,12 @@
 #include <optional>
 #include <vector>
 
-#include "api/account_records.h"
-#include "api/clock.h"
 #include "api/json_route.h"
 #include "api/json_writer.h"
 #include "api/project_access.h"
-#include "api/random.h"
 #include "api/request_body.h"
 #include "engine/utf8.h"
-#include "storage/store.h"
-#include "storage/write_batch.h"
+#include "service/account_service.h"
 
 namespace actiond::api {
 namespace {
@@ -81,7 +77,8 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
     for (const engine::JsonValue& team : teams->items()) {
       const std::optional<int64_t> id = team.int_value();
       if (!id) return InvalidInput("Expected a list of project ids.", "scoped_teams");
-      ASSIGN_OR_RETURN(std::optional<storage::Project> project, services.store->GetProject(*id));
+      ASSIGN_OR_RETURN(std::optional<service::Project> project,
+                       services.accounts->FindProject(*id));
       if (!project) {
         return InvalidInput("Project " + std::to_string(*id) + " does not exist.", "scoped_teams");
       }
@@ -98,7 +95,7 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
   return out;
 }
 
-void WriteKeyJson(const storage::ApiKey& key, const std::string* value, JsonWriter& w) {
+void WriteKeyJson(const service::ApiKey& key, const std::string* value, JsonWriter& w) {
   w.BeginObject().MemberInt("id", key.id).Member("label", key.label);
   if (value != nullptr) w.Member("value", *value);
   w.Member("mask_value", key.mask_value).Member("created_at", key.created_at);
@@ -118,26 +115,22 @@ Status CreateKey(const Services& services, const RouteRequest& rr, std::string& 
                    AuthorizeScopes(services, rr, {"personal_api_key:write"}));
   ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
-  const std::string value = RandomToken("phx_");
   ASSIGN_OR_RETURN(
-      const storage::ApiKey key,
-      NewApiKey(*services.store, value, std::move(request.label), std::move(request.scopes),
-                std::move(request.scoped_teams), principal.user_id, NowMs()));
-  storage::WriteBatch batch(*services.store);
-  batch.PutApiKey(key);
-  RETURN_IF_ERROR(services.store->Commit(batch));
+      const service::CreatedPersonalKey created,
+      services.accounts->CreatePersonalKey(std::move(request.label), std::move(request.scopes),
+                                           std::move(request.scoped_teams), principal.user_id));
   JsonWriter w(out);
-  WriteKeyJson(key, &value, w);
+  WriteKeyJson(created.key, &created.value, w);
   return Status::Ok();
 }
 
 Status ListKeys(const Services& services, const RouteRequest& rr, std::string& out) {
   ASSIGN_OR_RETURN(const Principal principal,
                    AuthorizeScopes(services, rr, {"personal_api_key:read"}));
-  ASSIGN_OR_RETURN(const std::vector<storage::ApiKey> keys, services.store->ListApiKeys());
+  ASSIGN_OR_RETURN(const std::vector<service::ApiKey> keys, services.accounts->ListPersonalKeys());
   JsonWriter w(out);
   w.BeginArray();
-  for (const storage::ApiKey& key : keys) {
+  for (const service::ApiKey& key : keys) {
     if (key.user_id == principal.user_id && WithinReach(principal, key.scoped_teams)) {
       WriteKeyJson(key, nullptr, w);
     }
@@ -148,12 +141,12 @@ Status ListKeys(const Services& services, const RouteRequest& rr, std::string& o
 
 // The caller's key named by the path; 404 for another user's key, or one that reaches
 // further than the caller, as for a missing one.
-Result<storage::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
+Result<service::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
                                const Principal& principal) {
   const std::string_view id_text = rr.Param("id");
   const int64_t id = ParseNonNegativeInt(id_text, -1);
   if (id < 0) return NotFound("Not found.");
-  ASSIGN_OR_RETURN(std::optional<storage::ApiKey> key, services.store->GetApiKey(id));
+  ASSIGN_OR_RETURN(std::optional<service::ApiKey> key, services.accounts->FindPersonalKey(id));
   if (!key || key->user_id != principal.user_id || !WithinReach(principal, key->scoped_teams)) {
     return NotFound("Not found.");
   }
@@ -163,7 +156,7 @@ Result<storage::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
 Status GetKey(const Services& services, const RouteRequest& rr, std::string& out) {
   ASSIGN_OR_RETURN(const Principal principal,
                    AuthorizeScopes(services, rr, {"personal_api_key:read"}));
-  ASSIGN_OR_RETURN(const storage::ApiKey key, OwnKey(services, rr, principal));
+  ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
   JsonWriter w(out);
   WriteKeyJson(key, nullptr, w);
   return Status::Ok();
@@ -172,10 +165,8 @@ Status GetKey(const Services& services, const RouteRequest& rr, std::string& out
 Status DeleteKey(const Services& services, const RouteRequest& rr) {
   ASSIGN_OR_RETURN(const Principal principal,
                    AuthorizeScopes(services, rr, {"personal_api_key:write"}));
-  ASSIGN_OR_RETURN(const storage::ApiKey key, OwnKey(services, rr, principal));
-  storage::WriteBatch batch(*services.store);
-  batch.DeleteApiKey(key);
-  return services.store->Commit(batch);
+  ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
+  return services.accounts->RevokePersonalKey(key);
 }
 
 }  // namespace

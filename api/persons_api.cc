@@ -10,7 +10,7 @@
 #include "api/person_json.h"
 #include "api/project_access.h"
 #include "api/query_params.h"
-#include "storage/store.h"
+#include "service/person_service.h"
 
 namespace actiond::api {
 namespace {
@@ -25,26 +25,25 @@ Status ListPersons(const Services& services, const RouteRequest& rr, std::string
   const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit, kMaxLimit);
   const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
 
-  std::vector<storage::Person> persons;
+  std::vector<service::Person> persons;
   int64_t count = 0;
   if (const std::optional<std::string_view> distinct_id = query.Get("distinct_id")) {
-    ASSIGN_OR_RETURN(std::optional<storage::Person> person,
-                     services.store->GetPersonByDistinctId(access.project.id, *distinct_id));
+    ASSIGN_OR_RETURN(std::optional<service::Person> person,
+                     services.persons->FindByDistinctId(access.project.id, *distinct_id));
     if (person) {
       count = 1;
       if (offset == 0) persons.push_back(std::move(*person));
     }
   } else {
-    ASSIGN_OR_RETURN(count, services.store->CountPersons(access.project.id));
-    ASSIGN_OR_RETURN(persons,
-                     services.store->ListPersons(access.project.id, static_cast<size_t>(offset),
-                                                 static_cast<size_t>(limit),
-                                                 /*newest_first=*/true));
+    ASSIGN_OR_RETURN(count, services.persons->Count(access.project.id));
+    ASSIGN_OR_RETURN(
+        persons, services.persons->ListNewestFirst(access.project.id, static_cast<size_t>(offset),
+                                                   static_cast<size_t>(limit)));
   }
   const PageLinks links = LimitOffsetLinks(rr, limit, offset, count);
   JsonWriter w(out);
   BeginLimitOffsetPage(w, count, links);
-  for (const storage::Person& person : persons) WritePersonJson(person, w);
+  for (const service::Person& person : persons) WritePersonJson(person, w);
   w.EndArray().EndObject();
   return Status::Ok();
 }
@@ -52,8 +51,8 @@ Status ListPersons(const Services& services, const RouteRequest& rr, std::string
 Status GetPerson(const Services& services, const RouteRequest& rr, std::string& out) {
   ASSIGN_OR_RETURN(const ProjectAccess access,
                    AuthorizeProject(services, rr, {"person:read", "action:read"}));
-  ASSIGN_OR_RETURN(std::optional<storage::Person> person,
-                   services.store->GetPerson(access.project.id, rr.Param("uuid")));
+  ASSIGN_OR_RETURN(std::optional<service::Person> person,
+                   services.persons->Find(access.project.id, rr.Param("uuid")));
   if (!person) return NotFound("Not found.");
   out = PersonJson(*person);
   return Status::Ok();

@@ -1,6 +1,6 @@
 #include "api/project_access.h"
 
-#include "storage/store.h"
+#include "service/account_service.h"
 
 namespace actiond::api {
 namespace {
@@ -41,7 +41,7 @@ Result<ProjectAccess> AuthorizeProject(const Services& services, const RouteRequ
   RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
     return Authenticator::Authorize(principal, scope, *id);
   }));
-  ASSIGN_OR_RETURN(std::optional<storage::Project> project, services.store->GetProject(*id));
+  ASSIGN_OR_RETURN(std::optional<service::Project> project, services.accounts->FindProject(*id));
   if (!project) return NotFound("Project not found.");
   return ProjectAccess{std::move(principal), std::move(*project)};
 }

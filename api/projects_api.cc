@@ -2,17 +2,13 @@
 
 #include <algorithm>
 
-#include "api/account_records.h"
-#include "api/clock.h"
 #include "api/json_route.h"
 #include "api/page_links.h"
 #include "api/project_access.h"
 #include "api/query_params.h"
-#include "api/random.h"
 #include "api/request_body.h"
 #include "engine/utf8.h"
-#include "storage/store.h"
-#include "storage/write_batch.h"
+#include "service/account_service.h"
 
 namespace actiond::api {
 namespace {
@@ -37,11 +33,8 @@ Status CreateProject(const Services& services, const RouteRequest& rr, std::stri
   RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
   ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ASSIGN_OR_RETURN(std::string name, ProjectName(body));
-  ASSIGN_OR_RETURN(storage::Project project,
-                   NewProject(*services.store, std::move(name), RandomToken("phc_"), NowMs()));
-  storage::WriteBatch batch(*services.store);
-  batch.PutProject(project);
-  RETURN_IF_ERROR(services.store->Commit(batch));
+  ASSIGN_OR_RETURN(const service::Project project,
+                   services.accounts->CreateProject(std::move(name)));
   JsonWriter w(out);
   WriteProjectJson(project, w);
   return Status::Ok();
@@ -50,9 +43,9 @@ Status CreateProject(const Services& services, const RouteRequest& rr, std::stri
 Status ListProjects(const Services& services, const RouteRequest& rr, std::string& out) {
   ASSIGN_OR_RETURN(const Principal principal,
                    AuthorizeScopes(services, rr, {"project:read", "action:read"}));
-  ASSIGN_OR_RETURN(std::vector<storage::Project> projects, services.store->ListProjects());
+  ASSIGN_OR_RETURN(std::vector<service::Project> projects, services.accounts->ListProjects());
   if (!principal.scoped_teams.empty()) {
-    std::erase_if(projects, [&](const storage::Project& p) {
+    std::erase_if(projects, [&](const service::Project& p) {
       return std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), p.id) ==
              principal.scoped_teams.end();
     });
@@ -82,7 +75,7 @@ Status GetProject(const Services& services, const RouteRequest& rr, std::string&
 
 }  // namespace
 
-void WriteProjectJson(const storage::Project& project, JsonWriter& w) {
+void WriteProjectJson(const service::Project& project, JsonWriter& w) {
   w.BeginObject()
       .MemberInt("id", project.id)
       .Member("name", project.name)

@@ -11,12 +11,12 @@
 #include "api/json_writer.h"
 #include "api/router.h"
 #include "api/services.h"
-#include "storage/records.h"
+#include "service/domain_types.h"
 
 namespace actiond::api {
 
 void RegisterProjectRoutes(Router& router, const Services& services);
 
-void WriteProjectJson(const storage::Project& project, JsonWriter& writer);
+void WriteProjectJson(const service::Project& project, JsonWriter& writer);
 
 }  // namespace actiond::api

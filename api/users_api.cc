@@ -4,9 +4,9 @@
 #include <string>
 #include <utility>
 
-#include "api/account_records.h"
 #include "api/auth.h"
 #include "api/json_route.h"
+#include "service/account_service.h"
 
 namespace actiond::api {
 
@@ -17,7 +17,7 @@ Status GetUser(const Services& services, const RouteRequest& rr, std::string& ou
   ASSIGN_OR_RETURN(const Principal principal, services.auth->Authenticate(rr));
   if (rr.Param("id") != "@me") return NotFound("Not found.");
   ASSIGN_OR_RETURN(std::optional<std::string> user,
-                   LoadUserJson(*services.store, principal.user_id));
+                   services.accounts->FindUserJson(principal.user_id));
   if (!user) return NotFound("Not found.");
   out = std::move(*user);
   return Status::Ok();

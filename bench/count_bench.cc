@@ -40,10 +40,10 @@
 #include "engine/compiled_action.h"
 #include "engine/date_time.h"
 #include "engine/event_reader.h"
-#include "storage/action_catalog.h"
+#include "service/action_catalog.h"
+#include "service/action_service.h"
+#include "service/project_locks.h"
 #include "storage/action_record.h"
-#include "storage/action_service.h"
-#include "storage/project_locks.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -160,9 +160,9 @@ struct Fixture {
   std::filesystem::path dir;
   int64_t events = 0;
   std::unique_ptr<Store> store;
-  ActionCatalog catalog;
-  ProjectLocks locks;
-  std::unique_ptr<ActionService> service;
+  service::ActionCatalog catalog;
+  service::ProjectLocks locks;
+  std::unique_ptr<service::ActionService> service;
   std::map<ActionId, Expected> expected;
 
   ~Fixture() {
@@ -342,9 +342,9 @@ Fixture* GetFixture(int64_t n, benchmark::State& state) {
   if (Status s = BruteForce(f.get()); !s.ok()) return fail(s);
   const auto t4 = Clock::now();
 
-  ActionServiceOptions options;
+  service::ActionServiceOptions options;
   options.start_worker = false;
-  f->service = std::make_unique<ActionService>(
+  f->service = std::make_unique<service::ActionService>(
       f->store.get(), &f->catalog, &f->locks, [] { return kNowMs; }, [](std::string_view) {},
       options);
 

@@ -401,7 +401,7 @@ class DeletedActionsTest(unittest.TestCase):
         self.assertEqual(self.counts(x), before)
 
         # Changing a deleted action's steps recomputes nothing while it stays deleted: its count
-        # stays what it was when it was deleted (DESIGN; storage/action_service.h).
+        # stays what it was when it was deleted (DESIGN; service/action_service.h).
         self.api("PATCH", "%d/" % x, {"steps": [{"event": "other"}, {"event": "del_e"}]})
         self.wait_calculated(x)
         self.send(2, "patched")

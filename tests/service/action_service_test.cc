@@ -1,6 +1,6 @@
 // ActionService: create/update/soft-delete semantics, name rules, live matching, backfill
 // exactness (also with events arriving mid-backfill), outdated jobs, restart, counts, people.
-#include "storage/action_service.h"
+#include "service/action_service.h"
 
 #include <gtest/gtest.h>
 
@@ -13,13 +13,16 @@
 
 #include "engine/action_definition.h"
 #include "engine/capture_payload.h"
-#include "storage/action_catalog.h"
-#include "storage/ingest_pipeline.h"
-#include "storage/project_locks.h"
+#include "service/action_catalog.h"
+#include "service/ingest_pipeline.h"
+#include "service/project_locks.h"
 #include "tests/storage/store_fixture.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 namespace {
+
+// The services are tested against a real Store (tests/storage/store_fixture.h).
+using namespace ::actiond::storage;  // NOLINT(google-build-using-namespace)
 
 constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kT0 = 1'710'720'000'000;  // 2024-03-18T00:00:00Z
@@ -547,4 +550,4 @@ TEST(BackfillStateTest, MetaKeyAndStateRoundTrip) {
 }
 
 }  // namespace
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,7 +1,7 @@
 // IngestPipeline: one capture request's events → persons, matches and counters, committed as
 // one atomic WriteBatch (DESIGN §1): acknowledged only when safe in the WAL.
 //
-// For each event, in body order, under the project's lock (storage/project_locks.h):
+// For each event, in body order, under the project's lock (service/project_locks.h):
 //   1. skip it when its uuid is already stored, or earlier in the same request (exactly once);
 //   2. resolve its person (SEMANTICS §7/§8): create on first sight, merges for $identify /
 //      $create_alias / $merge_dangerously with PostHog's guards, then $set_once / $set / $unset;
@@ -21,11 +21,12 @@
 
 #include "engine/capture_payload.h"
 #include "engine/status.h"
-#include "storage/action_catalog.h"
-#include "storage/project_locks.h"
+#include "service/action_catalog.h"
+#include "service/domain_types.h"
+#include "service/project_locks.h"
 #include "storage/store.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 struct IngestResult {
   size_t stored = 0;      // events written by this request
@@ -35,7 +36,7 @@ struct IngestResult {
 
 class IngestPipeline {
  public:
-  IngestPipeline(Store* store, const ActionCatalog* catalog, ProjectLocks* locks)
+  IngestPipeline(storage::Store* store, const ActionCatalog* catalog, ProjectLocks* locks)
       : store_(store), catalog_(catalog), locks_(locks) {}
 
   // Stores the events that are new, with their persons' changes and their matches, in one
@@ -49,9 +50,9 @@ class IngestPipeline {
                               int64_t now_ms);
 
  private:
-  Store* store_;
+  storage::Store* store_;
   const ActionCatalog* catalog_;
   ProjectLocks* locks_;
 };
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -16,9 +16,9 @@
 #include <mutex>
 
 #include "engine/action_set.h"
-#include "storage/records.h"
+#include "service/domain_types.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 class ActionCatalog {
  public:
@@ -45,4 +45,4 @@ class ActionCatalog {
   std::shared_ptr<const engine::ActionSet> empty_;
 };
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

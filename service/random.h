@@ -10,7 +10,7 @@
 
 #include "engine/capture_payload.h"
 
-namespace actiond::api {
+namespace actiond::service {
 
 // engine::RandomSource over getrandom(2); stateless, so one instance may serve every thread.
 class SystemRandom final : public engine::RandomSource {
@@ -25,4 +25,4 @@ std::string RandomToken(std::string_view prefix);
 // A random (version 4) uuid, lower-case 8-4-4-4-12.
 std::string RandomUuidV4();
 
-}  // namespace actiond::api
+}  // namespace actiond::service

@@ -44,11 +44,11 @@
 #include "engine/capture_payload.h"
 #include "engine/person_update.h"
 #include "engine/status.h"
-#include "storage/records.h"
+#include "service/domain_types.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 class PersonResolver {
  public:
@@ -59,7 +59,7 @@ class PersonResolver {
 
   // Starts a request on `project` of `store` (which must outlive the request), forgetting the
   // previous request's overlay. `now_ms` is the time part of new persons' uuids.
-  void Begin(Store* store, ProjectId project, int64_t now_ms);
+  void Begin(storage::Store* store, ProjectId project, int64_t now_ms);
 
   // Applies `event` to the persons (see above) and returns its person as of after the event,
   // or nullptr when the event has no person profile. The person's uuid and properties_json are
@@ -71,7 +71,7 @@ class PersonResolver {
   // one Store::ReserveIds("person", n) block, in order of creation), changed stored persons
   // (kUpdate), merged-away stored persons (DeletePerson) and every changed distinct id mapping
   // (PutDistinctId).
-  Status Flush(WriteBatch* batch);
+  Status Flush(storage::WriteBatch* batch);
 
   // Forgets the overlay and releases what it holds (Begin() does this too).
   void Clear();
@@ -110,7 +110,7 @@ class PersonResolver {
   Status ResolveMerge(const engine::CapturedEvent& event, std::string_view other_id,
                       Entry** person);
 
-  Store* store_ = nullptr;
+  storage::Store* store_ = nullptr;
   ProjectId project_ = 0;
   int64_t now_ms_ = 0;
   StringMap<Entry> persons_;     // by uuid; node-based, so Entry pointers stay valid
@@ -121,4 +121,4 @@ class PersonResolver {
   std::string scratch_;
 };
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <mutex>
 
-namespace actiond::storage {
+namespace actiond::service {
 
 class ProjectLocks {
  public:
@@ -27,4 +27,4 @@ class ProjectLocks {
   std::array<std::mutex, kStripes> stripes_;
 };
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace actiond::storage {
+namespace actiond::service {
 
 using Sha256Digest = std::array<uint8_t, 32>;
 
@@ -33,4 +33,4 @@ Sha256Digest Sha256Of(std::string_view data) noexcept;
 // Lower-case hex of the digest (64 characters): the form stored as ApiKey::secure_value_hash.
 std::string Sha256Hex(std::string_view data);
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

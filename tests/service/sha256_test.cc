@@ -1,10 +1,10 @@
-#include "storage/sha256.h"
+#include "service/sha256.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace actiond::storage {
+namespace actiond::service {
 namespace {
 
 // FIPS 180-4 / NIST CAVP examples.
@@ -54,4 +54,4 @@ TEST(Sha256Test, IncrementalUpdatesEqualOneShot) {
 }
 
 }  // namespace
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -33,14 +33,14 @@
 
 #include "engine/action_definition.h"
 #include "engine/status.h"
-#include "storage/action_catalog.h"
+#include "service/action_catalog.h"
+#include "service/backfill.h"
+#include "service/domain_types.h"
+#include "service/project_locks.h"
 #include "storage/action_record.h"
-#include "storage/backfill.h"
-#include "storage/project_locks.h"
-#include "storage/records.h"
 #include "storage/store.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 struct ActionServiceOptions {
   BackfillOptions backfill;
@@ -59,8 +59,8 @@ class ActionService {
  public:
   // The pointees must outlive the service. `clock` stamps created_at / last_calculated_at;
   // `log` receives backfill progress and start-up problems.
-  ActionService(Store* store, ActionCatalog* catalog, ProjectLocks* locks, ClockFunction clock,
-                LogFunction log, ActionServiceOptions options = {});
+  ActionService(storage::Store* store, ActionCatalog* catalog, ProjectLocks* locks,
+                ClockFunction clock, LogFunction log, ActionServiceOptions options = {});
   ~ActionService();  // Stop()
   ActionService(const ActionService&) = delete;
   ActionService& operator=(const ActionService&) = delete;
@@ -101,9 +101,9 @@ class ActionService {
   // Gives every step without an id a fresh one.
   Status AssignStepIds(std::vector<engine::ActionStep>* steps);
   // Writes a fresh backfill state (new job id) into `batch`; returns the job id.
-  Result<int64_t> StartBackfill(ProjectId project, ActionId id, WriteBatch* batch);
+  Result<int64_t> StartBackfill(ProjectId project, ActionId id, storage::WriteBatch* batch);
 
-  Store* store_;
+  storage::Store* store_;
   ActionCatalog* catalog_;
   ProjectLocks* locks_;
   ClockFunction clock_;
@@ -112,4 +112,4 @@ class ActionService {
   BackfillWorker worker_;
 };
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,4 +1,4 @@
-#include "storage/action_service.h"
+#include "service/action_service.h"
 
 #include <algorithm>
 #include <limits>
@@ -11,7 +11,7 @@
 #include "engine/date_time.h"
 #include "engine/utf8.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 namespace {
 
@@ -58,7 +58,7 @@ std::string StaleMatchesMetaKey(ProjectId project, ActionId action) {
 
 }  // namespace
 
-ActionService::ActionService(Store* store, ActionCatalog* catalog, ProjectLocks* locks,
+ActionService::ActionService(storage::Store* store, ActionCatalog* catalog, ProjectLocks* locks,
                              ClockFunction clock, LogFunction log, ActionServiceOptions options)
     : store_(store),
       catalog_(catalog),
@@ -83,7 +83,7 @@ Status ActionService::CheckUniqueName(ProjectId project, ActionId self,
   ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
   for (const auto& [id, json] : actions) {
     if (id == self) continue;
-    ASSIGN_OR_RETURN(ActionRecord other, DecodeActionRecord(project, id, json));
+    ASSIGN_OR_RETURN(ActionRecord other, storage::DecodeActionRecord(project, id, json));
     if (!other.deleted && other.name == name) {
       return Status(StatusCode::kUnique,
                     "This project already has an action with this name, ID " + std::to_string(id),
@@ -105,7 +105,8 @@ Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) {
   return Status::Ok();
 }
 
-Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id, WriteBatch* batch) {
+Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id,
+                                             storage::WriteBatch* batch) {
   ASSIGN_OR_RETURN(int64_t job_id, store_->NextId("backfill"));
   BackfillState state;
   state.job_id = job_id;
@@ -135,7 +136,7 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
   record.post_to_slack = request.post_to_slack.value_or(false);
   record.slack_message_format = request.slack_message_format.value_or("");
   record.steps = std::move(steps);
-  record.created_by_json = creator ? EncodeActionCreator(*creator) : "null";
+  record.created_by_json = creator ? storage::EncodeActionCreator(*creator) : "null";
   record.deleted = request.deleted.value_or(false);
   record.last_calculated_at = std::move(last_calculated_at);
 
@@ -148,12 +149,12 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
     RETURN_IF_ERROR(AssignStepIds(&record.steps));
     ASSIGN_OR_RETURN(compiled, engine::CompileAction(record.id, record.steps));
     record.created_at = engine::FormatIso8601(clock_());
-    WriteBatch batch(*store_);
+    storage::WriteBatch batch(*store_);
     if (!record.deleted) {
       ASSIGN_OR_RETURN(job_id, StartBackfill(project, record.id, &batch));
       record.is_calculating = true;
     }
-    batch.PutAction(project, record.id, EncodeActionRecord(record));
+    batch.PutAction(project, record.id, storage::EncodeActionRecord(record));
     RETURN_IF_ERROR(store_->Commit(batch));
     // Published under the lock: the next event ingested for the project sees the action.
     if (!record.deleted) catalog_->Put(project, compiled);
@@ -186,7 +187,7 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
     std::lock_guard lock(locks_->For(project));
     ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
     if (!json) return NotFoundStatus();
-    ASSIGN_OR_RETURN(ActionRecord old, DecodeActionRecord(project, id, *json));
+    ASSIGN_OR_RETURN(ActionRecord old, storage::DecodeActionRecord(project, id, *json));
     record = old;
     if (name) record.name = std::move(*name);
     if (request.description) record.description = *request.description;
@@ -195,7 +196,8 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
     if (request.slack_message_format) record.slack_message_format = *request.slack_message_format;
     if (last_calculated_at) record.last_calculated_at = std::move(last_calculated_at);
     if (request.deleted) record.deleted = *request.deleted;
-    const bool steps_changed = request.steps && !SameStepConditions(old.steps, *request.steps);
+    const bool steps_changed =
+        request.steps && !storage::SameStepConditions(old.steps, *request.steps);
     if (request.steps) {
       record.steps = *request.steps;
       RETURN_IF_ERROR(AssignStepIds(&record.steps));
@@ -215,7 +217,7 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
     }
     const bool recompute = !record.deleted && (steps_changed || undeleted);
 
-    WriteBatch batch(*store_);
+    storage::WriteBatch batch(*store_);
     if (recompute) {
       if (steps_changed || stale) batch.DeleteAllMatches(project, id);
       if (stale) batch.DeleteMeta(stale_key);
@@ -233,7 +235,7 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       batch.DeleteMeta(BackfillMetaKey(project, id));
       record.is_calculating = false;
     }
-    batch.PutAction(project, id, EncodeActionRecord(record));
+    batch.PutAction(project, id, storage::EncodeActionRecord(record));
     RETURN_IF_ERROR(store_->Commit(batch));
     if (record.deleted) {
       catalog_->Remove(project, id);
@@ -249,7 +251,7 @@ Result<ActionRecord> ActionService::Get(ProjectId project, ActionId id) const {
   RETURN_IF_ERROR(RequireProject(project));
   ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
   if (!json) return NotFoundStatus();
-  return DecodeActionRecord(project, id, *json);
+  return storage::DecodeActionRecord(project, id, *json);
 }
 
 Result<std::vector<ActionRecord>> ActionService::List(ProjectId project,
@@ -259,7 +261,7 @@ Result<std::vector<ActionRecord>> ActionService::List(ProjectId project,
   std::vector<ActionRecord> out;
   out.reserve(actions.size());
   for (const auto& [id, json] : actions) {
-    ASSIGN_OR_RETURN(ActionRecord record, DecodeActionRecord(project, id, json));
+    ASSIGN_OR_RETURN(ActionRecord record, storage::DecodeActionRecord(project, id, json));
     if (record.deleted && !include_deleted) continue;
     out.push_back(std::move(record));
   }
@@ -322,7 +324,7 @@ Status ActionService::LoadAll() {
   for (const Project& project : projects) {
     ASSIGN_OR_RETURN(auto actions, store_->ListActions(project.id));
     for (const auto& [id, json] : actions) {
-      auto record = DecodeActionRecord(project.id, id, json);
+      auto record = storage::DecodeActionRecord(project.id, id, json);
       if (!record.ok()) {
         if (log_) log_("action " + std::to_string(id) + " skipped: " + record.status().ToString());
         continue;
@@ -350,7 +352,7 @@ Status ActionService::LoadAll() {
     auto state = DecodeBackfillState(value);
     auto json = store_->GetAction(project, id);
     if (!state.ok() || !json.ok() || !json->has_value()) continue;
-    auto record = DecodeActionRecord(project, id, **json);
+    auto record = storage::DecodeActionRecord(project, id, **json);
     if (!record.ok()) continue;
     auto compiled = engine::CompileAction(id, record->steps);
     if (!compiled.ok()) continue;
@@ -365,4 +367,4 @@ Status ActionService::LoadAll() {
   return Status::Ok();
 }
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

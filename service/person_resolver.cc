@@ -1,4 +1,4 @@
-#include "storage/person_resolver.h"
+#include "service/person_resolver.h"
 
 #include <cstdint>
 #include <random>
@@ -7,7 +7,7 @@
 #include "engine/capture_fields.h"
 #include "engine/date_time.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 namespace {
 
 constexpr std::string_view kIdentify = "$identify";
@@ -42,7 +42,7 @@ bool OlderThan(std::string_view a, std::string_view b) {
 PersonResolver::PersonResolver() = default;
 PersonResolver::~PersonResolver() = default;
 
-void PersonResolver::Begin(Store* store, ProjectId project, int64_t now_ms) {
+void PersonResolver::Begin(storage::Store* store, ProjectId project, int64_t now_ms) {
   Clear();
   store_ = store;
   project_ = project;
@@ -197,7 +197,7 @@ Result<const Person*> PersonResolver::Resolve(const engine::CapturedEvent& event
   return static_cast<const Person*>(&person->person);
 }
 
-Status PersonResolver::Flush(WriteBatch* batch) {
+Status PersonResolver::Flush(storage::WriteBatch* batch) {
   // One reservation for every person this request creates (one synced write under --fsync).
   int64_t created = 0;
   for (const Entry* entry : order_) created += !entry->in_store && !entry->deleted;
@@ -210,11 +210,11 @@ Status PersonResolver::Flush(WriteBatch* batch) {
       if (entry->deleted) {
         batch->DeletePerson(project_, entry->person);
       } else if (entry->dirty) {
-        batch->PutPerson(project_, entry->person, PersonWrite::kUpdate);
+        batch->PutPerson(project_, entry->person, storage::PersonWrite::kUpdate);
       }
     } else if (!entry->deleted) {
       entry->person.id = next_person_id++;
-      batch->PutPerson(project_, entry->person, PersonWrite::kCreate);
+      batch->PutPerson(project_, entry->person, storage::PersonWrite::kCreate);
     }
   }
   for (const std::string* id : changed_ids_) {
@@ -224,4 +224,4 @@ Status PersonResolver::Flush(WriteBatch* batch) {
   return Status::Ok();
 }
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -36,15 +36,16 @@
 
 #include "engine/action_definition.h"
 #include "engine/status.h"
-#include "storage/project_locks.h"
-#include "storage/records.h"
+#include "service/clock_and_log.h"
+#include "service/domain_types.h"
+#include "service/project_locks.h"
 #include "storage/store.h"
 
 namespace actiond::engine {
 class CompiledAction;
 }
 
-namespace actiond::storage {
+namespace actiond::service {
 
 // The progress of an unfinished backfill.
 struct BackfillState {
@@ -63,9 +64,6 @@ bool ParseBackfillMetaKey(std::string_view key, ProjectId* project, ActionId* ac
 std::string EncodeBackfillState(const BackfillState& state);
 Result<BackfillState> DecodeBackfillState(std::string_view bytes);
 
-using LogFunction = std::function<void(std::string_view message)>;
-using ClockFunction = std::function<int64_t()>;  // now, in ms since the epoch
-
 struct BackfillOptions {
   size_t chunk_events = 1000;  // events per chunk (and per lock hold)
   int log_every_chunks = 100;  // progress line every this many chunks of a job
@@ -74,7 +72,7 @@ struct BackfillOptions {
 class BackfillWorker {
  public:
   // The pointees must outlive the worker. `log` and `clock` are called on the worker thread.
-  BackfillWorker(Store* store, ProjectLocks* locks, ClockFunction clock, LogFunction log,
+  BackfillWorker(storage::Store* store, ProjectLocks* locks, ClockFunction clock, LogFunction log,
                  BackfillOptions options = {});
   ~BackfillWorker();  // Stop()
   BackfillWorker(const BackfillWorker&) = delete;
@@ -115,12 +113,12 @@ class BackfillWorker {
 
   void Loop();
   ChunkResult RunChunk(Job& job);
-  Status FinishRecord(const Job& job, WriteBatch* batch) const;
+  Status FinishRecord(const Job& job, storage::WriteBatch* batch) const;
   // Logs a transient failure and asks for the job to be retried after a pause.
   ChunkResult RetryLater(Job& job, std::string_view what, const Status& status) const;
   void Log(const std::string& message) const;
 
-  Store* store_;
+  storage::Store* store_;
   ProjectLocks* locks_;
   ClockFunction clock_;
   LogFunction log_;
@@ -135,4 +133,4 @@ class BackfillWorker {
   std::thread thread_;
 };
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,10 +1,10 @@
-#include "storage/action_catalog.h"
+#include "service/action_catalog.h"
 
 #include <vector>
 
 #include "engine/compiled_action.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 ActionCatalog::ActionCatalog()
     : sets_(std::make_shared<const Sets>()), empty_(engine::ActionSet::Build({})) {}
@@ -38,4 +38,4 @@ void ActionCatalog::Publish(ProjectId project, const Actions& actions) {
   sets_.store(std::move(sets), std::memory_order_release);
 }
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,13 +1,12 @@
-#include "api/random.h"
+#include "service/random.h"
 
 #include <sys/random.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
-#include "api/log.h"
-
-namespace actiond::api {
+namespace actiond::service {
 
 void SystemRandom::Fill(uint8_t* out, size_t size) {
   while (size > 0) {
@@ -15,7 +14,7 @@ void SystemRandom::Fill(uint8_t* out, size_t size) {
     if (n < 0) {
       if (errno == EINTR) continue;
       // Without a CSPRNG no secret can be made safely; this never happens on Linux ≥ 3.17.
-      ACTIOND_LOG(ERROR) << "getrandom failed, errno " << errno;
+      std::fprintf(stderr, "actiond: getrandom failed, errno %d\n", errno);  // api/log is above us
       std::abort();
     }
     out += n;
@@ -55,4 +54,4 @@ std::string RandomUuidV4() {
   return out;
 }
 
-}  // namespace actiond::api
+}  // namespace actiond::service

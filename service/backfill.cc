@@ -1,4 +1,4 @@
-#include "storage/backfill.h"
+#include "service/backfill.h"
 
 #include <array>
 #include <charconv>
@@ -12,7 +12,7 @@
 #include "engine/json_fields.h"
 #include "storage/action_record.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 
 namespace {
 
@@ -68,28 +68,28 @@ bool ParseBackfillMetaKey(std::string_view key, ProjectId* project, ActionId* ac
 
 std::string EncodeBackfillState(const BackfillState& state) {
   std::string out;
-  out.push_back(static_cast<char>(kRecordFormat));
+  out.push_back(static_cast<char>(storage::kRecordFormat));
   AppendFixed64(static_cast<uint64_t>(state.job_id), &out);
   AppendFixed64(static_cast<uint64_t>(state.events_done), &out);
-  if (state.cursor) out.append(EncodeEventCursor(*state.cursor));
+  if (state.cursor) out.append(storage::EncodeEventCursor(*state.cursor));
   return out;
 }
 
 Result<BackfillState> DecodeBackfillState(std::string_view bytes) {
-  if (bytes.size() < 17 || static_cast<unsigned char>(bytes[0]) != kRecordFormat) {
+  if (bytes.size() < 17 || static_cast<unsigned char>(bytes[0]) != storage::kRecordFormat) {
     return Status(StatusCode::kCorruption, "unreadable backfill state");
   }
   BackfillState state;
   state.job_id = static_cast<int64_t>(ReadFixed64(bytes.substr(1)));
   state.events_done = static_cast<int64_t>(ReadFixed64(bytes.substr(9)));
   if (bytes.size() > 17) {
-    ASSIGN_OR_RETURN(EventCursor cursor, DecodeEventCursor(bytes.substr(17)));
+    ASSIGN_OR_RETURN(EventCursor cursor, storage::DecodeEventCursor(bytes.substr(17)));
     state.cursor = std::move(cursor);
   }
   return state;
 }
 
-BackfillWorker::BackfillWorker(Store* store, ProjectLocks* locks, ClockFunction clock,
+BackfillWorker::BackfillWorker(storage::Store* store, ProjectLocks* locks, ClockFunction clock,
                                LogFunction log, BackfillOptions options)
     : store_(store),
       locks_(locks),
@@ -221,7 +221,7 @@ BackfillWorker::ChunkResult BackfillWorker::RunChunk(Job& job) {
     if (!current_state.ok() || current_state->job_id != job.job_id) return ChunkResult::kDropped;
     if (!(*current_state == *state)) return ChunkResult::kMore;  // another runner moved on
 
-    WriteBatch batch(*store_);
+    storage::WriteBatch batch(*store_);
     for (const Candidate& candidate : matched) {
       auto exists =
           store_->MatchExists(job.project, job.action, candidate.timestamp_ms, candidate.uuid);
@@ -261,13 +261,14 @@ BackfillWorker::ChunkResult BackfillWorker::RunChunk(Job& job) {
   return ChunkResult::kMore;
 }
 
-Status BackfillWorker::FinishRecord(const Job& job, WriteBatch* batch) const {
+Status BackfillWorker::FinishRecord(const Job& job, storage::WriteBatch* batch) const {
   ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(job.project, job.action));
   if (!json) return Status::Ok();  // nothing to mark (never happens: actions are not removed)
-  ASSIGN_OR_RETURN(ActionRecord record, DecodeActionRecord(job.project, job.action, *json));
+  ASSIGN_OR_RETURN(ActionRecord record,
+                   storage::DecodeActionRecord(job.project, job.action, *json));
   record.is_calculating = false;
   record.last_calculated_at = engine::FormatIso8601(clock_());
-  batch->PutAction(job.project, job.action, EncodeActionRecord(record));
+  batch->PutAction(job.project, job.action, storage::EncodeActionRecord(record));
   return Status::Ok();
 }
 
@@ -284,4 +285,4 @@ void BackfillWorker::Log(const std::string& message) const {
   if (log_) log_(message);
 }
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,6 +1,6 @@
 // The per-request person state machine: creation, $set_once/$set/$unset, merges and their
 // guards, read-through to the store and what Flush writes.
-#include "storage/person_resolver.h"
+#include "service/person_resolver.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,11 @@
 #include "engine/date_time.h"
 #include "tests/storage/store_fixture.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 namespace {
+
+// The services are tested against a real Store (tests/storage/store_fixture.h).
+using namespace ::actiond::storage;  // NOLINT(google-build-using-namespace)
 
 constexpr ProjectId kProject = 1;
 constexpr int64_t kT0 = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
@@ -344,4 +347,4 @@ TEST_F(PersonResolverTest, ProjectsHaveSeparatePersons) {
 }
 
 }  // namespace
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,4 +1,4 @@
-#include "storage/ingest_pipeline.h"
+#include "service/ingest_pipeline.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,10 +11,10 @@
 #include "engine/action_set.h"
 #include "engine/capture_record.h"
 #include "engine/event_reader.h"
-#include "storage/person_resolver.h"
+#include "service/person_resolver.h"
 #include "storage/write_batch.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 namespace {
 
 // Everything a request needs that can outlive it: one set per thread, so that a request
@@ -76,7 +76,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   if (events.empty()) return result;
   IngestScratch& s = Scratch();
   ClearOnExit clear(&s.persons);
-  WriteBatch batch(*store_);
+  storage::WriteBatch batch(*store_);
 
   // Check-then-write of uuids and persons, and the choice of action set, must not interleave
   // with another writer of the project (project_locks.h).
@@ -123,4 +123,4 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   return result;
 }
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,9 +1,9 @@
-#include "storage/sha256.h"
+#include "service/sha256.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace actiond::storage {
+namespace actiond::service {
 
 namespace {
 
@@ -118,4 +118,4 @@ std::string Sha256Hex(std::string_view data) {
   return out;
 }
 
-}  // namespace actiond::storage
+}  // namespace actiond::service

@@ -1,6 +1,6 @@
 // One capture request → events, persons, matches and counters in one commit: exactly once,
 // persons stamped on records, person filters, all or nothing, and concurrent requests.
-#include "storage/ingest_pipeline.h"
+#include "service/ingest_pipeline.h"
 
 #include <gtest/gtest.h>
 
@@ -13,12 +13,15 @@
 #include "engine/action_compiler.h"
 #include "engine/action_definition.h"
 #include "engine/capture_payload.h"
-#include "storage/action_catalog.h"
-#include "storage/project_locks.h"
+#include "service/action_catalog.h"
+#include "service/project_locks.h"
 #include "tests/storage/store_fixture.h"
 
-namespace actiond::storage {
+namespace actiond::service {
 namespace {
+
+// The services are tested against a real Store (tests/storage/store_fixture.h).
+using namespace ::actiond::storage;  // NOLINT(google-build-using-namespace)
 
 constexpr ProjectId kProject = 1;
 constexpr int64_t kT0 = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
@@ -340,4 +343,4 @@ TEST_F(IngestPipelineTest, ConcurrentRequestsWithOverlappingUuidsStoreEachOnce) 
 }
 
 }  // namespace
-}  // namespace actiond::storage
+}  // namespace actiond::service
