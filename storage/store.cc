@@ -318,9 +318,9 @@ Status Store::Close() { return impl_->CloseDb(); }
 Status Store::Commit(const WriteBatch& batch) {
   if (impl_->db == nullptr) return Closed();
   RETURN_IF_ERROR(batch.status());
-  if (batch.rep_->cfs != &impl_->cfs) return Internal("a WriteBatch committed to another store");
+  if (batch.rep().cfs != &impl_->cfs) return Internal("a WriteBatch committed to another store");
   // RocksDB's WriteBatch::Write takes a non-const batch but does not change it.
-  auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep_->batch);
+  auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep().batch);
   return FromRocks(impl_->db->Write(impl_->write_options, rocks_batch), "committing");
 }
 
