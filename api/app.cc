@@ -6,23 +6,32 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "api/actions_handler.h"
 #include "api/auth.h"
-#include "api/capture_handler.h"
 #include "api/clock.h"
-#include "api/events_api.h"
-#include "api/flags_handler.h"
+#include "api/http/query_params.h"
 #include "api/log.h"
-#include "api/personal_keys_api.h"
-#include "api/persons_api.h"
-#include "api/projects_api.h"
-#include "api/query_params.h"
-#include "api/users_api.h"
+#include "api/resources/actions_resource.h"
+#include "api/resources/capture_resource.h"
+#include "api/resources/events_resource.h"
+#include "api/resources/flags_resource.h"
+#include "api/resources/personal_keys_resource.h"
+#include "api/resources/persons_resource.h"
+#include "api/resources/projects_resource.h"
+#include "api/resources/users_resource.h"
+#include "api/rest_route.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
 #include "service/service_stack.h"
 
 namespace actiond::api {
+namespace {
+
+Status Health(const Services&, const RouteRequest&, RouteReply& reply) {
+  reply.body = R"({"status":"ok"})";
+  return Status::Ok();
+}
+
+}  // namespace
 
 void ApplyEnvironment(AppConfig& config) {
   if (const char* v = std::getenv("ACTIOND_PERSONAL_API_KEY"); v != nullptr && *v != '\0') {
@@ -96,9 +105,7 @@ Status App::OpenServices() {
 }
 
 void App::AddRoutes() {
-  router_.Add(http::verb::get, "/_health", [](const RouteRequest&, HttpResponse& res) {
-    SetJson(res, http::status::ok, R"({"status":"ok"})");
-  });
+  router_.Add(http::verb::get, "/_health", RestRoute(services_, Health));
   RegisterCaptureRoutes(router_, services_);
   RegisterFlagsRoutes(router_);
   RegisterProjectRoutes(router_, services_);
@@ -106,7 +113,7 @@ void App::AddRoutes() {
   RegisterUserRoutes(router_, services_);
   RegisterEventRoutes(router_, services_);
   RegisterPersonRoutes(router_, services_);
-  // The Actions REST API (api/actions_handler.h).
+  // The Actions REST API (api/resources/actions_resource.h).
   RegisterActionRoutes(router_, services_);
 }
 

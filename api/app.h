@@ -14,8 +14,8 @@
 #include <string>
 
 #include "api/app_config.h"
-#include "api/router.h"
-#include "api/server.h"
+#include "api/http/router.h"
+#include "api/http/server.h"
 #include "api/services.h"
 #include "engine/status.h"
 

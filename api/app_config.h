@@ -16,7 +16,7 @@ struct AppConfig {
   size_t max_connections = 10'000;
   // Seconds a client has for a request's header (from accept, or from its first byte on a
   // kept-alive connection), for its body once the header is in, and between requests on a
-  // kept-alive connection; past them the connection is closed (api/server.h).
+  // kept-alive connection; past them the connection is closed (api/http/server.h).
   double header_timeout_s = 10;
   double body_timeout_s = 30;
   double idle_timeout_s = 60;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 
-#include "api/http_message.h"
+#include "api/http/http_message.h"
 #include "engine/json_value.h"
 
 namespace actiond::api {

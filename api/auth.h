@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/router.h"
+#include "api/http/router.h"
 #include "engine/status.h"
 #include "service/account_service.h"
 

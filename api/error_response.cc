@@ -1,6 +1,6 @@
 #include "api/error_response.h"
 
-#include "api/json_writer.h"
+#include "api/http/json_writer.h"
 
 namespace actiond::api {
 

@@ -26,7 +26,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/http_message.h"
+#include "api/http/http_message.h"
 #include "engine/status.h"
 
 namespace actiond::api {

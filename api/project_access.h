@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "api/auth.h"
-#include "api/router.h"
+#include "api/http/router.h"
 #include "api/services.h"
 #include "engine/status.h"
 #include "service/domain_types.h"

@@ -1,4 +1,4 @@
-#include "api/action_json.h"
+#include "api/resources/action_json.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "api/date_range.h"
+#include "api/resources/date_range.h"
 
 #include <gtest/gtest.h>
 

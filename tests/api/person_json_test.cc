@@ -1,4 +1,4 @@
-#include "api/person_json.h"
+#include "api/resources/person_json.h"
 
 #include <gtest/gtest.h>
 

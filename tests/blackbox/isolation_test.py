@@ -5,7 +5,7 @@ or count, also after a restart.
 
 The endpoints are the routes registered in api/app.cc (and the register functions it calls:
 events_api, persons_api, projects_api, personal_keys_api, users_api) and in
-api/actions_handler.cc.
+api/resources/actions_resource.cc.
 
     python3 tests/blackbox/isolation_test.py --bin build/actiond
 """
