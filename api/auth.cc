@@ -43,10 +43,12 @@ std::optional<FoundKey> FindKey(const RouteRequest& request) {
 Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const {
   std::optional<FoundKey> found = FindKey(request);
   if (!found) {
-    return Status(StatusCode::kNotAuthenticated, "Authentication credentials were not provided.");
+    return Status(StatusCode::kUnauthenticated, "Authentication credentials were not provided.", {},
+                  StatusReason::kNoCredentials);
   }
-  const Status invalid(StatusCode::kAuthFailed, "Personal API key found in request " +
-                                                    std::string(found->source) + " is invalid.");
+  const Status invalid(
+      StatusCode::kUnauthenticated,
+      "Personal API key found in request " + std::string(found->source) + " is invalid.");
   // A project token is public (it ships in every web page): it must never open the REST API.
   if (found->value.starts_with("phc_")) return invalid;
   ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,

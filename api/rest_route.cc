@@ -13,7 +13,7 @@ RouteHandler RestRoute(const Services& services, RestEndpoint endpoint, http::st
     const Status status = endpoint(services, request, reply);
     for (auto& [field, value] : reply.headers) res.set(field, std::move(value));
     if (!status.ok()) {
-      if (static_cast<int>(ErrorShapeFor(status.code()).http_status) >= 500) {
+      if (static_cast<int>(ErrorShapeFor(status).http_status) >= 500) {
         ACTIOND_LOG(ERROR) << request.method() << " " << request.path() << ": "
                            << status.ToString();
       }

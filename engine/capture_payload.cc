@@ -202,11 +202,12 @@ Status CapturePayloadParserImpl::ResolveToken(const CaptureOptions& options,
     }
   }
   if (!request_token || request_token->empty()) {
-    return Status(StatusCode::kNotAuthenticated,
-                  "no project token: send `api_key` in the body (the project's token)");
+    return Status(StatusCode::kUnauthenticated,
+                  "no project token: send `api_key` in the body (the project's token)", {},
+                  StatusReason::kNoCredentials);
   }
   if (request_token->substr(0, 4) == "phx_") {
-    return Status(StatusCode::kAuthFailed,
+    return Status(StatusCode::kUnauthenticated,
                   "a personal API key cannot capture events; use the project token (phc_…)");
   }
   token->assign(*request_token);

@@ -85,7 +85,7 @@ Status ActionService::CheckUniqueName(ProjectId project, ActionId self,
     if (id == self) continue;
     ASSIGN_OR_RETURN(ActionRecord other, storage::DecodeActionRecord(project, id, json));
     if (!other.deleted && other.name == name) {
-      return Status(StatusCode::kUnique,
+      return Status(StatusCode::kAlreadyExists,
                     "This project already has an action with this name, ID " + std::to_string(id),
                     "name");
     }

@@ -162,7 +162,7 @@ Status Put(const Services& s, const RouteRequest& req, RouteReply& reply) {
 Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
   RETURN_IF_ERROR(AuthorizeProject(s, req, {kWriteScope}).status());
   reply.headers.emplace_back(http::field::allow, "GET, PUT, PATCH, HEAD, OPTIONS");
-  return Status(StatusCode::kMethodNotAllowed, kHardDeleteDetail);
+  return Status(StatusCode::kNotSupported, kHardDeleteDetail);
 }
 
 Status Count(const Services& s, const RouteRequest& req, RouteReply& reply) {

@@ -21,13 +21,6 @@ constexpr std::string_view kCapturePaths[] = {"/batch",   "/e",     "/i/v0/e",
                                               "/capture", "/track", "/engage"};
 constexpr std::string_view kV1EventsPath = "/i/v1/analytics/events";
 
-// Django capture's wording, which SDK users search for.
-constexpr std::string_view kInvalidTokenDetail =
-    "Project API key invalid. You can find your project API key in your PostHog project "
-    "settings.";
-constexpr std::string_view kMissingTokenDetail =
-    "API key not provided. You can find your project API key in your PostHog project settings.";
-
 std::string_view BearerToken(std::string_view authorization) {
   while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
   if (authorization.size() < 7) return {};
@@ -86,7 +79,7 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
     return;
   }
   if (!project->has_value()) {
-    WriteCaptureError(Status(StatusCode::kAuthFailed, kInvalidTokenDetail), res);
+    WriteCaptureError(Status(StatusCode::kUnauthenticated, ""), res);  // the table's detail
     return;
   }
   Result<service::IngestResult> ingested =
@@ -105,31 +98,7 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
 }  // namespace
 
 void WriteCaptureError(const Status& status, HttpResponse& res) {
-  switch (status.code()) {
-    case StatusCode::kParseError:
-      WriteCustomError(http::status::bad_request, "validation_error", "invalid_payload",
-                       "Malformed request data: " + std::string(status.message()), res);
-      return;
-    case StatusCode::kInvalidInput:
-    case StatusCode::kInvalidChoice:
-    case StatusCode::kRequired:
-    case StatusCode::kUnique:
-      WriteCustomError(http::status::bad_request, "validation_error", "invalid_payload",
-                       status.message(), res);
-      return;
-    case StatusCode::kNotAuthenticated:
-      WriteCustomError(http::status::unauthorized, "authentication_error", "missing_api_key",
-                       kMissingTokenDetail, res);
-      return;
-    case StatusCode::kAuthFailed:
-    case StatusCode::kPermissionDenied:
-      WriteCustomError(http::status::unauthorized, "authentication_error", "invalid_api_key",
-                       status.message().empty() ? kInvalidTokenDetail : status.message(), res);
-      return;
-    default:
-      WriteError(status, res);
-      return;
-  }
+  WriteError(status, res, ErrorSurface::kCapture);
 }
 
 void RegisterCaptureRoutes(Router& router, const Services& services) {

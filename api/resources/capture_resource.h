@@ -27,7 +27,8 @@ namespace actiond::api {
 
 void RegisterCaptureRoutes(Router& router, const Services& services);
 
-// Fills `res` with a capture error in the table above (any non-OK status).
+// Fills `res` with a capture error as above (any non-OK status): the capture rows of the one
+// error table, api/error_response.h.
 void WriteCaptureError(const Status& status, HttpResponse& res);
 
 }  // namespace actiond::api

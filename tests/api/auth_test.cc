@@ -92,13 +92,13 @@ TEST_F(AuthenticateTest, FindsTheKeyInHeaderQueryOrBody) {
 }
 
 TEST_F(AuthenticateTest, MissingWrongAndProjectTokensAre401) {
-  EXPECT_EQ(Auth(Get("/x")).status().code(), StatusCode::kNotAuthenticated);
-  EXPECT_EQ(Auth(Get("/x", "Basic abc")).status().code(), StatusCode::kNotAuthenticated);
+  EXPECT_EQ(Auth(Get("/x")).status().reason(), StatusReason::kNoCredentials);
+  EXPECT_EQ(Auth(Get("/x", "Basic abc")).status().reason(), StatusReason::kNoCredentials);
   const Result<Principal> wrong = Auth(Get("/x", "Bearer phx_other"));
-  EXPECT_EQ(wrong.status().code(), StatusCode::kAuthFailed);
+  EXPECT_EQ(wrong.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(wrong.status().message(),
             "Personal API key found in request Authorization header is invalid.");
-  EXPECT_EQ(Auth(Get("/x", "Bearer phc_unit_token")).status().code(), StatusCode::kAuthFailed);
+  EXPECT_EQ(Auth(Get("/x", "Bearer phc_unit_token")).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(AuthenticateTest, ARevokedKeyFailsAtOnce) {
@@ -107,7 +107,7 @@ TEST_F(AuthenticateTest, ARevokedKeyFailsAtOnce) {
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->size(), 1u);
   ASSERT_TRUE(stack_->accounts().RevokePersonalKey(keys->front()).ok());
-  EXPECT_EQ(Auth(Get("/x", "Bearer phx_unit_key")).status().code(), StatusCode::kAuthFailed);
+  EXPECT_EQ(Auth(Get("/x", "Bearer phx_unit_key")).status().code(), StatusCode::kUnauthenticated);
 }
 
 }  // namespace

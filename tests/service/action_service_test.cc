@@ -183,7 +183,7 @@ TEST_F(ActionServiceTest, EncodedRecordHasTheSeedsShape) {
 
 TEST_F(ActionServiceTest, NameIsRequiredNotBlankAndAtMost400CodePoints) {
   auto missing = service_->Create(kProject, Request(R"({"steps":[]})"), creator_);
-  EXPECT_EQ(missing.status().code(), StatusCode::kRequired);
+  EXPECT_EQ(missing.status().reason(), StatusReason::kRequired);
   EXPECT_EQ(missing.status().attr(), "name");
   auto blank = service_->Create(kProject, Request(R"({"name":"  "})"), creator_);
   EXPECT_EQ(blank.status().code(), StatusCode::kInvalidInput);
@@ -201,7 +201,7 @@ TEST_F(ActionServiceTest, NameIsRequiredNotBlankAndAtMost400CodePoints) {
 TEST_F(ActionServiceTest, PutRequiresNamePatchDoesNot) {
   ActionRecord a = Create(R"({"name":"n"})");
   auto put = service_->Update(kProject, a.id, Request(R"({"description":"x"})"), false);
-  EXPECT_EQ(put.status().code(), StatusCode::kRequired);
+  EXPECT_EQ(put.status().reason(), StatusReason::kRequired);
   EXPECT_EQ(Update(a.id, R"({"description":"x"})").description, "x");
   EXPECT_EQ(Get(a.id).name, "n");
 }
@@ -209,7 +209,7 @@ TEST_F(ActionServiceTest, PutRequiresNamePatchDoesNot) {
 TEST_F(ActionServiceTest, NamesAreUniqueAmongNonDeletedActions) {
   ActionRecord first = Create(R"({"name":"dup"})");
   auto second = service_->Create(kProject, Request(R"({"name":"dup"})"), creator_);
-  ASSERT_EQ(second.status().code(), StatusCode::kUnique);
+  ASSERT_EQ(second.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(second.status().attr(), "name");
   EXPECT_EQ(second.status().message(), "This project already has an action with this name, ID 1");
   // Case matters, and other projects do not.
@@ -221,14 +221,14 @@ TEST_F(ActionServiceTest, NamesAreUniqueAmongNonDeletedActions) {
   ActionRecord other = Create(R"({"name":"other"})");
   EXPECT_EQ(
       service_->Update(kProject, other.id, Request(R"({"name":"dup"})"), true).status().code(),
-      StatusCode::kUnique);
+      StatusCode::kAlreadyExists);
   EXPECT_TRUE(service_->Update(kProject, first.id, Request(R"({"name":"dup"})"), true).ok());
 
   // A soft-deleted action frees its name; undeleting it then collides.
   Update(first.id, R"({"deleted":true})");
   ActionRecord again = Create(R"({"name":"dup"})");
   auto undelete = service_->Update(kProject, first.id, Request(R"({"deleted":false})"), true);
-  EXPECT_EQ(undelete.status().code(), StatusCode::kUnique);
+  EXPECT_EQ(undelete.status().code(), StatusCode::kAlreadyExists);
   EXPECT_TRUE(Get(first.id).deleted);
   EXPECT_NE(again.id, first.id);
 }
@@ -245,7 +245,7 @@ TEST_F(ActionServiceTest, CompilerErrorsPassThroughAndStoreNothing) {
   ActionRecord a = Create(R"({"name":"n","steps":[{"event":"e"}]})");
   auto choice =
       service_->Update(kProject, a.id, Request(R"({"steps":[{"url_matching":"fuzzy"}]})"), true);
-  EXPECT_EQ(choice.status().code(), StatusCode::kInvalidChoice);
+  EXPECT_EQ(choice.status().reason(), StatusReason::kInvalidChoice);
   EXPECT_EQ(choice.status().attr(), "steps__0__url_matching");
   EXPECT_EQ(*Get(a.id).steps[0].event, "e");
 }
