@@ -72,13 +72,14 @@ Status App::OpenServices() {
   options.fsync = config_.fsync;
   options.clock = NowMs;
   options.log = [](std::string_view message) { ACTIOND_LOG(INFO) << message; };
-  ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
+  ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
 
   service::BootstrapSettings settings;
   settings.project_token = config_.project_token;
   settings.personal_api_key = config_.personal_api_key;
   settings.admin_email = config_.admin_email;
-  ASSIGN_OR_RETURN(const service::BootstrapResult boot, stack_->accounts().Bootstrap(settings));
+  ACTIOND_ASSIGN_OR_RETURN(const service::BootstrapResult boot,
+                           stack_->accounts().Bootstrap(settings));
   for (const std::string& warning : boot.warnings) ACTIOND_LOG(WARNING) << warning;
   // Printed once, on stdout, so that a script can capture them; they are stored only hashed.
   if (boot.new_project_token) {
@@ -92,7 +93,7 @@ Status App::OpenServices() {
   std::fflush(stdout);
 
   // Every live action must be in the catalog before the first event is matched.
-  RETURN_IF_ERROR(stack_->actions().LoadAll());
+  ACTIOND_RETURN_IF_ERROR(stack_->actions().LoadAll());
   auth_ = std::make_unique<Authenticator>(&stack_->accounts());
 
   services_.accounts = &stack_->accounts();
@@ -119,7 +120,7 @@ void App::AddRoutes() {
 
 Status App::Start() {
   ServerOptions options;
-  RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
+  ACTIOND_RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
   options.threads = config_.threads;
   options.max_connections = config_.max_connections;
   auto ms = [](double seconds) {
@@ -128,10 +129,10 @@ Status App::Start() {
   options.header_timeout = ms(config_.header_timeout_s);
   options.body_timeout = ms(config_.body_timeout_s);
   options.idle_timeout = ms(config_.idle_timeout_s);
-  RETURN_IF_ERROR(OpenServices());
+  ACTIOND_RETURN_IF_ERROR(OpenServices());
   AddRoutes();
   server_ = std::make_unique<Server>(std::move(options), router_);
-  RETURN_IF_ERROR(server_->Start());
+  ACTIOND_RETURN_IF_ERROR(server_->Start());
   ACTIOND_LOG(INFO) << "listening on " << config_.listen << " (port " << server_->port()
                     << "), data dir " << config_.data_dir;
   return Status::Ok();

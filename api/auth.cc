@@ -51,8 +51,8 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
       "Personal API key found in request " + std::string(found->source) + " is invalid.");
   // A project token is public (it ships in every web page): it must never open the REST API.
   if (found->value.starts_with("phc_")) return invalid;
-  ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
-                   accounts_->FindPersonalKeyByValue(found->value));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
+                           accounts_->FindPersonalKeyByValue(found->value));
   if (!key) return invalid;
   Principal principal;
   principal.user_id = key->user_id;
@@ -63,7 +63,7 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
 
 Status Authenticator::Authorize(const Principal& principal, std::string_view scope,
                                 int64_t project) {
-  RETURN_IF_ERROR(AuthorizeScope(principal, scope));
+  ACTIOND_RETURN_IF_ERROR(AuthorizeScope(principal, scope));
   if (!principal.scoped_teams.empty() &&
       std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), project) ==
           principal.scoped_teams.end()) {

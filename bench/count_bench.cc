@@ -201,7 +201,7 @@ Status Fill(Store* store, int64_t n) {
     batch.PutPerson(kProject, person, PersonWrite::kCreate);
     batch.PutDistinctId(kProject, person.distinct_ids[0], person.uuid);
     if (batch.Count() >= 3 * kEventsPerCommit) {
-      RETURN_IF_ERROR(store->Commit(batch));
+      ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
       batch.Clear();
     }
   }
@@ -217,11 +217,11 @@ Status Fill(Store* store, int64_t n) {
                      event.distinct_id);
     }
     if ((i + 1) % kEventsPerCommit == 0) {
-      RETURN_IF_ERROR(store->Commit(batch));
+      ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
       batch.Clear();
     }
   }
-  if (!batch.empty()) RETURN_IF_ERROR(store->Commit(batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
   return Status::Ok();
 }
 
@@ -242,11 +242,11 @@ Status Backfill(Store* store, int64_t n) {
                      event.distinct_id);
     }
     if ((i + 1) % kBackfillChunk == 0 && !batch.empty()) {
-      RETURN_IF_ERROR(store->Commit(batch));
+      ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
       batch.Clear();
     }
   }
-  if (!batch.empty()) RETURN_IF_ERROR(store->Commit(batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
   return Status::Ok();
 }
 
@@ -260,13 +260,13 @@ Status BruteForce(Fixture* f) {
   };
   std::vector<Compiled> actions;
   for (ActionId id : kAllActions) {
-    ASSIGN_OR_RETURN(auto compiled, engine::CompileAction(id, StepsOf(id)));
+    ACTIOND_ASSIGN_OR_RETURN(auto compiled, engine::CompileAction(id, StepsOf(id)));
     actions.push_back({id, std::move(compiled), {}});
   }
   engine::EventReader reader;
   Status error;
   ScanOptions all;
-  RETURN_IF_ERROR(f->store->ScanEvents(
+  ACTIOND_RETURN_IF_ERROR(f->store->ScanEvents(
       kProject, all, [&](int64_t ts, std::string_view, std::string_view record) {
         auto view = reader.Read(record);
         if (!view.ok()) {

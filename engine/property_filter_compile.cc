@@ -207,7 +207,7 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
       for (element operand : operands) {
         std::string alternative = "(?:" + re2::RE2::QuoteMeta(ComparisonFormOf(operand)) + ")";
         if (!pattern.empty() && pattern.size() + 1 + alternative.size() > kMaxPatternBytes) {
-          RETURN_IF_ERROR(flush());
+          ACTIOND_RETURN_IF_ERROR(flush());
         }
         if (!pattern.empty()) pattern += '|';
         pattern += alternative;
@@ -228,7 +228,7 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
     case FilterOperator::kLte:
       for (element operand : operands) {
         double number = 0;
-        RETURN_IF_ERROR(NumericOperand(operand, &number));
+        ACTIOND_RETURN_IF_ERROR(NumericOperand(operand, &number));
         c->numbers.push_back(number);
       }
       return Status::Ok();
@@ -243,7 +243,7 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
     case FilterOperator::kDateAfter:
       for (element operand : operands) {
         DateOperand date;
-        RETURN_IF_ERROR(DateOperandOf(operand, &date));
+        ACTIOND_RETURN_IF_ERROR(DateOperandOf(operand, &date));
         c->dates.push_back(date);
       }
       return Status::Ok();
@@ -317,22 +317,23 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
   }
 
   if (result.type_ == Type::kElement) {
-    RETURN_IF_ERROR(CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
+    ACTIOND_RETURN_IF_ERROR(
+        CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
   }
 
   // is_set / is_not_set ignore the value, whatever it is.
   if (compiled->op != FilterOperator::kIsSet && compiled->op != FilterOperator::kIsNotSet) {
     Field value = GetField(object, "value");
     std::vector<element> operands;
-    RETURN_IF_ERROR(CollectOperands(value, needs_list, &operands));
+    ACTIOND_RETURN_IF_ERROR(CollectOperands(value, needs_list, &operands));
     if (compiled->op == FilterOperator::kBetween || compiled->op == FilterOperator::kNotBetween) {
       if (!value.value.is_array() || operands.size() != 2) {
         return InvalidInput("between and not_between need a list [min, max]", "value");
       }
-      RETURN_IF_ERROR(NumericOperand(operands[0], &compiled->low));
-      RETURN_IF_ERROR(NumericOperand(operands[1], &compiled->high));
+      ACTIOND_RETURN_IF_ERROR(NumericOperand(operands[0], &compiled->low));
+      ACTIOND_RETURN_IF_ERROR(NumericOperand(operands[1], &compiled->high));
     } else {
-      RETURN_IF_ERROR(CompileOperands(operands, compiled.get()));
+      ACTIOND_RETURN_IF_ERROR(CompileOperands(operands, compiled.get()));
     }
   }
   result.compiled_ = std::move(compiled);

@@ -135,16 +135,16 @@ class [[nodiscard]] Result {
 #define ACTIOND_CONCAT(a, b) ACTIOND_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                          \
+#define ACTIOND_RETURN_IF_ERROR(expr)                  \
   do {                                                 \
     ::actiond::Status actiond_status_ = (expr);        \
     if (!actiond_status_.ok()) return actiond_status_; \
   } while (0)
 
-// `ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  ASSIGN_OR_RETURN_IMPL(ACTIOND_CONCAT(actiond_result_, __LINE__), lhs, expr)
-#define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                          \
-  if (!tmp.ok()) return tmp.status();         \
+// `ACTIOND_ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.
+#define ACTIOND_ASSIGN_OR_RETURN(lhs, expr) \
+  ACTIOND_ASSIGN_OR_RETURN_IMPL(ACTIOND_CONCAT(actiond_result_, __LINE__), lhs, expr)
+#define ACTIOND_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return tmp.status();                 \
   lhs = std::move(tmp).value()

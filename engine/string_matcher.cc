@@ -101,7 +101,7 @@ Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMat
   // is the right answer (the pattern is too long to serve), and the message says so.
   std::string regex_text =
       mode == StringMatchMode::kRegex ? matcher.pattern_ : matcher.EquivalentRegex();
-  ASSIGN_OR_RETURN(auto regex, CompileRegex(regex_text));
+  ACTIOND_ASSIGN_OR_RETURN(auto regex, CompileRegex(regex_text));
   matcher.regex_ = std::move(regex);
   return matcher;
 }

@@ -30,7 +30,7 @@ AccountService::AccountService(storage::Store* store, ClockFunction clock)
     : store_(store), clock_(std::move(clock)) {}
 
 Result<Project> AccountService::NewProject(std::string name, std::string api_token) {
-  ASSIGN_OR_RETURN(const int64_t id, store_->NextId("project"));
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t id, store_->NextId("project"));
   Project project;
   project.id = id;
   project.name = std::move(name);
@@ -42,7 +42,7 @@ Result<Project> AccountService::NewProject(std::string name, std::string api_tok
 Result<ApiKey> AccountService::NewApiKey(std::string_view value, std::string label,
                                          std::vector<std::string> scopes,
                                          std::vector<int64_t> scoped_teams, int64_t user_id) {
-  ASSIGN_OR_RETURN(const int64_t id, store_->NextId("api_key"));
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t id, store_->NextId("api_key"));
   ApiKey key;
   key.id = id;
   key.label = std::move(label);
@@ -59,14 +59,14 @@ Result<BootstrapResult> AccountService::Bootstrap(const BootstrapSettings& setti
   BootstrapResult result;
   storage::WriteBatch batch(*store_);
 
-  ASSIGN_OR_RETURN(std::optional<Project> project, store_->GetProject(kDefaultProjectId));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> project, store_->GetProject(kDefaultProjectId));
   if (!project) {
     std::string token = settings.project_token;
     if (token.empty()) {
       token = RandomToken("phc_");
       result.new_project_token = token;
     } else {
-      ASSIGN_OR_RETURN(std::optional<Project> holder, store_->GetProjectByToken(token));
+      ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> holder, store_->GetProjectByToken(token));
       if (holder) {
         return InvalidInput("the project token is already used by project " +
                             std::to_string(holder->id));
@@ -74,7 +74,7 @@ Result<BootstrapResult> AccountService::Bootstrap(const BootstrapSettings& setti
     }
     // The default project is id 1 whatever the sequence says (a crash may have consumed ids
     // before the first commit); taking one from the sequence keeps later projects off id 1.
-    ASSIGN_OR_RETURN(Project made, NewProject("Default project", std::move(token)));
+    ACTIOND_ASSIGN_OR_RETURN(Project made, NewProject("Default project", std::move(token)));
     made.id = kDefaultProjectId;
     batch.PutProject(made);
   } else if (!settings.project_token.empty() && settings.project_token != project->api_token) {
@@ -83,7 +83,7 @@ Result<BootstrapResult> AccountService::Bootstrap(const BootstrapSettings& setti
         "(project tokens never change)");
   }
 
-  ASSIGN_OR_RETURN(std::optional<User> admin, FindUser(kAdminUserId));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<User> admin, FindUser(kAdminUserId));
   if (!admin || admin->email != settings.admin_email) {
     User user;
     if (admin) {
@@ -104,31 +104,33 @@ Result<BootstrapResult> AccountService::Bootstrap(const BootstrapSettings& setti
     if (settings.personal_api_key.starts_with("phc_")) {
       return InvalidInput("the personal API key must not be a project token (phc_…)");
     }
-    ASSIGN_OR_RETURN(std::optional<ApiKey> existing,
-                     FindPersonalKeyByValue(settings.personal_api_key));
+    ACTIOND_ASSIGN_OR_RETURN(std::optional<ApiKey> existing,
+                             FindPersonalKeyByValue(settings.personal_api_key));
     if (!existing) key_value = settings.personal_api_key;
   } else {
-    ASSIGN_OR_RETURN(std::optional<std::string> made_before, store_->GetMeta(kStartupKeyMeta));
+    ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> made_before,
+                             store_->GetMeta(kStartupKeyMeta));
     if (!made_before) {
       key_value = RandomToken("phx_");
       result.new_personal_api_key = key_value;
     }
   }
   if (!key_value.empty()) {
-    ASSIGN_OR_RETURN(ApiKey key, NewApiKey(key_value, "Start-up key", {"*"}, {}, kAdminUserId));
+    ACTIOND_ASSIGN_OR_RETURN(ApiKey key,
+                             NewApiKey(key_value, "Start-up key", {"*"}, {}, kAdminUserId));
     batch.PutApiKey(key);
     batch.PutMeta(kStartupKeyMeta, "1");
   }
 
-  if (!batch.empty()) RETURN_IF_ERROR(store_->Commit(batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
   return result;
 }
 
 Result<Project> AccountService::CreateProject(std::string name) {
-  ASSIGN_OR_RETURN(Project project, NewProject(std::move(name), RandomToken("phc_")));
+  ACTIOND_ASSIGN_OR_RETURN(Project project, NewProject(std::move(name), RandomToken("phc_")));
   storage::WriteBatch batch(*store_);
   batch.PutProject(project);
-  RETURN_IF_ERROR(store_->Commit(batch));
+  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
   return project;
 }
 
@@ -149,11 +151,12 @@ Result<CreatedPersonalKey> AccountService::CreatePersonalKey(std::string label,
                                                              int64_t user_id) {
   CreatedPersonalKey created;
   created.value = RandomToken("phx_");
-  ASSIGN_OR_RETURN(created.key, NewApiKey(created.value, std::move(label), std::move(scopes),
-                                          std::move(scoped_teams), user_id));
+  ACTIOND_ASSIGN_OR_RETURN(created.key,
+                           NewApiKey(created.value, std::move(label), std::move(scopes),
+                                     std::move(scoped_teams), user_id));
   storage::WriteBatch batch(*store_);
   batch.PutApiKey(created.key);
-  RETURN_IF_ERROR(store_->Commit(batch));
+  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
   return created;
 }
 
@@ -180,7 +183,7 @@ Result<std::optional<std::string>> AccountService::FindUserJson(int64_t user_id)
 }
 
 Result<std::optional<User>> AccountService::FindUser(int64_t user_id) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> json, FindUserJson(user_id));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, FindUserJson(user_id));
   if (!json) return std::optional<User>();
   Result<engine::JsonValue> value = engine::ParseJsonValue(*json);
   if (!value.ok() || !value->is_object()) {

@@ -73,17 +73,17 @@ ActionService::~ActionService() { Stop(); }
 void ActionService::Stop() { worker_.Stop(); }
 
 Status ActionService::RequireProject(ProjectId project) const {
-  ASSIGN_OR_RETURN(std::optional<Project> found, store_->GetProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> found, store_->GetProject(project));
   if (!found) return NotFoundStatus();
   return Status::Ok();
 }
 
 Status ActionService::CheckUniqueName(ProjectId project, ActionId self,
                                       const std::string& name) const {
-  ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
+  ACTIOND_ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
   for (const auto& [id, json] : actions) {
     if (id == self) continue;
-    ASSIGN_OR_RETURN(ActionRecord other, storage::DecodeActionRecord(project, id, json));
+    ACTIOND_ASSIGN_OR_RETURN(ActionRecord other, storage::DecodeActionRecord(project, id, json));
     if (!other.deleted && other.name == name) {
       return Status(StatusCode::kAlreadyExists,
                     "This project already has an action with this name, ID " + std::to_string(id),
@@ -98,7 +98,7 @@ Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) {
   const int64_t missing = std::count_if(steps->begin(), steps->end(), lacks_id);
   if (missing == 0) return Status::Ok();
   // One reservation for the whole list (one synced write under --fsync).
-  ASSIGN_OR_RETURN(int64_t next_id, store_->ReserveIds("action_step", missing));
+  ACTIOND_ASSIGN_OR_RETURN(int64_t next_id, store_->ReserveIds("action_step", missing));
   for (engine::ActionStep& step : *steps) {
     if (lacks_id(step)) step.id = std::to_string(next_id++);
   }
@@ -107,7 +107,7 @@ Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) {
 
 Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id,
                                              storage::WriteBatch* batch) {
-  ASSIGN_OR_RETURN(int64_t job_id, store_->NextId("backfill"));
+  ACTIOND_ASSIGN_OR_RETURN(int64_t job_id, store_->NextId("backfill"));
   BackfillState state;
   state.job_id = job_id;
   batch->PutMeta(BackfillMetaKey(project, id), EncodeBackfillState(state));
@@ -116,16 +116,16 @@ Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id,
 
 Result<ActionRecord> ActionService::Create(ProjectId project, const engine::ActionRequest& request,
                                            const std::optional<ActionCreator>& creator) {
-  RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
   // Field errors first, then the name's uniqueness (DRF: fields, then validate()).
-  ASSIGN_OR_RETURN(std::string name, ValidName(request.name));
+  ACTIOND_ASSIGN_OR_RETURN(std::string name, ValidName(request.name));
   std::vector<engine::ActionStep> steps = request.steps.value_or(std::vector<engine::ActionStep>{});
-  ASSIGN_OR_RETURN(auto probe, engine::CompileAction(kProbeId, steps));
+  ACTIOND_ASSIGN_OR_RETURN(auto probe, engine::CompileAction(kProbeId, steps));
   (void)probe;
   std::optional<std::string> last_calculated_at;
   if (request.last_calculated_at) {
-    ASSIGN_OR_RETURN(last_calculated_at,
-                     ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
+    ACTIOND_ASSIGN_OR_RETURN(last_calculated_at,
+                             ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
   }
 
   ActionRecord record;
@@ -144,18 +144,18 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
   int64_t job_id = 0;
   {
     std::lock_guard lock(locks_->For(project));
-    if (!record.deleted) RETURN_IF_ERROR(CheckUniqueName(project, 0, record.name));
-    ASSIGN_OR_RETURN(record.id, store_->NextId("action"));
-    RETURN_IF_ERROR(AssignStepIds(&record.steps));
-    ASSIGN_OR_RETURN(compiled, engine::CompileAction(record.id, record.steps));
+    if (!record.deleted) ACTIOND_RETURN_IF_ERROR(CheckUniqueName(project, 0, record.name));
+    ACTIOND_ASSIGN_OR_RETURN(record.id, store_->NextId("action"));
+    ACTIOND_RETURN_IF_ERROR(AssignStepIds(&record.steps));
+    ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(record.id, record.steps));
     record.created_at = engine::FormatIso8601(clock_());
     storage::WriteBatch batch(*store_);
     if (!record.deleted) {
-      ASSIGN_OR_RETURN(job_id, StartBackfill(project, record.id, &batch));
+      ACTIOND_ASSIGN_OR_RETURN(job_id, StartBackfill(project, record.id, &batch));
       record.is_calculating = true;
     }
     batch.PutAction(project, record.id, storage::EncodeActionRecord(record));
-    RETURN_IF_ERROR(store_->Commit(batch));
+    ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     // Published under the lock: the next event ingested for the project sees the action.
     if (!record.deleted) catalog_->Put(project, compiled);
   }
@@ -165,19 +165,19 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
 
 Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
                                            const engine::ActionRequest& request, bool partial) {
-  RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
   std::optional<std::string> name;
   if (request.name || !partial) {
-    ASSIGN_OR_RETURN(name, ValidName(request.name));
+    ACTIOND_ASSIGN_OR_RETURN(name, ValidName(request.name));
   }
   std::shared_ptr<const engine::CompiledAction> new_compiled;
   if (request.steps) {
-    ASSIGN_OR_RETURN(new_compiled, engine::CompileAction(id, *request.steps));
+    ACTIOND_ASSIGN_OR_RETURN(new_compiled, engine::CompileAction(id, *request.steps));
   }
   std::optional<std::string> last_calculated_at;
   if (request.last_calculated_at) {
-    ASSIGN_OR_RETURN(last_calculated_at,
-                     ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
+    ACTIOND_ASSIGN_OR_RETURN(last_calculated_at,
+                             ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
   }
 
   ActionRecord record;
@@ -185,9 +185,9 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
   std::shared_ptr<const engine::CompiledAction> compiled;
   {
     std::lock_guard lock(locks_->For(project));
-    ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+    ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
     if (!json) return NotFoundStatus();
-    ASSIGN_OR_RETURN(ActionRecord old, storage::DecodeActionRecord(project, id, *json));
+    ACTIOND_ASSIGN_OR_RETURN(ActionRecord old, storage::DecodeActionRecord(project, id, *json));
     record = old;
     if (name) record.name = std::move(*name);
     if (request.description) record.description = *request.description;
@@ -200,11 +200,11 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
         request.steps && !storage::SameStepConditions(old.steps, *request.steps);
     if (request.steps) {
       record.steps = *request.steps;
-      RETURN_IF_ERROR(AssignStepIds(&record.steps));
+      ACTIOND_RETURN_IF_ERROR(AssignStepIds(&record.steps));
     }
     const bool undeleted = old.deleted && !record.deleted;
     if (!record.deleted && (undeleted || record.name != old.name)) {
-      RETURN_IF_ERROR(CheckUniqueName(project, id, record.name));
+      ACTIOND_RETURN_IF_ERROR(CheckUniqueName(project, id, record.name));
     }
 
     // A soft-deleted action keeps answering its count from when it was deleted, so new steps
@@ -212,7 +212,7 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
     const std::string stale_key = StaleMatchesMetaKey(project, id);
     bool stale = false;
     if (undeleted) {
-      ASSIGN_OR_RETURN(std::optional<std::string> mark, store_->GetMeta(stale_key));
+      ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> mark, store_->GetMeta(stale_key));
       stale = mark.has_value();
     }
     const bool recompute = !record.deleted && (steps_changed || undeleted);
@@ -222,12 +222,12 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       if (steps_changed || stale) batch.DeleteAllMatches(project, id);
       if (stale) batch.DeleteMeta(stale_key);
       // A new job id also stops any job still working on the old definition.
-      ASSIGN_OR_RETURN(job_id, StartBackfill(project, id, &batch));
+      ACTIOND_ASSIGN_OR_RETURN(job_id, StartBackfill(project, id, &batch));
       record.is_calculating = true;
       if (new_compiled) {
         compiled = std::move(new_compiled);
       } else {
-        ASSIGN_OR_RETURN(compiled, engine::CompileAction(id, record.steps));
+        ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(id, record.steps));
       }
     } else if (steps_changed) {
       // Changed while deleted: stop any job on the old steps; the count stays as it was.
@@ -236,7 +236,7 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       record.is_calculating = false;
     }
     batch.PutAction(project, id, storage::EncodeActionRecord(record));
-    RETURN_IF_ERROR(store_->Commit(batch));
+    ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     if (record.deleted) {
       catalog_->Remove(project, id);
     } else if (compiled) {
@@ -248,20 +248,20 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
 }
 
 Result<ActionRecord> ActionService::Get(ProjectId project, ActionId id) const {
-  RETURN_IF_ERROR(RequireProject(project));
-  ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
   if (!json) return NotFoundStatus();
   return storage::DecodeActionRecord(project, id, *json);
 }
 
 Result<std::vector<ActionRecord>> ActionService::List(ProjectId project,
                                                       bool include_deleted) const {
-  RETURN_IF_ERROR(RequireProject(project));
-  ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
   std::vector<ActionRecord> out;
   out.reserve(actions.size());
   for (const auto& [id, json] : actions) {
-    ASSIGN_OR_RETURN(ActionRecord record, storage::DecodeActionRecord(project, id, json));
+    ACTIOND_ASSIGN_OR_RETURN(ActionRecord record, storage::DecodeActionRecord(project, id, json));
     if (record.deleted && !include_deleted) continue;
     out.push_back(std::move(record));
   }
@@ -269,8 +269,8 @@ Result<std::vector<ActionRecord>> ActionService::List(ProjectId project,
 }
 
 Result<int64_t> ActionService::Count(ProjectId project, ActionId id, const TimeRange& range) const {
-  RETURN_IF_ERROR(RequireProject(project));
-  ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
   if (!json) return NotFoundStatus();
   if (range.from_ms >= range.to_ms) return int64_t{0};
   return store_->Count(project, id, range);
@@ -278,8 +278,8 @@ Result<int64_t> ActionService::Count(ProjectId project, ActionId id, const TimeR
 
 Result<PeoplePage> ActionService::People(ProjectId project, ActionId id, const TimeRange& range,
                                          size_t limit, size_t offset) const {
-  RETURN_IF_ERROR(RequireProject(project));
-  ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
   if (!json) return NotFoundStatus();
   PeoplePage page;
   if (range.from_ms >= range.to_ms || limit == 0) return page;
@@ -292,7 +292,7 @@ Result<PeoplePage> ActionService::People(ProjectId project, ActionId id, const T
   Status lookup_error;
   ScanOptions scan;
   scan.range = range;
-  RETURN_IF_ERROR(store_->ScanMatches(
+  ACTIOND_RETURN_IF_ERROR(store_->ScanMatches(
       project, id, scan, [&](int64_t, std::string_view, std::string_view distinct_id) {
         if (distinct_id.empty()) return true;
         if (!seen_distinct_ids.emplace(distinct_id).second) return true;
@@ -314,15 +314,15 @@ Result<PeoplePage> ActionService::People(ProjectId project, ActionId id, const T
         page.people.push_back(std::move(**person));
         return true;
       }));
-  RETURN_IF_ERROR(lookup_error);
+  ACTIOND_RETURN_IF_ERROR(lookup_error);
   return page;
 }
 
 Status ActionService::LoadAll() {
-  ASSIGN_OR_RETURN(std::vector<Project> projects, store_->ListProjects());
+  ACTIOND_ASSIGN_OR_RETURN(std::vector<Project> projects, store_->ListProjects());
   size_t live = 0;
   for (const Project& project : projects) {
-    ASSIGN_OR_RETURN(auto actions, store_->ListActions(project.id));
+    ACTIOND_ASSIGN_OR_RETURN(auto actions, store_->ListActions(project.id));
     for (const auto& [id, json] : actions) {
       auto record = storage::DecodeActionRecord(project.id, id, json);
       if (!record.ok()) {
@@ -343,7 +343,7 @@ Status ActionService::LoadAll() {
     }
   }
 
-  ASSIGN_OR_RETURN(auto pending, store_->ListMeta(kBackfillMetaPrefix));
+  ACTIOND_ASSIGN_OR_RETURN(auto pending, store_->ListMeta(kBackfillMetaPrefix));
   size_t resumed = 0;
   for (const auto& [key, value] : pending) {
     ProjectId project = 0;

@@ -83,7 +83,7 @@ Result<BackfillState> DecodeBackfillState(std::string_view bytes) {
   state.job_id = static_cast<int64_t>(ReadFixed64(bytes.substr(1)));
   state.events_done = static_cast<int64_t>(ReadFixed64(bytes.substr(9)));
   if (bytes.size() > 17) {
-    ASSIGN_OR_RETURN(EventCursor cursor, storage::DecodeEventCursor(bytes.substr(17)));
+    ACTIOND_ASSIGN_OR_RETURN(EventCursor cursor, storage::DecodeEventCursor(bytes.substr(17)));
     state.cursor = std::move(cursor);
   }
   return state;
@@ -262,10 +262,11 @@ BackfillWorker::ChunkResult BackfillWorker::RunChunk(Job& job) {
 }
 
 Status BackfillWorker::FinishRecord(const Job& job, storage::WriteBatch* batch) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(job.project, job.action));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json,
+                           store_->GetAction(job.project, job.action));
   if (!json) return Status::Ok();  // nothing to mark (never happens: actions are not removed)
-  ASSIGN_OR_RETURN(ActionRecord record,
-                   storage::DecodeActionRecord(job.project, job.action, *json));
+  ACTIOND_ASSIGN_OR_RETURN(ActionRecord record,
+                           storage::DecodeActionRecord(job.project, job.action, *json));
   record.is_calculating = false;
   record.last_calculated_at = engine::FormatIso8601(clock_());
   batch->PutAction(job.project, job.action, storage::EncodeActionRecord(record));

@@ -85,7 +85,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
 
   s.uuids.clear();
   for (const engine::CapturedEvent& event : events) s.uuids.emplace_back(event.uuid);
-  RETURN_IF_ERROR(store_->EventsExist(project, s.uuids, &s.skip));
+  ACTIOND_RETURN_IF_ERROR(store_->EventsExist(project, s.uuids, &s.skip));
   MarkRepeats(s.uuids, &s.order, &s.skip);
 
   s.persons.Begin(store_, project, now_ms);
@@ -118,8 +118,8 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     }
     result.matches += s.matched.size();
   }
-  RETURN_IF_ERROR(s.persons.Flush(&batch));
-  if (!batch.empty()) RETURN_IF_ERROR(store_->Commit(batch));
+  ACTIOND_RETURN_IF_ERROR(s.persons.Flush(&batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
   return result;
 }
 

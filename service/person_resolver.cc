@@ -66,7 +66,7 @@ Result<PersonResolver::Entry*> PersonResolver::Lookup(std::string_view distinct_
     if (it->second.person_uuid.empty()) return static_cast<Entry*>(nullptr);
     return Live(&persons_.find(it->second.person_uuid)->second);
   }
-  ASSIGN_OR_RETURN(auto stored_uuid, store_->GetPersonUuid(project_, distinct_id));
+  ACTIOND_ASSIGN_OR_RETURN(auto stored_uuid, store_->GetPersonUuid(project_, distinct_id));
   Mapping& mapping = mappings_[std::string(distinct_id)];
   if (!stored_uuid) return static_cast<Entry*>(nullptr);
   if (auto person = persons_.find(*stored_uuid); person != persons_.end()) {
@@ -76,7 +76,7 @@ Result<PersonResolver::Entry*> PersonResolver::Lookup(std::string_view distinct_
     mapping.person_uuid = live->person.uuid;
     return live;
   }
-  ASSIGN_OR_RETURN(auto stored, store_->GetPerson(project_, *stored_uuid));
+  ACTIOND_ASSIGN_OR_RETURN(auto stored, store_->GetPerson(project_, *stored_uuid));
   // A mapping to a missing person cannot come from our writes (a merge re-points every id of
   // the person it deletes); treat the id as new, and its next person overwrites the mapping.
   if (!stored) return static_cast<Entry*>(nullptr);
@@ -118,8 +118,8 @@ void PersonResolver::AddDistinctId(Entry* person, std::string_view distinct_id) 
 }
 
 Status PersonResolver::Merge(Entry* target, Entry* source) {
-  RETURN_IF_ERROR(updater_.MergePersonProperties(target->person.properties_json,
-                                                 source->person.properties_json, &scratch_));
+  ACTIOND_RETURN_IF_ERROR(updater_.MergePersonProperties(
+      target->person.properties_json, source->person.properties_json, &scratch_));
   target->person.properties_json.swap(scratch_);
   if (OlderThan(source->person.created_at, target->person.created_at)) {
     target->person.created_at = source->person.created_at;
@@ -137,14 +137,14 @@ Status PersonResolver::Merge(Entry* target, Entry* source) {
 
 Status PersonResolver::ResolveMerge(const engine::CapturedEvent& event, std::string_view other_id,
                                     Entry** person) {
-  ASSIGN_OR_RETURN(Entry * target, Lookup(event.distinct_id));
-  ASSIGN_OR_RETURN(Entry * source, Lookup(other_id));
+  ACTIOND_ASSIGN_OR_RETURN(Entry * target, Lookup(event.distinct_id));
+  ACTIOND_ASSIGN_OR_RETURN(Entry * source, Lookup(other_id));
   const bool guarded = event.event != kMergeDangerously;
   if (source != nullptr && guarded && source != target && source->person.is_identified) {
     return Status::Ok();  // refused: the event goes on with its own id's person
   }
   if (source != nullptr && target != nullptr) {
-    if (source != target) RETURN_IF_ERROR(Merge(target, source));
+    if (source != target) ACTIOND_RETURN_IF_ERROR(Merge(target, source));
     *person = target;
   } else if (source != nullptr) {
     AddDistinctId(source, event.distinct_id);
@@ -174,17 +174,17 @@ Result<const Person*> PersonResolver::Resolve(const engine::CapturedEvent& event
                        engine::IsMergeableDistinctId(other_id);
 
   Entry* person = nullptr;
-  if (merging) RETURN_IF_ERROR(ResolveMerge(event, other_id, &person));
+  if (merging) ACTIOND_RETURN_IF_ERROR(ResolveMerge(event, other_id, &person));
   if (person == nullptr) {
-    ASSIGN_OR_RETURN(person, Lookup(event.distinct_id));
+    ACTIOND_ASSIGN_OR_RETURN(person, Lookup(event.distinct_id));
     if (person == nullptr) person = Create(event.distinct_id, event.timestamp_ms);
   }
 
   if (engine::PersonPropertyUpdater::HasUpdates(event.set_json, event.set_once_json,
                                                 event.unset_keys)) {
-    ASSIGN_OR_RETURN(bool changed,
-                     updater_.ApplyPersonUpdates(person->person.properties_json, event.set_json,
-                                                 event.set_once_json, event.unset_keys, &scratch_));
+    ACTIOND_ASSIGN_OR_RETURN(bool changed, updater_.ApplyPersonUpdates(
+                                               person->person.properties_json, event.set_json,
+                                               event.set_once_json, event.unset_keys, &scratch_));
     if (changed) {
       person->person.properties_json.swap(scratch_);
       person->dirty = true;
@@ -203,7 +203,7 @@ Status PersonResolver::Flush(storage::WriteBatch* batch) {
   for (const Entry* entry : order_) created += !entry->in_store && !entry->deleted;
   int64_t next_person_id = 0;
   if (created > 0) {
-    ASSIGN_OR_RETURN(next_person_id, store_->ReserveIds("person", created));
+    ACTIOND_ASSIGN_OR_RETURN(next_person_id, store_->ReserveIds("person", created));
   }
   for (Entry* entry : order_) {
     if (entry->in_store) {

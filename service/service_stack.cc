@@ -29,7 +29,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   storage::StoreOptions store_options;
   store_options.fsync = options.fsync;
   std::unique_ptr<ServiceStack> stack(new ServiceStack());
-  ASSIGN_OR_RETURN(stack->store_, storage::Store::Open(options.data_dir, store_options));
+  ACTIOND_ASSIGN_OR_RETURN(stack->store_, storage::Store::Open(options.data_dir, store_options));
   storage::Store* store = stack->store_.get();
   stack->catalog_ = std::make_unique<ActionCatalog>();
   stack->locks_ = std::make_unique<ProjectLocks>();

@@ -138,7 +138,7 @@ Result<Project> DecodeProject(std::string_view bytes) {
   p.name = r.String();
   p.api_token = r.String();
   p.created_at = r.String();
-  RETURN_IF_ERROR(r.Finish("project"));
+  ACTIOND_RETURN_IF_ERROR(r.Finish("project"));
   return p;
 }
 
@@ -167,7 +167,7 @@ Result<ApiKey> DecodeApiKey(std::string_view bytes) {
   k.user_id = r.Int();
   k.created_at = r.String();
   k.mask_value = r.String();
-  RETURN_IF_ERROR(r.Finish("api key"));
+  ACTIOND_RETURN_IF_ERROR(r.Finish("api key"));
   return k;
 }
 
@@ -192,7 +192,7 @@ Result<Person> DecodePerson(std::string_view bytes) {
   p.properties_json = r.String();
   p.is_identified = r.Bool();
   p.distinct_ids = r.Strings();
-  RETURN_IF_ERROR(r.Finish("person"));
+  ACTIOND_RETURN_IF_ERROR(r.Finish("person"));
   return p;
 }
 

@@ -148,13 +148,13 @@ void WriteBatch::DeleteApiKey(const ApiKey& key) {
 
 void WriteBatch::PutMeta(std::string_view key, std::string_view value) {
   Rep& r = *rep_;
-  r.key.assign(keys::kUserMetaPrefix).append(key);
+  r.key.assign(keys::kCallerMetaPrefix).append(key);
   r.Put(Cf::kMeta, r.key, value);
 }
 
 void WriteBatch::DeleteMeta(std::string_view key) {
   Rep& r = *rep_;
-  r.key.assign(keys::kUserMetaPrefix).append(key);
+  r.key.assign(keys::kCallerMetaPrefix).append(key);
   r.Delete(Cf::kMeta, r.key);
 }
 

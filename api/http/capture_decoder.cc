@@ -70,7 +70,7 @@ Result<std::string> Unwrap(std::string_view data, bool declared_gzip, bool decla
 
   bool inflated = false;
   if (HasGzipMagic(current()) || declared_deflate) {
-    ASSIGN_OR_RETURN(std::string plain, Gunzip(current(), limit, kPad));
+    ACTIOND_ASSIGN_OR_RETURN(std::string plain, Gunzip(current(), limit, kPad));
     adopt(std::move(plain));
     inflated = true;
   } else if (declared_gzip) {
@@ -81,13 +81,13 @@ Result<std::string> Unwrap(std::string_view data, bool declared_gzip, bool decla
           "the request says gzip (Content-Encoding or compression) but the body "
           "is not gzip data");
     }
-    ASSIGN_OR_RETURN(std::string plain, Gunzip(*decoded, limit, kPad));
+    ACTIOND_ASSIGN_OR_RETURN(std::string plain, Gunzip(*decoded, limit, kPad));
     adopt(std::move(plain));
     inflated = true;
   } else if (!LooksLikeJson(current())) {
     std::optional<std::string> decoded = Base64Decode(current(), kPad);
     if (decoded && HasGzipMagic(*decoded)) {
-      ASSIGN_OR_RETURN(std::string plain, Gunzip(*decoded, limit, kPad));
+      ACTIOND_ASSIGN_OR_RETURN(std::string plain, Gunzip(*decoded, limit, kPad));
       adopt(std::move(plain));
       inflated = true;
     } else if (decoded && LooksLikeJson(*decoded)) {

@@ -6,7 +6,7 @@ Result<engine::JsonValue> ParseJsonObjectBody(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return engine::JsonValue::Object({});
   }
-  ASSIGN_OR_RETURN(engine::JsonValue value, engine::ParseJsonValue(body));
+  ACTIOND_ASSIGN_OR_RETURN(engine::JsonValue value, engine::ParseJsonValue(body));
   if (!value.is_object()) {
     return Status(StatusCode::kParseError, "JSON parse error - the body must be a JSON object");
   }

@@ -56,7 +56,7 @@ Result<std::string> JsonRowsToCsv(const std::vector<std::string>& rows) {
   std::vector<engine::FlatField> fields;
   for (const std::string& row : rows) {
     fields.clear();
-    RETURN_IF_ERROR(engine::FlattenJson(row, "", &fields));
+    ACTIOND_RETURN_IF_ERROR(engine::FlattenJson(row, "", &fields));
     std::map<std::string, std::string>& cells = table.emplace_back();
     for (engine::FlatField& field : fields) {
       columns.push_back(field.path);

@@ -90,7 +90,7 @@ std::optional<service::ActionCreator> Creator(const Services& services, int64_t 
 }
 
 Status ReplyCsv(Result<std::string> csv, RouteReply& reply) {
-  ASSIGN_OR_RETURN(reply.body, std::move(csv));
+  ACTIOND_ASSIGN_OR_RETURN(reply.body, std::move(csv));
   reply.content_type = kCsvContentType;
   return Status::Ok();
 }
@@ -107,8 +107,9 @@ Result<service::ActionId> PathActionId(const RouteRequest& request) {
 }
 
 Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
-  ASSIGN_OR_RETURN(std::vector<service::ActionRecord> actions, s.actions->List(access.project.id));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(std::vector<service::ActionRecord> actions,
+                           s.actions->List(access.project.id));
   const QueryParams& query = req.query_params();
   const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit);
   const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
@@ -123,9 +124,9 @@ Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
 }
 
 Status Create(const Services& s, const RouteRequest& req, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
-  ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
-  ASSIGN_OR_RETURN(
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
+  ACTIOND_ASSIGN_OR_RETURN(
       const service::ActionRecord created,
       s.actions->Create(access.project.id, request, Creator(s, access.principal.user_id)));
   reply.body = service::EncodeActionRecord(created);
@@ -133,20 +134,21 @@ Status Create(const Services& s, const RouteRequest& req, RouteReply& reply) {
 }
 
 Status Retrieve(const Services& s, const RouteRequest& req, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
-  ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
-  ASSIGN_OR_RETURN(const service::ActionRecord record, s.actions->Get(access.project.id, id));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord record,
+                           s.actions->Get(access.project.id, id));
   if (WantsCsv(req)) return ReplyCsv(ActionListCsv({record}), reply);
   reply.body = service::EncodeActionRecord(record);
   return Status::Ok();
 }
 
 Status Update(const Services& s, const RouteRequest& req, RouteReply& reply, bool partial) {
-  ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
-  ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
-  ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
-  ASSIGN_OR_RETURN(const service::ActionRecord updated,
-                   s.actions->Update(access.project.id, id, request, partial));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord updated,
+                           s.actions->Update(access.project.id, id, request, partial));
   reply.body = service::EncodeActionRecord(updated);
   return Status::Ok();
 }
@@ -160,18 +162,18 @@ Status Put(const Services& s, const RouteRequest& req, RouteReply& reply) {
 }
 
 Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
-  RETURN_IF_ERROR(AuthorizeProject(s, req, {kWriteScope}).status());
+  ACTIOND_RETURN_IF_ERROR(AuthorizeProject(s, req, {kWriteScope}).status());
   reply.headers.emplace_back(http::field::allow, "GET, PUT, PATCH, HEAD, OPTIONS");
   return Status(StatusCode::kNotSupported, kHardDeleteDetail);
 }
 
 Status Count(const Services& s, const RouteRequest& req, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
-  ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
   const QueryParams& query = req.query_params();
-  ASSIGN_OR_RETURN(const service::TimeRange range,
-                   ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
-  ASSIGN_OR_RETURN(const int64_t count, s.actions->Count(access.project.id, id, range));
+  ACTIOND_ASSIGN_OR_RETURN(const service::TimeRange range,
+                           ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t count, s.actions->Count(access.project.id, id, range));
   JsonWriter(reply.body).BeginObject().MemberInt("count", count).EndObject();
   return Status::Ok();
 }
@@ -193,16 +195,17 @@ Result<service::ActionId> PeopleActionId(const RouteRequest& req) {
 
 // Both people routes.
 Status People(const Services& s, const RouteRequest& req, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
-  ASSIGN_OR_RETURN(const service::ActionId id, PeopleActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PeopleActionId(req));
   const QueryParams& query = req.query_params();
-  ASSIGN_OR_RETURN(const service::TimeRange range,
-                   ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
+  ACTIOND_ASSIGN_OR_RETURN(const service::TimeRange range,
+                           ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
   const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit);
   const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
-  ASSIGN_OR_RETURN(const service::PeoplePage page,
-                   s.actions->People(access.project.id, id, range, static_cast<size_t>(limit),
-                                     static_cast<size_t>(offset)));
+  ACTIOND_ASSIGN_OR_RETURN(
+      const service::PeoplePage page,
+      s.actions->People(access.project.id, id, range, static_cast<size_t>(limit),
+                        static_cast<size_t>(offset)));
   if (WantsCsv(req)) return ReplyCsv(ActionPeopleCsv(page.people), reply);
   const PageLinks links = LimitOffsetLinksWithNext(req, limit, offset, page.has_more);
   reply.body = ActionPeopleJson(page.people, links);

@@ -44,8 +44,8 @@ Result<std::optional<int64_t>> ParseBound(std::optional<std::string_view> text, 
 Result<service::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
                                           std::optional<std::string_view> date_to, int64_t now_ms) {
   service::TimeRange range;
-  ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseBound(date_from, Side::kFrom, now_ms));
-  ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseBound(date_to, Side::kTo, now_ms));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseBound(date_from, Side::kFrom, now_ms));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseBound(date_to, Side::kTo, now_ms));
   if (from) range.from_ms = *from;
   if (to) range.to_ms = *to;
   return range;

@@ -28,14 +28,14 @@ Result<std::optional<int64_t>> ParseTimeParam(const QueryParams& query, std::str
 }
 
 Status ListEvents(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access,
-                   AuthorizeProject(services, rr, {"event:read", "action:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
+                           AuthorizeProject(services, rr, {"event:read", "action:read"}));
   const QueryParams& query = rr.query_params();
   const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit, kMaxLimit);
   const std::optional<std::string_view> event_filter = query.Get("event");
   const std::optional<std::string_view> distinct_id_filter = query.Get("distinct_id");
-  ASSIGN_OR_RETURN(const std::optional<int64_t> after, ParseTimeParam(query, "after"));
-  ASSIGN_OR_RETURN(const std::optional<int64_t> before, ParseTimeParam(query, "before"));
+  ACTIOND_ASSIGN_OR_RETURN(const std::optional<int64_t> after, ParseTimeParam(query, "after"));
+  ACTIOND_ASSIGN_OR_RETURN(const std::optional<int64_t> before, ParseTimeParam(query, "before"));
   const std::string_view before_uuid = query.GetOr("before_uuid", "");
 
   service::ScanOptions scan;
@@ -57,7 +57,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, RouteReply& 
   int64_t last_ts = 0;
   std::string last_uuid;
   Status read_status;
-  RETURN_IF_ERROR(services.events->Scan(
+  ACTIOND_RETURN_IF_ERROR(services.events->Scan(
       access.project.id, scan, [&](int64_t ts, std::string_view uuid, std::string_view record) {
         if (before && !before_uuid.empty() && ts == *before && uuid >= before_uuid) return true;
         Result<engine::EventRecordFields> fields = reader.Read(record);
@@ -88,7 +88,7 @@ Status ListEvents(const Services& services, const RouteRequest& rr, RouteReply& 
         last_uuid.assign(uuid);
         return true;
       }));
-  RETURN_IF_ERROR(read_status);
+  ACTIOND_RETURN_IF_ERROR(read_status);
   w.EndArray();
 
   JsonWriter page(reply.body);

@@ -77,8 +77,8 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
     for (const engine::JsonValue& team : teams->items()) {
       const std::optional<int64_t> id = team.int_value();
       if (!id) return InvalidInput("Expected a list of project ids.", "scoped_teams");
-      ASSIGN_OR_RETURN(std::optional<service::Project> project,
-                       services.accounts->FindProject(*id));
+      ACTIOND_ASSIGN_OR_RETURN(std::optional<service::Project> project,
+                               services.accounts->FindProject(*id));
       if (!project) {
         return InvalidInput("Project " + std::to_string(*id) + " does not exist.", "scoped_teams");
       }
@@ -111,11 +111,11 @@ void WriteKeyJson(const service::ApiKey& key, const std::string* value, JsonWrit
 }
 
 Status CreateKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const Principal principal,
-                   AuthorizeScopes(services, rr, {"personal_api_key:write"}));
-  ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
-  ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
-  ASSIGN_OR_RETURN(
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
+                           AuthorizeScopes(services, rr, {"personal_api_key:write"}));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
+  ACTIOND_ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
+  ACTIOND_ASSIGN_OR_RETURN(
       const service::CreatedPersonalKey created,
       services.accounts->CreatePersonalKey(std::move(request.label), std::move(request.scopes),
                                            std::move(request.scoped_teams), principal.user_id));
@@ -125,9 +125,10 @@ Status CreateKey(const Services& services, const RouteRequest& rr, RouteReply& r
 }
 
 Status ListKeys(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const Principal principal,
-                   AuthorizeScopes(services, rr, {"personal_api_key:read"}));
-  ASSIGN_OR_RETURN(const std::vector<service::ApiKey> keys, services.accounts->ListPersonalKeys());
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
+                           AuthorizeScopes(services, rr, {"personal_api_key:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(const std::vector<service::ApiKey> keys,
+                           services.accounts->ListPersonalKeys());
   JsonWriter w(reply.body);
   w.BeginArray();
   for (const service::ApiKey& key : keys) {
@@ -146,7 +147,8 @@ Result<service::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
   const std::string_view id_text = rr.Param("id");
   const int64_t id = ParseNonNegativeInt(id_text, -1);
   if (id < 0) return NotFound("Not found.");
-  ASSIGN_OR_RETURN(std::optional<service::ApiKey> key, services.accounts->FindPersonalKey(id));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
+                           services.accounts->FindPersonalKey(id));
   if (!key || key->user_id != principal.user_id || !WithinReach(principal, key->scoped_teams)) {
     return NotFound("Not found.");
   }
@@ -154,18 +156,18 @@ Result<service::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
 }
 
 Status GetKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const Principal principal,
-                   AuthorizeScopes(services, rr, {"personal_api_key:read"}));
-  ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
+                           AuthorizeScopes(services, rr, {"personal_api_key:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
   JsonWriter w(reply.body);
   WriteKeyJson(key, nullptr, w);
   return Status::Ok();
 }
 
 Status DeleteKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const Principal principal,
-                   AuthorizeScopes(services, rr, {"personal_api_key:write"}));
-  ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
+                           AuthorizeScopes(services, rr, {"personal_api_key:write"}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
   return services.accounts->RevokePersonalKey(key);
 }
 

@@ -19,8 +19,8 @@ constexpr int64_t kDefaultLimit = 100;
 constexpr int64_t kMaxLimit = 1'000;
 
 Status ListPersons(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access,
-                   AuthorizeProject(services, rr, {"person:read", "action:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
+                           AuthorizeProject(services, rr, {"person:read", "action:read"}));
   const QueryParams& query = rr.query_params();
   const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit, kMaxLimit);
   const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
@@ -28,15 +28,15 @@ Status ListPersons(const Services& services, const RouteRequest& rr, RouteReply&
   std::vector<service::Person> persons;
   int64_t count = 0;
   if (const std::optional<std::string_view> distinct_id = query.Get("distinct_id")) {
-    ASSIGN_OR_RETURN(std::optional<service::Person> person,
-                     services.persons->FindByDistinctId(access.project.id, *distinct_id));
+    ACTIOND_ASSIGN_OR_RETURN(std::optional<service::Person> person,
+                             services.persons->FindByDistinctId(access.project.id, *distinct_id));
     if (person) {
       count = 1;
       if (offset == 0) persons.push_back(std::move(*person));
     }
   } else {
-    ASSIGN_OR_RETURN(count, services.persons->Count(access.project.id));
-    ASSIGN_OR_RETURN(
+    ACTIOND_ASSIGN_OR_RETURN(count, services.persons->Count(access.project.id));
+    ACTIOND_ASSIGN_OR_RETURN(
         persons, services.persons->ListNewestFirst(access.project.id, static_cast<size_t>(offset),
                                                    static_cast<size_t>(limit)));
   }
@@ -49,10 +49,10 @@ Status ListPersons(const Services& services, const RouteRequest& rr, RouteReply&
 }
 
 Status GetPerson(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access,
-                   AuthorizeProject(services, rr, {"person:read", "action:read"}));
-  ASSIGN_OR_RETURN(std::optional<service::Person> person,
-                   services.persons->Find(access.project.id, rr.Param("uuid")));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
+                           AuthorizeProject(services, rr, {"person:read", "action:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<service::Person> person,
+                           services.persons->Find(access.project.id, rr.Param("uuid")));
   if (!person) return NotFound("Not found.");
   reply.body = PersonJson(*person);
   return Status::Ok();

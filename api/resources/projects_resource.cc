@@ -30,20 +30,21 @@ Result<std::string> ProjectName(const engine::JsonValue& body) {
 }
 
 Status CreateProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
-  ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
-  ASSIGN_OR_RETURN(std::string name, ProjectName(body));
-  ASSIGN_OR_RETURN(const service::Project project,
-                   services.accounts->CreateProject(std::move(name)));
+  ACTIOND_RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
+  ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
+  ACTIOND_ASSIGN_OR_RETURN(std::string name, ProjectName(body));
+  ACTIOND_ASSIGN_OR_RETURN(const service::Project project,
+                           services.accounts->CreateProject(std::move(name)));
   JsonWriter w(reply.body);
   WriteProjectJson(project, w);
   return Status::Ok();
 }
 
 Status ListProjects(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const Principal principal,
-                   AuthorizeScopes(services, rr, {"project:read", "action:read"}));
-  ASSIGN_OR_RETURN(std::vector<service::Project> projects, services.accounts->ListProjects());
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
+                           AuthorizeScopes(services, rr, {"project:read", "action:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(std::vector<service::Project> projects,
+                           services.accounts->ListProjects());
   if (!principal.scoped_teams.empty()) {
     std::erase_if(projects, [&](const service::Project& p) {
       return std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), p.id) ==
@@ -66,8 +67,8 @@ Status ListProjects(const Services& services, const RouteRequest& rr, RouteReply
 }
 
 Status GetProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const ProjectAccess access,
-                   AuthorizeProject(services, rr, {"project:read", "action:read"}));
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
+                           AuthorizeProject(services, rr, {"project:read", "action:read"}));
   JsonWriter w(reply.body);
   WriteProjectJson(access.project, w);
   return Status::Ok();

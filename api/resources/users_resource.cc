@@ -14,10 +14,10 @@ namespace {
 
 // Only `@me` exists: the user behind the key.
 Status GetUser(const Services& services, const RouteRequest& rr, RouteReply& reply) {
-  ASSIGN_OR_RETURN(const Principal principal, services.auth->Authenticate(rr));
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal, services.auth->Authenticate(rr));
   if (rr.Param("id") != "@me") return NotFound("Not found.");
-  ASSIGN_OR_RETURN(std::optional<std::string> user,
-                   services.accounts->FindUserJson(principal.user_id));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> user,
+                           services.accounts->FindUserJson(principal.user_id));
   if (!user) return NotFound("Not found.");
   reply.body = std::move(*user);
   return Status::Ok();
