@@ -1,6 +1,6 @@
-// The application: owns the configuration, the store and the services the handlers use
-// (api/services.h), the router and the server, and wires them together. main.cc only parses
-// flags into an AppConfig and calls Start() and Run().
+// The application: owns the configuration, the services (service/service_stack.h, which owns
+// the store) and the handlers' view of them (api/services.h), the router and the server, and
+// wires them together. main.cc only parses flags into an AppConfig and calls Start() and Run().
 //
 // Start(): creates --data-dir, opens the store (--fsync), makes sure the default project, the
 // admin user and the start-up key exist (service/account_service.h; secrets made there are printed
