@@ -5,28 +5,33 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 
-#include "api/actions_handler.h"
 #include "api/auth.h"
-#include "api/bootstrap.h"
-#include "api/capture_handler.h"
 #include "api/clock.h"
-#include "api/events_api.h"
-#include "api/flags_handler.h"
+#include "api/http/query_params.h"
 #include "api/log.h"
-#include "api/personal_keys_api.h"
-#include "api/persons_api.h"
-#include "api/projects_api.h"
-#include "api/query_params.h"
-#include "api/users_api.h"
-#include "storage/action_catalog.h"
-#include "storage/action_service.h"
-#include "storage/ingest_pipeline.h"
-#include "storage/project_locks.h"
-#include "storage/store.h"
+#include "api/resources/actions_resource.h"
+#include "api/resources/capture_resource.h"
+#include "api/resources/events_resource.h"
+#include "api/resources/flags_resource.h"
+#include "api/resources/personal_keys_resource.h"
+#include "api/resources/persons_resource.h"
+#include "api/resources/projects_resource.h"
+#include "api/resources/users_resource.h"
+#include "api/rest_route.h"
+#include "service/account_service.h"
+#include "service/action_service.h"
+#include "service/service_stack.h"
 
 namespace actiond::api {
+namespace {
+
+Status Health(const Services&, const RouteRequest&, RouteReply& reply) {
+  reply.body = R"({"status":"ok"})";
+  return Status::Ok();
+}
+
+}  // namespace
 
 void ApplyEnvironment(AppConfig& config) {
   if (const char* v = std::getenv("ACTIOND_PERSONAL_API_KEY"); v != nullptr && *v != '\0') {
@@ -61,18 +66,20 @@ App::App(AppConfig config) : config_(std::move(config)) {}
 
 App::~App() = default;
 
-Status App::OpenStore() {
-  std::error_code ec;
-  std::filesystem::create_directories(config_.data_dir, ec);
-  if (ec) {
-    return Status(StatusCode::kIoError,
-                  "cannot create data dir " + config_.data_dir + ": " + ec.message());
-  }
-  storage::StoreOptions options;
+Status App::OpenServices() {
+  service::ServiceStackOptions options;
+  options.data_dir = config_.data_dir;
   options.fsync = config_.fsync;
-  ASSIGN_OR_RETURN(store_, storage::Store::Open(config_.data_dir, options));
+  options.clock = NowMs;
+  options.log = [](std::string_view message) { ACTIOND_LOG(INFO) << message; };
+  ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
 
-  ASSIGN_OR_RETURN(const BootstrapResult boot, Bootstrap(*store_, config_, NowMs()));
+  service::BootstrapSettings settings;
+  settings.project_token = config_.project_token;
+  settings.personal_api_key = config_.personal_api_key;
+  settings.admin_email = config_.admin_email;
+  ACTIOND_ASSIGN_OR_RETURN(const service::BootstrapResult boot,
+                           stack_->accounts().Bootstrap(settings));
   for (const std::string& warning : boot.warnings) ACTIOND_LOG(WARNING) << warning;
   // Printed once, on stdout, so that a script can capture them; they are stored only hashed.
   if (boot.new_project_token) {
@@ -85,27 +92,21 @@ Status App::OpenStore() {
   }
   std::fflush(stdout);
 
-  catalog_ = std::make_unique<storage::ActionCatalog>();
-  locks_ = std::make_unique<storage::ProjectLocks>();
-  ingest_ = std::make_unique<storage::IngestPipeline>(store_.get(), catalog_.get(), locks_.get());
-  actions_ = std::make_unique<storage::ActionService>(
-      store_.get(), catalog_.get(), locks_.get(), NowMs,
-      [](std::string_view message) { ACTIOND_LOG(INFO) << message; });
   // Every live action must be in the catalog before the first event is matched.
-  RETURN_IF_ERROR(actions_->LoadAll());
-  auth_ = std::make_unique<Authenticator>(store_.get());
+  ACTIOND_RETURN_IF_ERROR(stack_->actions().LoadAll());
+  auth_ = std::make_unique<Authenticator>(&stack_->accounts());
 
-  services_.store = store_.get();
-  services_.ingest = ingest_.get();
-  services_.actions = actions_.get();
+  services_.accounts = &stack_->accounts();
+  services_.ingest = &stack_->ingest();
+  services_.actions = &stack_->actions();
+  services_.events = &stack_->events();
+  services_.persons = &stack_->persons();
   services_.auth = auth_.get();
   return Status::Ok();
 }
 
 void App::AddRoutes() {
-  router_.Add(http::verb::get, "/_health", [](const RouteRequest&, HttpResponse& res) {
-    SetJson(res, http::status::ok, R"({"status":"ok"})");
-  });
+  router_.Add(http::verb::get, "/_health", RestRoute(services_, Health));
   RegisterCaptureRoutes(router_, services_);
   RegisterFlagsRoutes(router_);
   RegisterProjectRoutes(router_, services_);
@@ -113,13 +114,13 @@ void App::AddRoutes() {
   RegisterUserRoutes(router_, services_);
   RegisterEventRoutes(router_, services_);
   RegisterPersonRoutes(router_, services_);
-  // The Actions REST API (api/actions_handler.h).
+  // The Actions REST API (api/resources/actions_resource.h).
   RegisterActionRoutes(router_, services_);
 }
 
 Status App::Start() {
   ServerOptions options;
-  RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
+  ACTIOND_RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
   options.threads = config_.threads;
   options.max_connections = config_.max_connections;
   auto ms = [](double seconds) {
@@ -128,10 +129,10 @@ Status App::Start() {
   options.header_timeout = ms(config_.header_timeout_s);
   options.body_timeout = ms(config_.body_timeout_s);
   options.idle_timeout = ms(config_.idle_timeout_s);
-  RETURN_IF_ERROR(OpenStore());
+  ACTIOND_RETURN_IF_ERROR(OpenServices());
   AddRoutes();
   server_ = std::make_unique<Server>(std::move(options), router_);
-  RETURN_IF_ERROR(server_->Start());
+  ACTIOND_RETURN_IF_ERROR(server_->Start());
   ACTIOND_LOG(INFO) << "listening on " << config_.listen << " (port " << server_->port()
                     << "), data dir " << config_.data_dir;
   return Status::Ok();
@@ -155,9 +156,8 @@ void App::Stop() {
 }
 
 void App::Shutdown() {
-  if (actions_) actions_->Stop();
-  if (store_) {
-    if (const Status status = store_->Close(); !status.ok()) {
+  if (stack_) {
+    if (const Status status = stack_->Close(); !status.ok()) {
       ACTIOND_LOG(ERROR) << "closing the store: " << status.ToString();
     }
   }

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 
-#include "api/http_message.h"
+#include "api/http/http_message.h"
 #include "engine/json_value.h"
-#include "storage/sha256.h"
 
 namespace actiond::api {
 namespace {
@@ -44,14 +43,16 @@ std::optional<FoundKey> FindKey(const RouteRequest& request) {
 Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const {
   std::optional<FoundKey> found = FindKey(request);
   if (!found) {
-    return Status(StatusCode::kNotAuthenticated, "Authentication credentials were not provided.");
+    return Status(StatusCode::kUnauthenticated, "Authentication credentials were not provided.", {},
+                  StatusReason::kNoCredentials);
   }
-  const Status invalid(StatusCode::kAuthFailed, "Personal API key found in request " +
-                                                    std::string(found->source) + " is invalid.");
+  const Status invalid(
+      StatusCode::kUnauthenticated,
+      "Personal API key found in request " + std::string(found->source) + " is invalid.");
   // A project token is public (it ships in every web page): it must never open the REST API.
   if (found->value.starts_with("phc_")) return invalid;
-  ASSIGN_OR_RETURN(std::optional<storage::ApiKey> key,
-                   store_->GetApiKeyByHash(storage::Sha256Hex(found->value)));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
+                           accounts_->FindPersonalKeyByValue(found->value));
   if (!key) return invalid;
   Principal principal;
   principal.user_id = key->user_id;
@@ -62,7 +63,7 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
 
 Status Authenticator::Authorize(const Principal& principal, std::string_view scope,
                                 int64_t project) {
-  RETURN_IF_ERROR(AuthorizeScope(principal, scope));
+  ACTIOND_RETURN_IF_ERROR(AuthorizeScope(principal, scope));
   if (!principal.scoped_teams.empty() &&
       std::find(principal.scoped_teams.begin(), principal.scoped_teams.end(), project) ==
           principal.scoped_teams.end()) {

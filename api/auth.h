@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "api/router.h"
+#include "api/http/router.h"
 #include "engine/status.h"
-#include "storage/store.h"
+#include "service/account_service.h"
 
 namespace actiond::api {
 
@@ -32,7 +32,8 @@ struct Principal {
 
 class Authenticator {
  public:
-  explicit Authenticator(const storage::Store* store) : store_(store) {}
+  // `accounts` must outlive the authenticator.
+  explicit Authenticator(const service::AccountService* accounts) : accounts_(accounts) {}
 
   Result<Principal> Authenticate(const RouteRequest& request) const;
 
@@ -43,7 +44,7 @@ class Authenticator {
   static Status AuthorizeScope(const Principal& principal, std::string_view scope);
 
  private:
-  const storage::Store* store_;
+  const service::AccountService* accounts_;
 };
 
 }  // namespace actiond::api

@@ -1,5 +1,5 @@
 // The wall clock, read in one place: handlers stamp created_at and receipt times with it, and
-// pass the value down (engine/ and storage/ never read a clock themselves). Thread-safe.
+// pass the value down (engine/, storage/ and service/ never read a clock themselves). Thread-safe.
 #pragma once
 
 #include <chrono>

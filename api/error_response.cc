@@ -1,26 +1,37 @@
 #include "api/error_response.h"
 
-#include "api/json_writer.h"
+#include "api/http/json_writer.h"
 
 namespace actiond::api {
+namespace {
 
-ErrorShape ErrorShapeFor(StatusCode code) noexcept {
+// Django capture's wording, which SDK users search for.
+constexpr std::string_view kInvalidTokenDetail =
+    "Project API key invalid. You can find your project API key in your PostHog project "
+    "settings.";
+constexpr std::string_view kMissingTokenDetail =
+    "API key not provided. You can find your project API key in your PostHog project settings.";
+
+ErrorShape RestShape(StatusCode code, StatusReason reason) noexcept {
   using S = http::status;
   switch (code) {
     case StatusCode::kInvalidInput:
+      if (reason == StatusReason::kInvalidChoice) {
+        return {S::bad_request, "validation_error", "invalid_choice", "Invalid choice."};
+      }
+      if (reason == StatusReason::kRequired) {
+        return {S::bad_request, "validation_error", "required", "This field is required."};
+      }
       return {S::bad_request, "validation_error", "invalid_input", "Invalid input."};
-    case StatusCode::kInvalidChoice:
-      return {S::bad_request, "validation_error", "invalid_choice", "Invalid choice."};
-    case StatusCode::kRequired:
-      return {S::bad_request, "validation_error", "required", "This field is required."};
-    case StatusCode::kUnique:
+    case StatusCode::kAlreadyExists:
       return {S::bad_request, "validation_error", "unique", "This field must be unique."};
     case StatusCode::kParseError:
       return {S::bad_request, "invalid_request", "parse_error", "Malformed request."};
-    case StatusCode::kNotAuthenticated:
-      return {S::unauthorized, "authentication_error", "not_authenticated",
-              "Authentication credentials were not provided."};
-    case StatusCode::kAuthFailed:
+    case StatusCode::kUnauthenticated:
+      if (reason == StatusReason::kNoCredentials) {
+        return {S::unauthorized, "authentication_error", "not_authenticated",
+                "Authentication credentials were not provided."};
+      }
       return {S::unauthorized, "authentication_error", "authentication_failed",
               "Incorrect authentication credentials."};
     case StatusCode::kPermissionDenied:
@@ -28,7 +39,7 @@ ErrorShape ErrorShapeFor(StatusCode code) noexcept {
               "You do not have permission to perform this action."};
     case StatusCode::kNotFound:
       return {S::not_found, "invalid_request", "not_found", "Not found."};
-    case StatusCode::kMethodNotAllowed:
+    case StatusCode::kNotSupported:
       return {S::method_not_allowed, "invalid_request", "method_not_allowed",
               "Method not allowed."};
     case StatusCode::kTooLarge:
@@ -43,10 +54,47 @@ ErrorShape ErrorShapeFor(StatusCode code) noexcept {
     case StatusCode::kInternal:
       break;
   }
-  return {S::internal_server_error, "server_error", "error", "A server error occurred."};
+  return {S::internal_server_error,      "server_error", "error", "A server error occurred.", {},
+          /*always_default_detail=*/true};
 }
 
-namespace {
+ErrorShape CaptureShape(StatusCode code, StatusReason reason) noexcept {
+  using S = http::status;
+  switch (code) {
+    case StatusCode::kParseError:
+      return {S::bad_request,
+              "validation_error",
+              "invalid_payload",
+              "Malformed request data.",
+              "Malformed request data: ",
+              false,
+              false};
+    case StatusCode::kInvalidInput:
+    case StatusCode::kAlreadyExists:
+      return {S::bad_request, "validation_error", "invalid_payload", "", {}, false, false};
+    case StatusCode::kUnauthenticated:
+      if (reason == StatusReason::kNoCredentials) {
+        return {S::unauthorized,
+                "authentication_error",
+                "missing_api_key",
+                kMissingTokenDetail,
+                {},
+                true,
+                false};
+      }
+      [[fallthrough]];
+    case StatusCode::kPermissionDenied:
+      return {S::unauthorized,
+              "authentication_error",
+              "invalid_api_key",
+              kInvalidTokenDetail,
+              {},
+              false,
+              false};
+    default:
+      return RestShape(code, reason);
+  }
+}
 
 std::string Body(const ErrorShape& shape, std::string_view detail, std::string_view attr) {
   std::string body;
@@ -64,21 +112,27 @@ std::string Body(const ErrorShape& shape, std::string_view detail, std::string_v
 
 }  // namespace
 
-std::string ErrorBody(const Status& status) {
-  const ErrorShape shape = ErrorShapeFor(status.code());
-  const bool server_side = static_cast<unsigned>(shape.http_status) >= 500 &&
-                           shape.http_status != http::status::service_unavailable;
-  std::string_view detail = status.message();
-  if (server_side || detail.empty()) detail = shape.default_detail;
-  return Body(shape, detail, status.attr());
+ErrorShape ErrorShapeFor(const Status& status, ErrorSurface surface) noexcept {
+  return surface == ErrorSurface::kCapture ? CaptureShape(status.code(), status.reason())
+                                           : RestShape(status.code(), status.reason());
 }
 
-void WriteError(const Status& status, HttpResponse& res) {
-  const ErrorShape shape = ErrorShapeFor(status.code());
+std::string ErrorBody(const Status& status, ErrorSurface surface) {
+  const ErrorShape shape = ErrorShapeFor(status, surface);
+  const std::string_view attr = shape.shows_attr ? status.attr() : std::string_view();
+  if (shape.always_default_detail) return Body(shape, shape.default_detail, attr);
+  if (!shape.detail_prefix.empty()) {
+    return Body(shape, std::string(shape.detail_prefix).append(status.message()), attr);
+  }
+  return Body(shape, status.message().empty() ? shape.default_detail : status.message(), attr);
+}
+
+void WriteError(const Status& status, HttpResponse& res, ErrorSurface surface) {
+  const ErrorShape shape = ErrorShapeFor(status, surface);
   if (shape.http_status == http::status::service_unavailable) {
     res.set(http::field::retry_after, "1");
   }
-  SetJson(res, shape.http_status, ErrorBody(status));
+  SetJson(res, shape.http_status, ErrorBody(status, surface));
 }
 
 void WriteCustomError(http::status http_status, std::string_view type, std::string_view code,
@@ -91,7 +145,7 @@ void WriteMethodNotAllowed(std::string_view method, std::string_view allow, Http
   detail.append("Method \"").append(method).append("\" not allowed.");
   res.set(http::field::allow, allow);
   SetJson(res, http::status::method_not_allowed,
-          Body(ErrorShapeFor(StatusCode::kMethodNotAllowed), detail, {}));
+          Body(RestShape(StatusCode::kNotSupported, StatusReason::kNone), detail, {}));
 }
 
 }  // namespace actiond::api

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "api/json_writer.h"
+#include "api/http/json_writer.h"
 #include "engine/action_compiler.h"
 #include "engine/action_set.h"
 #include "engine/event_reader.h"

@@ -1,6 +1,6 @@
 #include "api/project_access.h"
 
-#include "storage/store.h"
+#include "service/account_service.h"
 
 namespace actiond::api {
 namespace {
@@ -26,8 +26,8 @@ std::optional<int64_t> ParseProjectId(std::string_view segment) noexcept {
 
 Result<Principal> AuthorizeScopes(const Services& services, const RouteRequest& request,
                                   std::initializer_list<std::string_view> scopes) {
-  ASSIGN_OR_RETURN(Principal principal, services.auth->Authenticate(request));
-  RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
+  ACTIOND_ASSIGN_OR_RETURN(Principal principal, services.auth->Authenticate(request));
+  ACTIOND_RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
     return Authenticator::AuthorizeScope(principal, scope);
   }));
   return principal;
@@ -35,13 +35,14 @@ Result<Principal> AuthorizeScopes(const Services& services, const RouteRequest& 
 
 Result<ProjectAccess> AuthorizeProject(const Services& services, const RouteRequest& request,
                                        std::initializer_list<std::string_view> scopes) {
-  ASSIGN_OR_RETURN(Principal principal, services.auth->Authenticate(request));
+  ACTIOND_ASSIGN_OR_RETURN(Principal principal, services.auth->Authenticate(request));
   const std::optional<int64_t> id = ParseProjectId(request.Param("project_id"));
   if (!id) return NotFound("Not found.");
-  RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
+  ACTIOND_RETURN_IF_ERROR(AnyScope(scopes, [&](std::string_view scope) {
     return Authenticator::Authorize(principal, scope, *id);
   }));
-  ASSIGN_OR_RETURN(std::optional<storage::Project> project, services.store->GetProject(*id));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<service::Project> project,
+                           services.accounts->FindProject(*id));
   if (!project) return NotFound("Project not found.");
   return ProjectAccess{std::move(principal), std::move(*project)};
 }

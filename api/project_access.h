@@ -4,7 +4,7 @@
 //      — anything else is 404;
 //   3. authorize one of `scopes` on that project (403 naming the first scope, or the project);
 //   4. load the project (404 `not_found` when there is none).
-// Thread-safety: as the Store and Authenticator it uses (safe from any thread).
+// Thread-safety: as the AccountService and Authenticator it uses (safe from any thread).
 #pragma once
 
 #include <cstdint>
@@ -13,10 +13,10 @@
 #include <string_view>
 
 #include "api/auth.h"
-#include "api/router.h"
+#include "api/http/router.h"
 #include "api/services.h"
 #include "engine/status.h"
-#include "storage/records.h"
+#include "service/domain_types.h"
 
 namespace actiond::api {
 
@@ -27,7 +27,7 @@ std::optional<int64_t> ParseProjectId(std::string_view segment) noexcept;
 
 struct ProjectAccess {
   Principal principal;
-  storage::Project project;
+  service::Project project;
 };
 
 // Steps 1-4 above for the request's `:project_id`. `scopes` holds any scope that suffices

@@ -1,26 +1,31 @@
 // The services route handlers use, owned by App (api/app.h) and valid from App::Start() until
 // App::Run() returns. Route registration functions take a `const Services&` and capture the
-// pointers they need; handlers must not outlive the App.
+// pointers they need; handlers must not outlive the App. api/ reaches stored data only through
+// these (service/); it never includes storage/.
 //
 // Thread-safety: each pointee documents its own; all of them are safe to use from the server's
 // I/O threads concurrently.
 #pragma once
 
-namespace actiond::storage {
-class Store;
-class IngestPipeline;
+namespace actiond::service {
+class AccountService;
 class ActionService;
-}  // namespace actiond::storage
+class EventService;
+class IngestPipeline;
+class PersonService;
+}  // namespace actiond::service
 
 namespace actiond::api {
 
 class Authenticator;
 
 struct Services {
-  storage::Store* store = nullptr;
-  storage::IngestPipeline* ingest = nullptr;
+  service::AccountService* accounts = nullptr;
+  service::IngestPipeline* ingest = nullptr;
   // Owned by App, which calls LoadAll() at start-up and Stop() at shutdown.
-  storage::ActionService* actions = nullptr;
+  service::ActionService* actions = nullptr;
+  const service::EventService* events = nullptr;
+  const service::PersonService* persons = nullptr;
   const Authenticator* auth = nullptr;
 };
 

@@ -40,10 +40,10 @@
 #include "engine/compiled_action.h"
 #include "engine/date_time.h"
 #include "engine/event_reader.h"
-#include "storage/action_catalog.h"
+#include "service/action_catalog.h"
+#include "service/action_service.h"
+#include "service/project_locks.h"
 #include "storage/action_record.h"
-#include "storage/action_service.h"
-#include "storage/project_locks.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -160,9 +160,9 @@ struct Fixture {
   std::filesystem::path dir;
   int64_t events = 0;
   std::unique_ptr<Store> store;
-  ActionCatalog catalog;
-  ProjectLocks locks;
-  std::unique_ptr<ActionService> service;
+  service::ActionCatalog catalog;
+  service::ProjectLocks locks;
+  std::unique_ptr<service::ActionService> service;
   std::map<ActionId, Expected> expected;
 
   ~Fixture() {
@@ -201,7 +201,7 @@ Status Fill(Store* store, int64_t n) {
     batch.PutPerson(kProject, person, PersonWrite::kCreate);
     batch.PutDistinctId(kProject, person.distinct_ids[0], person.uuid);
     if (batch.Count() >= 3 * kEventsPerCommit) {
-      RETURN_IF_ERROR(store->Commit(batch));
+      ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
       batch.Clear();
     }
   }
@@ -217,11 +217,11 @@ Status Fill(Store* store, int64_t n) {
                      event.distinct_id);
     }
     if ((i + 1) % kEventsPerCommit == 0) {
-      RETURN_IF_ERROR(store->Commit(batch));
+      ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
       batch.Clear();
     }
   }
-  if (!batch.empty()) RETURN_IF_ERROR(store->Commit(batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
   return Status::Ok();
 }
 
@@ -242,11 +242,11 @@ Status Backfill(Store* store, int64_t n) {
                      event.distinct_id);
     }
     if ((i + 1) % kBackfillChunk == 0 && !batch.empty()) {
-      RETURN_IF_ERROR(store->Commit(batch));
+      ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
       batch.Clear();
     }
   }
-  if (!batch.empty()) RETURN_IF_ERROR(store->Commit(batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store->Commit(batch));
   return Status::Ok();
 }
 
@@ -260,13 +260,13 @@ Status BruteForce(Fixture* f) {
   };
   std::vector<Compiled> actions;
   for (ActionId id : kAllActions) {
-    ASSIGN_OR_RETURN(auto compiled, engine::CompileAction(id, StepsOf(id)));
+    ACTIOND_ASSIGN_OR_RETURN(auto compiled, engine::CompileAction(id, StepsOf(id)));
     actions.push_back({id, std::move(compiled), {}});
   }
   engine::EventReader reader;
   Status error;
   ScanOptions all;
-  RETURN_IF_ERROR(f->store->ScanEvents(
+  ACTIOND_RETURN_IF_ERROR(f->store->ScanEvents(
       kProject, all, [&](int64_t ts, std::string_view, std::string_view record) {
         auto view = reader.Read(record);
         if (!view.ok()) {
@@ -342,9 +342,9 @@ Fixture* GetFixture(int64_t n, benchmark::State& state) {
   if (Status s = BruteForce(f.get()); !s.ok()) return fail(s);
   const auto t4 = Clock::now();
 
-  ActionServiceOptions options;
+  service::ActionServiceOptions options;
   options.start_worker = false;
-  f->service = std::make_unique<ActionService>(
+  f->service = std::make_unique<service::ActionService>(
       f->store.get(), &f->catalog, &f->locks, [] { return kNowMs; }, [](std::string_view) {},
       options);
 

@@ -43,7 +43,7 @@ const Workload& LoadWorkload() {
     std::ifstream events_file(dir + "/events.jsonl");
     if (!actions_file || !events_file) {
       std::cerr << "match_bench: no workload in " << dir
-                << " (generate it with ../shared/bench-workload/gen_workload.py and set "
+                << " (generate it with bench/gen_workload.py and set "
                    "ACTIOND_WORKLOAD_DIR)\n";
       std::exit(2);
     }

@@ -84,12 +84,12 @@ void AddRequiredElementTokens(CompiledStep* step) {
 Result<CompiledStep> CompileStep(const ActionStep& step) {
   CompiledStep out;
   if (Present(step.event)) out.event = *step.event;
-  ASSIGN_OR_RETURN(out.url, CompileMatcher(step.url, UrlMode(step.url_matching), "url"));
+  ACTIOND_ASSIGN_OR_RETURN(out.url, CompileMatcher(step.url, UrlMode(step.url_matching), "url"));
   if (Present(step.tag_name)) out.tag_name = *step.tag_name;
-  ASSIGN_OR_RETURN(
+  ACTIOND_ASSIGN_OR_RETURN(
       out.text,
       CompileMatcher(step.text, ElementMode(step.text_matching, "text_matching"), "text"));
-  ASSIGN_OR_RETURN(
+  ACTIOND_ASSIGN_OR_RETURN(
       out.href,
       CompileMatcher(step.href, ElementMode(step.href_matching, "href_matching"), "href"));
   if (Present(step.selector)) {
@@ -97,7 +97,7 @@ Result<CompiledStep> CompileStep(const ActionStep& step) {
     if (!selector.ok()) return selector.status().WithAttrPrefix("selector");
     out.selector = std::move(*selector);
   }
-  RETURN_IF_ERROR(CompileFilters(step.properties_json, &out.filters));
+  ACTIOND_RETURN_IF_ERROR(CompileFilters(step.properties_json, &out.filters));
   AddRequiredElementTokens(&out);
   return out;
 }

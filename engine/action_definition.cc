@@ -82,7 +82,7 @@ Result<ActionStep> ParseStep(element value) {
   for (const Field& field : kStringFields) {
     element member;
     if (object[field.key].get(member) != simdjson::SUCCESS) continue;
-    ASSIGN_OR_RETURN(step.*field.member, OptionalString(member, field.key));
+    ACTIOND_ASSIGN_OR_RETURN(step.*field.member, OptionalString(member, field.key));
   }
   element properties;
   if (object["properties"].get(properties) == simdjson::SUCCESS) {
@@ -133,28 +133,30 @@ Result<ActionRequest> ParseActionRequest(std::string_view json) {
   ActionRequest request;
   element value;
   if (object["name"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.name, OptionalString(value, "name"));
+    ACTIOND_ASSIGN_OR_RETURN(request.name, OptionalString(value, "name"));
   }
   if (object["description"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.description, OptionalString(value, "description"));
+    ACTIOND_ASSIGN_OR_RETURN(request.description, OptionalString(value, "description"));
   }
   if (object["slack_message_format"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.slack_message_format, OptionalString(value, "slack_message_format"));
+    ACTIOND_ASSIGN_OR_RETURN(request.slack_message_format,
+                             OptionalString(value, "slack_message_format"));
   }
   if (object["last_calculated_at"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.last_calculated_at, OptionalString(value, "last_calculated_at"));
+    ACTIOND_ASSIGN_OR_RETURN(request.last_calculated_at,
+                             OptionalString(value, "last_calculated_at"));
   }
   if (object["tags"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.tags, StringList(value, "tags"));
+    ACTIOND_ASSIGN_OR_RETURN(request.tags, StringList(value, "tags"));
   }
   if (object["post_to_slack"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.post_to_slack, OptionalBool(value, "post_to_slack"));
+    ACTIOND_ASSIGN_OR_RETURN(request.post_to_slack, OptionalBool(value, "post_to_slack"));
   }
   if (object["deleted"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.deleted, OptionalBool(value, "deleted"));
+    ACTIOND_ASSIGN_OR_RETURN(request.deleted, OptionalBool(value, "deleted"));
   }
   if (object["steps"].get(value) == simdjson::SUCCESS) {
-    ASSIGN_OR_RETURN(request.steps, ParseSteps(value));
+    ACTIOND_ASSIGN_OR_RETURN(request.steps, ParseSteps(value));
   }
   return request;
 }

@@ -117,14 +117,14 @@ Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptio
   simdjson::dom::array items;
   simdjson::dom::object object;
   if (root.get_array().get(items) == simdjson::SUCCESS) {
-    RETURN_IF_ERROR(add_events(items));
+    ACTIOND_RETURN_IF_ERROR(add_events(items));
   } else if (root.get_object().get(object) == simdjson::SUCCESS) {
     simdjson::dom::element batch;
     if (object["batch"].get(batch) == simdjson::SUCCESS) {
       if (batch.get_array().get(items) != simdjson::SUCCESS) {
         return InvalidInput("`batch` must be an array of events");
       }
-      RETURN_IF_ERROR(add_events(items));
+      ACTIOND_RETURN_IF_ERROR(add_events(items));
       for (std::string_view key : {"api_key", "token", "$token"}) {
         simdjson::dom::element value;
         if (!FindNonNull(object, key, &value)) continue;
@@ -153,10 +153,11 @@ Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptio
   }
   if (events_.empty()) return InvalidInput("the request holds no events");
 
-  RETURN_IF_ERROR(ResolveToken(options, batch_token, &out->token));
+  ACTIOND_RETURN_IF_ERROR(ResolveToken(options, batch_token, &out->token));
   out->events.resize(events_.size());
   for (size_t i = 0; i < events_.size(); ++i) {
-    RETURN_IF_ERROR(ParseEvent(i, events_[i], options, sent_at_ms, engage_body, &out->events[i]));
+    ACTIOND_RETURN_IF_ERROR(
+        ParseEvent(i, events_[i], options, sent_at_ms, engage_body, &out->events[i]));
   }
   return Status::Ok();
 }
@@ -202,11 +203,12 @@ Status CapturePayloadParserImpl::ResolveToken(const CaptureOptions& options,
     }
   }
   if (!request_token || request_token->empty()) {
-    return Status(StatusCode::kNotAuthenticated,
-                  "no project token: send `api_key` in the body (the project's token)");
+    return Status(StatusCode::kUnauthenticated,
+                  "no project token: send `api_key` in the body (the project's token)", {},
+                  StatusReason::kNoCredentials);
   }
   if (request_token->substr(0, 4) == "phx_") {
-    return Status(StatusCode::kAuthFailed,
+    return Status(StatusCode::kUnauthenticated,
                   "a personal API key cannot capture events; use the project token (phc_…)");
   }
   token->assign(*request_token);
@@ -346,8 +348,8 @@ Status CapturePayloadParserImpl::ParseEvent(size_t index, simdjson::dom::object 
       timestamp_ms, offset_ms, ignore_sent_at ? std::nullopt : sent_at_ms, options.now_ms);
 
   const simdjson::dom::object* nested = has_properties ? &properties : nullptr;
-  RETURN_IF_ERROR(MergeSets(index, "$set", event, nested, &out->set_json));
-  RETURN_IF_ERROR(MergeSets(index, "$set_once", event, nested, &out->set_once_json));
+  ACTIOND_RETURN_IF_ERROR(MergeSets(index, "$set", event, nested, &out->set_json));
+  ACTIOND_RETURN_IF_ERROR(MergeSets(index, "$set_once", event, nested, &out->set_once_json));
   out->unset_keys.clear();
   if (has_properties && FindNonNull(properties, "$unset", &value)) {
     AddUnsetKeys(value, &out->unset_keys);

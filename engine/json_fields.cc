@@ -107,7 +107,7 @@ Status ReadTopLevelMembers(std::string_view json, std::span<const std::string_vi
                            std::vector<JsonMember>* out) {
   out->assign(keys.size(), JsonMember{});
   element root;
-  RETURN_IF_ERROR(Parse(json, &root));
+  ACTIOND_RETURN_IF_ERROR(Parse(json, &root));
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) {
     return Status(StatusCode::kParseError, "not a JSON object");
@@ -121,7 +121,7 @@ Status ReadTopLevelMembers(std::string_view json, std::span<const std::string_vi
 
 Status FlattenJson(std::string_view json, std::string_view prefix, std::vector<FlatField>* out) {
   element root;
-  RETURN_IF_ERROR(Parse(json, &root));
+  ACTIOND_RETURN_IF_ERROR(Parse(json, &root));
   Flatten(root, std::string(prefix), out);
   return Status::Ok();
 }

@@ -1,6 +1,6 @@
 // MessageTemplate: an action's `slack_message_format`, compiled once when the action is
 // compiled or updated, and rendered for each live match into the message that is posted to the
-// project's `slack_incoming_webhook` (docs/webhooks.md; /work/shared/DESIGN.md §6).
+// project's `slack_incoming_webhook` (docs/webhooks.md).
 //
 // A format is literal text with tokens in square brackets: `[action.name] was triggered by
 // [person]`. An empty format renders PostHog's default, kDefaultMessageFormat. Compile splits

@@ -118,12 +118,12 @@ Result<bool> PersonPropertyUpdater::ApplyPersonUpdates(std::string_view current_
   builder.Clear();
   size_t changes = 0;
   // The builder copies what it keeps, so one parser serves the three documents in turn.
-  RETURN_IF_ERROR(impl_->WithObject(current_json, "the person's properties",
-                                    [&](simdjson::dom::object o) { builder.Assign(o); }));
-  RETURN_IF_ERROR(impl_->WithObject(set_once_json, "$set_once", [&](simdjson::dom::object o) {
-    changes += builder.AssignAbsent(o);
-  }));
-  RETURN_IF_ERROR(impl_->WithObject(
+  ACTIOND_RETURN_IF_ERROR(impl_->WithObject(current_json, "the person's properties",
+                                            [&](simdjson::dom::object o) { builder.Assign(o); }));
+  ACTIOND_RETURN_IF_ERROR(
+      impl_->WithObject(set_once_json, "$set_once",
+                        [&](simdjson::dom::object o) { changes += builder.AssignAbsent(o); }));
+  ACTIOND_RETURN_IF_ERROR(impl_->WithObject(
       set_json, "$set", [&](simdjson::dom::object o) { changes += builder.Assign(o); }));
   for (const std::string& key : unset_keys) {
     if (builder.Remove(key)) ++changes;
@@ -138,10 +138,11 @@ Status PersonPropertyUpdater::MergePersonProperties(std::string_view target_json
   out->clear();
   JsonObjectBuilder& builder = impl_->builder_;
   builder.Clear();
-  RETURN_IF_ERROR(impl_->WithObject(target_json, "the target person's properties",
-                                    [&](simdjson::dom::object o) { builder.Assign(o); }));
-  RETURN_IF_ERROR(impl_->WithObject(source_json, "the source person's properties",
-                                    [&](simdjson::dom::object o) { builder.AssignAbsent(o); }));
+  ACTIOND_RETURN_IF_ERROR(impl_->WithObject(target_json, "the target person's properties",
+                                            [&](simdjson::dom::object o) { builder.Assign(o); }));
+  ACTIOND_RETURN_IF_ERROR(
+      impl_->WithObject(source_json, "the source person's properties",
+                        [&](simdjson::dom::object o) { builder.AssignAbsent(o); }));
   builder.AppendJson(out);
   return Status::Ok();
 }

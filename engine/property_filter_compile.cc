@@ -222,7 +222,7 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
     case FilterOperator::kLte:
       for (element operand : operands) {
         double number = 0;
-        RETURN_IF_ERROR(NumericOperand(operand, &number));
+        ACTIOND_RETURN_IF_ERROR(NumericOperand(operand, &number));
         c->numbers.push_back(number);
       }
       return Status::Ok();
@@ -237,7 +237,7 @@ Status CompileOperands(const std::vector<element>& operands, FilterState* c) {
     case FilterOperator::kDateAfter:
       for (element operand : operands) {
         DateOperand date;
-        RETURN_IF_ERROR(DateOperandOf(operand, &date));
+        ACTIOND_RETURN_IF_ERROR(DateOperandOf(operand, &date));
         c->dates.push_back(date);
       }
       return Status::Ok();
@@ -315,7 +315,7 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
   }
 
   if (result.type_ == Type::kElement) {
-    RETURN_IF_ERROR(CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
+    ACTIOND_RETURN_IF_ERROR(CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
     if (needs_list) {  // `in` / `not_in` are not among the element operators (docs/semantics.md
                        // §8.8)
       return InvalidChoice("element filters take neither in nor not_in", "operator");
@@ -326,15 +326,15 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
   if (compiled->op != FilterOperator::kIsSet && compiled->op != FilterOperator::kIsNotSet) {
     Field value = GetField(object, "value");
     std::vector<element> operands;
-    RETURN_IF_ERROR(CollectOperands(value, needs_list, &operands));
+    ACTIOND_RETURN_IF_ERROR(CollectOperands(value, needs_list, &operands));
     if (compiled->op == FilterOperator::kBetween || compiled->op == FilterOperator::kNotBetween) {
       if (!value.value.is_array() || operands.size() != 2) {
         return InvalidInput("between and not_between need a list [min, max]", "value");
       }
-      RETURN_IF_ERROR(NumericOperand(operands[0], &compiled->low));
-      RETURN_IF_ERROR(NumericOperand(operands[1], &compiled->high));
+      ACTIOND_RETURN_IF_ERROR(NumericOperand(operands[0], &compiled->low));
+      ACTIOND_RETURN_IF_ERROR(NumericOperand(operands[1], &compiled->high));
     } else {
-      RETURN_IF_ERROR(CompileOperands(operands, compiled.get()));
+      ACTIOND_RETURN_IF_ERROR(CompileOperands(operands, compiled.get()));
     }
   }
   result.compiled_ = std::move(compiled);

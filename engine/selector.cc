@@ -52,7 +52,7 @@ class Selector::Parser {
   Status Run() {
     for (;;) {
       if (out_->compounds_.size() == kMaxCompounds) return TooLong();
-      RETURN_IF_ERROR(ParseCompound());
+      ACTIOND_RETURN_IF_ERROR(ParseCompound());
       bool spaced = SkipSpaces();
       if (AtEnd()) return Status::Ok();
       Combinator combinator = Combinator::kDescendant;
@@ -122,24 +122,24 @@ class Selector::Parser {
         if (!empty) {
           if (c == '*') return Unsupported("*");
           std::string tag;
-          RETURN_IF_ERROR(ReadIdent(&tag));
+          ACTIOND_RETURN_IF_ERROR(ReadIdent(&tag));
           return InvalidInput("type selector '" + tag + "' must come first in a compound");
         }
         if (c == '*') {
           ++pos_;
         } else {
-          RETURN_IF_ERROR(ReadIdent(&compound.tag));
+          ACTIOND_RETURN_IF_ERROR(ReadIdent(&compound.tag));
         }
       } else if (c == '#' || c == '.') {
         ++pos_;
         std::string name;
-        RETURN_IF_ERROR(ReadIdent(&name));
+        ACTIOND_RETURN_IF_ERROR(ReadIdent(&name));
         if (name.empty()) return InvalidInput(std::string("missing name after '") + c + "'");
         (c == '#' ? compound.ids : compound.classes).push_back(std::move(name));
       } else if (c == '[') {
-        RETURN_IF_ERROR(ParseAttribute(&compound));
+        ACTIOND_RETURN_IF_ERROR(ParseAttribute(&compound));
       } else if (c == ':') {
-        RETURN_IF_ERROR(ParsePseudo(&compound));
+        ACTIOND_RETURN_IF_ERROR(ParsePseudo(&compound));
       } else if (c == ']' || c == ')' || c == '(') {
         return InvalidInput(std::string("unbalanced '") + c + "' in selector");
       } else {
@@ -156,7 +156,7 @@ class Selector::Parser {
     size_t start = pos_++;  // '['
     SkipSpaces();
     AttributeTest test;
-    RETURN_IF_ERROR(ReadIdent(&test.name));
+    ACTIOND_RETURN_IF_ERROR(ReadIdent(&test.name));
     SkipSpaces();
     if (AtEnd()) return InvalidInput("unbalanced '[' in selector");
     if (test.name.empty()) return Unsupported(PartThrough(start, '[', ']'));
@@ -168,7 +168,7 @@ class Selector::Parser {
       char quote = s_[pos_];
       if (quote == '"' || quote == '\'') {
         ++pos_;
-        RETURN_IF_ERROR(ReadQuoted(quote, &test.value));
+        ACTIOND_RETURN_IF_ERROR(ReadQuoted(quote, &test.value));
         SkipSpaces();
         if (AtEnd()) return InvalidInput("unbalanced '[' in selector");
         if (s_[pos_] != ']') return Unsupported(PartThrough(start, '[', ']'));
@@ -223,11 +223,11 @@ class Selector::Parser {
     if (!AtEnd() && s_[pos_] == ':') {
       ++pos_;
       std::string ignored;
-      RETURN_IF_ERROR(ReadIdent(&ignored));
+      ACTIOND_RETURN_IF_ERROR(ReadIdent(&ignored));
       return Unsupported(s_.substr(start, pos_ - start));
     }
     std::string name;
-    RETURN_IF_ERROR(ReadIdent(&name));
+    ACTIOND_RETURN_IF_ERROR(ReadIdent(&name));
     bool has_argument = !AtEnd() && s_[pos_] == '(';
     std::string_view part =
         has_argument ? PartThrough(start, '(', ')') : s_.substr(start, pos_ - start);
@@ -266,7 +266,7 @@ Result<Selector> Selector::Parse(std::string_view text) {
   if (trimmed.empty()) return InvalidInput("empty selector");
   Selector selector;
   selector.source_.assign(trimmed);
-  RETURN_IF_ERROR(Parser(trimmed, &selector).Run());
+  ACTIOND_RETURN_IF_ERROR(Parser(trimmed, &selector).Run());
   return selector;
 }
 

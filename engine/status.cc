@@ -8,26 +8,20 @@ std::string_view StatusCodeName(StatusCode code) noexcept {
       return "ok";
     case StatusCode::kInvalidInput:
       return "invalid_input";
-    case StatusCode::kInvalidChoice:
-      return "invalid_choice";
-    case StatusCode::kRequired:
-      return "required";
-    case StatusCode::kUnique:
-      return "unique";
     case StatusCode::kParseError:
       return "parse_error";
-    case StatusCode::kNotAuthenticated:
-      return "not_authenticated";
-    case StatusCode::kAuthFailed:
-      return "authentication_failed";
+    case StatusCode::kAlreadyExists:
+      return "already_exists";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
     case StatusCode::kPermissionDenied:
       return "permission_denied";
     case StatusCode::kNotFound:
       return "not_found";
-    case StatusCode::kMethodNotAllowed:
-      return "method_not_allowed";
+    case StatusCode::kNotSupported:
+      return "not_supported";
     case StatusCode::kTooLarge:
-      return "payload_too_large";
+      return "too_large";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kCorruption:
@@ -40,9 +34,24 @@ std::string_view StatusCodeName(StatusCode code) noexcept {
   return "unknown";
 }
 
+std::string_view StatusReasonName(StatusReason reason) noexcept {
+  switch (reason) {
+    case StatusReason::kNone:
+      return "";
+    case StatusReason::kRequired:
+      return "required";
+    case StatusReason::kInvalidChoice:
+      return "invalid_choice";
+    case StatusReason::kNoCredentials:
+      return "no_credentials";
+  }
+  return "unknown";
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out(StatusCodeName(code()));
+  if (reason() != StatusReason::kNone) out.append("/").append(StatusReasonName(reason()));
   if (!attr().empty()) out.append(" (").append(attr()).append(")");
   out.append(": ").append(message());
   return out;

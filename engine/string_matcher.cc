@@ -57,7 +57,7 @@ Result<StringMatcher> StringMatcher::Compile(std::string_view pattern, StringMat
     case StringMatchMode::kRegex:
       break;
   }
-  ASSIGN_OR_RETURN(auto regex, CompileRegex(matcher.pattern_));
+  ACTIOND_ASSIGN_OR_RETURN(auto regex, CompileRegex(matcher.pattern_));
   matcher.regex_ = std::move(regex);
   return matcher;
 }

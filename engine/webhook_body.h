@@ -1,4 +1,4 @@
-// The JSON bodies actiond POSTs for a match (docs/webhooks.md; /work/shared/DESIGN.md §6):
+// The JSON bodies actiond POSTs for a match (docs/webhooks.md):
 // the chat message to a project's `slack_incoming_webhook`, and PostHog's REST-hook (Zapier)
 // payload. Pure: they build bytes; delivery is someone else's business.
 //

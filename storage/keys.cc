@@ -151,8 +151,8 @@ std::string SequenceKey(std::string_view name) {
   return key;
 }
 
-std::string UserMetaKey(std::string_view key) {
-  std::string out(kUserMetaPrefix);
+std::string CallerMetaKey(std::string_view key) {
+  std::string out(kCallerMetaPrefix);
   out.append(key);
   return out;
 }

@@ -90,8 +90,9 @@ void AppendApiKeyHashKey(std::string* dst, std::string_view secure_value_hash);
 // Meta keys: the schema version, sequences, and callers' keys live in separate namespaces.
 inline constexpr std::string_view kSchemaVersionKey = "v";
 std::string SequenceKey(std::string_view name);
-std::string UserMetaKey(std::string_view key);
-inline constexpr std::string_view kUserMetaPrefix = "m/";
+// A key the store's callers chose (WriteBatch::PutMeta, Store::GetMeta), under its own prefix.
+std::string CallerMetaKey(std::string_view key);
+inline constexpr std::string_view kCallerMetaPrefix = "m/";
 
 // Convenience forms (allocate).
 std::string EventKey(int64_t project, int64_t ts_ms, std::string_view uuid);

@@ -116,7 +116,7 @@ struct Store::Impl {
   }
 
   Result<int64_t> ReadCounter(std::string_view key) const {
-    ASSIGN_OR_RETURN(auto value, Get(Cf::kCounters, key));
+    ACTIOND_ASSIGN_OR_RETURN(auto value, Get(Cf::kCounters, key));
     if (!value) return int64_t{0};
     int64_t n = 0;
     if (!DecodeCounterValue(*value, &n)) return CorruptCounter("wrong size");
@@ -153,11 +153,11 @@ struct Store::Impl {
     std::string prefix;
     keys::AppendMatchPrefix(&prefix, project, action);
     int64_t n = 0;
-    RETURN_IF_ERROR(Scan(Cf::kMatches, TimeBound(prefix, lo), TimeBound(prefix, hi), false,
-                         [&](std::string_view, std::string_view) {
-                           ++n;
-                           return true;
-                         }));
+    ACTIOND_RETURN_IF_ERROR(Scan(Cf::kMatches, TimeBound(prefix, lo), TimeBound(prefix, hi), false,
+                                 [&](std::string_view, std::string_view) {
+                                   ++n;
+                                   return true;
+                                 }));
     return n;
   }
 
@@ -167,10 +167,10 @@ struct Store::Impl {
                                  Int128 hi) const {
     const Int128 day_lo = day * keys::kMsPerDay, day_hi = day_lo + keys::kMsPerDay;
     if ((hi - lo) * 2 <= keys::kMsPerDay) return CountMatchEntries(project, action, lo, hi);
-    ASSIGN_OR_RETURN(int64_t whole,
-                     ReadCounter(keys::ActionDayKey(project, action, static_cast<int64_t>(day))));
-    ASSIGN_OR_RETURN(int64_t before, CountMatchEntries(project, action, day_lo, lo));
-    ASSIGN_OR_RETURN(int64_t after, CountMatchEntries(project, action, hi, day_hi));
+    ACTIOND_ASSIGN_OR_RETURN(
+        int64_t whole, ReadCounter(keys::ActionDayKey(project, action, static_cast<int64_t>(day))));
+    ACTIOND_ASSIGN_OR_RETURN(int64_t before, CountMatchEntries(project, action, day_lo, lo));
+    ACTIOND_ASSIGN_OR_RETURN(int64_t after, CountMatchEntries(project, action, hi, day_hi));
     return whole - before - after;
   }
 
@@ -180,7 +180,7 @@ struct Store::Impl {
     std::string upper = keys::ActionDayKey(project, action, static_cast<int64_t>(end));
     int64_t sum = 0;
     bool bad = false;
-    RETURN_IF_ERROR(
+    ACTIOND_RETURN_IF_ERROR(
         Scan(Cf::kCounters, lower, upper, false, [&](std::string_view, std::string_view value) {
           int64_t n = 0;
           bad = !DecodeCounterValue(value, &n);
@@ -267,7 +267,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
 
   std::optional<std::string> version;
   if (impl->cf(Cf::kMeta) != nullptr) {
-    ASSIGN_OR_RETURN(version, impl->Get(Cf::kMeta, keys::kSchemaVersionKey));
+    ACTIOND_ASSIGN_OR_RETURN(version, impl->Get(Cf::kMeta, keys::kSchemaVersionKey));
   }
   if (version) {
     int number = 0;
@@ -291,12 +291,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
         return Status(StatusCode::kCorruption,
                       "database at " + path + " has data but no actiond schema version");
       }
-      RETURN_IF_ERROR(FromRocks(it->status(), "checking an unversioned store"));
+      ACTIOND_RETURN_IF_ERROR(FromRocks(it->status(), "checking an unversioned store"));
     }
   }
   for (size_t i : missing) {
     rocksdb::ColumnFamilyHandle* handle = nullptr;
-    RETURN_IF_ERROR(FromRocks(
+    ACTIOND_RETURN_IF_ERROR(FromRocks(
         impl->db->CreateColumnFamily(options_for(kCfNames[i]), std::string(kCfNames[i]), &handle),
         "creating a column family"));
     impl->all_handles.push_back(handle);
@@ -305,7 +305,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   if (!version) {
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    RETURN_IF_ERROR(
+    ACTIOND_RETURN_IF_ERROR(
         FromRocks(impl->db->Put(sync, impl->cf(Cf::kMeta), ToSlice(keys::kSchemaVersionKey),
                                 std::to_string(kSchemaVersion)),
                   "writing the schema version"));
@@ -317,10 +317,10 @@ Status Store::Close() { return impl_->CloseDb(); }
 
 Status Store::Commit(const WriteBatch& batch) {
   if (impl_->db == nullptr) return Closed();
-  RETURN_IF_ERROR(batch.status());
-  if (batch.rep_->cfs != &impl_->cfs) return Internal("a WriteBatch committed to another store");
+  ACTIOND_RETURN_IF_ERROR(batch.status());
+  if (batch.rep().cfs != &impl_->cfs) return Internal("a WriteBatch committed to another store");
   // RocksDB's WriteBatch::Write takes a non-const batch but does not change it.
-  auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep_->batch);
+  auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep().batch);
   return FromRocks(impl_->db->Write(impl_->write_options, rocks_batch), "committing");
 }
 
@@ -341,7 +341,7 @@ Result<int64_t> Store::ReserveIds(std::string_view sequence, int64_t count) {
   if (it != impl_->sequences.end()) {
     last = it->second;
   } else {
-    ASSIGN_OR_RETURN(auto stored, impl_->Get(Cf::kMeta, key));
+    ACTIOND_ASSIGN_OR_RETURN(auto stored, impl_->Get(Cf::kMeta, key));
     if (stored) {
       if (stored->size() != 8) {
         return Status(StatusCode::kCorruption, "unreadable sequence " + std::string(sequence));
@@ -353,26 +353,26 @@ Result<int64_t> Store::ReserveIds(std::string_view sequence, int64_t count) {
   const int64_t reserved_last = last + count;
   std::string value;
   keys::AppendU64(&value, static_cast<uint64_t>(reserved_last));
-  RETURN_IF_ERROR(FromRocks(impl_->db->Put(impl_->write_options, impl_->cf(Cf::kMeta), key, value),
-                            "saving a sequence"));
+  ACTIOND_RETURN_IF_ERROR(FromRocks(
+      impl_->db->Put(impl_->write_options, impl_->cf(Cf::kMeta), key, value), "saving a sequence"));
   impl_->sequences.insert_or_assign(std::string(sequence), reserved_last);
   return first;
 }
 
 Result<std::optional<std::string>> Store::GetMeta(std::string_view key) const {
-  return impl_->Get(Cf::kMeta, keys::UserMetaKey(key));
+  return impl_->Get(Cf::kMeta, keys::CallerMetaKey(key));
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Store::ListMeta(
     std::string_view prefix) const {
-  const std::string lower = keys::UserMetaKey(prefix);
+  const std::string lower = keys::CallerMetaKey(prefix);
   std::vector<std::pair<std::string, std::string>> out;
-  RETURN_IF_ERROR(impl_->Scan(Cf::kMeta, lower, keys::PrefixSuccessor(lower), false,
-                              [&](std::string_view key, std::string_view value) {
-                                key.remove_prefix(keys::kUserMetaPrefix.size());
-                                out.emplace_back(std::string(key), std::string(value));
-                                return true;
-                              }));
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kMeta, lower, keys::PrefixSuccessor(lower), false,
+                                      [&](std::string_view key, std::string_view value) {
+                                        key.remove_prefix(keys::kCallerMetaPrefix.size());
+                                        out.emplace_back(std::string(key), std::string(value));
+                                        return true;
+                                      }));
   return out;
 }
 
@@ -381,16 +381,16 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::ListMeta(
 Result<std::optional<Project>> Store::GetProject(ProjectId id) const {
   std::string key;
   keys::AppendProjectKey(&key, id);
-  ASSIGN_OR_RETURN(auto bytes, impl_->Get(Cf::kProjects, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto bytes, impl_->Get(Cf::kProjects, key));
   if (!bytes) return std::optional<Project>();
-  ASSIGN_OR_RETURN(Project project, DecodeProject(*bytes));
+  ACTIOND_ASSIGN_OR_RETURN(Project project, DecodeProject(*bytes));
   return std::optional<Project>(std::move(project));
 }
 
 Result<std::optional<Project>> Store::GetProjectByToken(std::string_view api_token) const {
   std::string key;
   keys::AppendProjectTokenKey(&key, api_token);
-  ASSIGN_OR_RETURN(auto id, impl_->Get(Cf::kProjects, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto id, impl_->Get(Cf::kProjects, key));
   if (!id) return std::optional<Project>();
   if (id->size() != 8) return Status(StatusCode::kCorruption, "unreadable project token index");
   return GetProject(static_cast<ProjectId>(keys::DecodeU64(*id)));
@@ -400,33 +400,33 @@ Result<std::vector<Project>> Store::ListProjects() const {
   const std::string lower(1, keys::kProjectByIdTag);
   std::vector<Project> out;
   Status decode_error;
-  RETURN_IF_ERROR(impl_->Scan(Cf::kProjects, lower, keys::PrefixSuccessor(lower), false,
-                              [&](std::string_view, std::string_view value) {
-                                auto project = DecodeProject(value);
-                                if (!project.ok()) {
-                                  decode_error = project.status();
-                                  return false;
-                                }
-                                out.push_back(std::move(*project));
-                                return true;
-                              }));
-  RETURN_IF_ERROR(decode_error);
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kProjects, lower, keys::PrefixSuccessor(lower), false,
+                                      [&](std::string_view, std::string_view value) {
+                                        auto project = DecodeProject(value);
+                                        if (!project.ok()) {
+                                          decode_error = project.status();
+                                          return false;
+                                        }
+                                        out.push_back(std::move(*project));
+                                        return true;
+                                      }));
+  ACTIOND_RETURN_IF_ERROR(decode_error);
   return out;
 }
 
 Result<std::optional<ApiKey>> Store::GetApiKey(int64_t id) const {
   std::string key;
   keys::AppendApiKeyKey(&key, id);
-  ASSIGN_OR_RETURN(auto bytes, impl_->Get(Cf::kApiKeys, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto bytes, impl_->Get(Cf::kApiKeys, key));
   if (!bytes) return std::optional<ApiKey>();
-  ASSIGN_OR_RETURN(ApiKey api_key, DecodeApiKey(*bytes));
+  ACTIOND_ASSIGN_OR_RETURN(ApiKey api_key, DecodeApiKey(*bytes));
   return std::optional<ApiKey>(std::move(api_key));
 }
 
 Result<std::optional<ApiKey>> Store::GetApiKeyByHash(std::string_view secure_value_hash) const {
   std::string key;
   keys::AppendApiKeyHashKey(&key, secure_value_hash);
-  ASSIGN_OR_RETURN(auto id, impl_->Get(Cf::kApiKeys, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto id, impl_->Get(Cf::kApiKeys, key));
   if (!id) return std::optional<ApiKey>();
   if (id->size() != 8) return Status(StatusCode::kCorruption, "unreadable api key hash index");
   return GetApiKey(static_cast<int64_t>(keys::DecodeU64(*id)));
@@ -436,17 +436,17 @@ Result<std::vector<ApiKey>> Store::ListApiKeys() const {
   const std::string lower(1, keys::kApiKeyByIdTag);
   std::vector<ApiKey> out;
   Status decode_error;
-  RETURN_IF_ERROR(impl_->Scan(Cf::kApiKeys, lower, keys::PrefixSuccessor(lower), false,
-                              [&](std::string_view, std::string_view value) {
-                                auto api_key = DecodeApiKey(value);
-                                if (!api_key.ok()) {
-                                  decode_error = api_key.status();
-                                  return false;
-                                }
-                                out.push_back(std::move(*api_key));
-                                return true;
-                              }));
-  RETURN_IF_ERROR(decode_error);
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kApiKeys, lower, keys::PrefixSuccessor(lower), false,
+                                      [&](std::string_view, std::string_view value) {
+                                        auto api_key = DecodeApiKey(value);
+                                        if (!api_key.ok()) {
+                                          decode_error = api_key.status();
+                                          return false;
+                                        }
+                                        out.push_back(std::move(*api_key));
+                                        return true;
+                                      }));
+  ACTIOND_RETURN_IF_ERROR(decode_error);
   return out;
 }
 
@@ -462,7 +462,7 @@ Result<std::vector<std::pair<ActionId, std::string>>> Store::ListActions(Project
   std::string lower;
   keys::AppendProjectPrefix(&lower, project);
   std::vector<std::pair<ActionId, std::string>> out;
-  RETURN_IF_ERROR(impl_->Scan(
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(
       Cf::kActions, lower, keys::PrefixSuccessor(lower), false,
       [&](std::string_view key, std::string_view value) {
         if (key.size() != 16) return true;  // not an action key
@@ -508,13 +508,13 @@ Status Store::EventsExist(ProjectId project, std::span<const std::string_view> u
 Result<std::optional<StoredEvent>> Store::GetEvent(ProjectId project, std::string_view uuid) const {
   std::string key;
   keys::AppendEventIdKey(&key, project, uuid);
-  ASSIGN_OR_RETURN(auto ts, impl_->Get(Cf::kEventIds, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto ts, impl_->Get(Cf::kEventIds, key));
   if (!ts) return std::optional<StoredEvent>();
   if (ts->size() != 8) return Status(StatusCode::kCorruption, "unreadable event id index");
   StoredEvent event{keys::DecodeI64(*ts), std::string(uuid), {}};
   key.clear();
   keys::AppendEventKey(&key, project, event.timestamp_ms, uuid);
-  ASSIGN_OR_RETURN(auto record, impl_->Get(Cf::kEvents, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto record, impl_->Get(Cf::kEvents, key));
   // Both keys are written by one batch and events are never deleted.
   if (!record) return Status(StatusCode::kCorruption, "event id index points at no event");
   event.record_json = std::move(*record);
@@ -545,14 +545,14 @@ Result<std::vector<StoredEvent>> Store::ReadEventsAfter(ProjectId project,
   keys::AppendProjectPrefix(&prefix, project);
   const std::string lower =
       after ? keys::EventKey(project, after->timestamp_ms, after->uuid) : prefix;
-  RETURN_IF_ERROR(impl_->Scan(Cf::kEvents, lower, keys::PrefixSuccessor(prefix), false,
-                              [&](std::string_view key, std::string_view value) {
-                                if (after && key == lower) return true;  // strictly after
-                                out.push_back(StoredEvent{keys::DecodeI64(key.substr(8)),
-                                                          std::string(key.substr(16)),
-                                                          std::string(value)});
-                                return out.size() < max_events;
-                              }));
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kEvents, lower, keys::PrefixSuccessor(prefix), false,
+                                      [&](std::string_view key, std::string_view value) {
+                                        if (after && key == lower) return true;  // strictly after
+                                        out.push_back(StoredEvent{keys::DecodeI64(key.substr(8)),
+                                                                  std::string(key.substr(16)),
+                                                                  std::string(value)});
+                                        return out.size() < max_events;
+                                      }));
   return out;
 }
 
@@ -573,7 +573,7 @@ Result<std::optional<std::string>> Store::GetPersonUuid(ProjectId project,
 
 Result<std::optional<Person>> Store::GetPersonByDistinctId(ProjectId project,
                                                            std::string_view distinct_id) const {
-  ASSIGN_OR_RETURN(auto uuid, GetPersonUuid(project, distinct_id));
+  ACTIOND_ASSIGN_OR_RETURN(auto uuid, GetPersonUuid(project, distinct_id));
   if (!uuid) return std::optional<Person>();
   return GetPerson(project, *uuid);
 }
@@ -581,9 +581,9 @@ Result<std::optional<Person>> Store::GetPersonByDistinctId(ProjectId project,
 Result<std::optional<Person>> Store::GetPerson(ProjectId project, std::string_view uuid) const {
   std::string key;
   keys::AppendPersonKey(&key, project, uuid);
-  ASSIGN_OR_RETURN(auto bytes, impl_->Get(Cf::kPersons, key));
+  ACTIOND_ASSIGN_OR_RETURN(auto bytes, impl_->Get(Cf::kPersons, key));
   if (!bytes) return std::optional<Person>();
-  ASSIGN_OR_RETURN(Person person, DecodePerson(*bytes));
+  ACTIOND_ASSIGN_OR_RETURN(Person person, DecodePerson(*bytes));
   return std::optional<Person>(std::move(person));
 }
 
@@ -595,18 +595,18 @@ Result<std::vector<Person>> Store::ListPersons(ProjectId project, size_t offset,
   keys::AppendPersonIdPrefix(&prefix, project);
   std::vector<std::string> uuids;
   size_t skipped = 0;
-  RETURN_IF_ERROR(impl_->Scan(Cf::kPersons, prefix, keys::PrefixSuccessor(prefix), newest_first,
-                              [&](std::string_view, std::string_view uuid) {
-                                if (skipped < offset) {
-                                  ++skipped;
-                                  return true;
-                                }
-                                uuids.emplace_back(uuid);
-                                return uuids.size() < limit;
-                              }));
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kPersons, prefix, keys::PrefixSuccessor(prefix),
+                                      newest_first, [&](std::string_view, std::string_view uuid) {
+                                        if (skipped < offset) {
+                                          ++skipped;
+                                          return true;
+                                        }
+                                        uuids.emplace_back(uuid);
+                                        return uuids.size() < limit;
+                                      }));
   out.reserve(uuids.size());
   for (const auto& uuid : uuids) {
-    ASSIGN_OR_RETURN(auto person, GetPerson(project, uuid));
+    ACTIOND_ASSIGN_OR_RETURN(auto person, GetPerson(project, uuid));
     // The id index and the record are written by one batch. A person deleted between the scan
     // and this read is simply left out.
     if (person) out.push_back(std::move(*person));
@@ -656,15 +656,15 @@ Result<int64_t> Store::Count(ProjectId project, ActionId action, const TimeRange
   const Int128 first_full = CeilDiv(ms.lo, kDay);  // first day wholly inside
   const Int128 end_full = FloorDiv(ms.hi, kDay);   // one past the last day wholly inside
   if (first_full < end_full) {
-    ASSIGN_OR_RETURN(int64_t total, impl_->SumDays(project, action, first_full, end_full));
+    ACTIOND_ASSIGN_OR_RETURN(int64_t total, impl_->SumDays(project, action, first_full, end_full));
     if (ms.lo < first_full * kDay) {
-      ASSIGN_OR_RETURN(int64_t head, impl_->CountWithinDay(project, action, first_full - 1, ms.lo,
-                                                           first_full * kDay));
+      ACTIOND_ASSIGN_OR_RETURN(int64_t head, impl_->CountWithinDay(project, action, first_full - 1,
+                                                                   ms.lo, first_full * kDay));
       total += head;
     }
     if (ms.hi > end_full * kDay) {
-      ASSIGN_OR_RETURN(int64_t tail,
-                       impl_->CountWithinDay(project, action, end_full, end_full * kDay, ms.hi));
+      ACTIOND_ASSIGN_OR_RETURN(
+          int64_t tail, impl_->CountWithinDay(project, action, end_full, end_full * kDay, ms.hi));
       total += tail;
     }
     return total;
@@ -673,8 +673,10 @@ Result<int64_t> Store::Count(ProjectId project, ActionId action, const TimeRange
   const Int128 day = FloorDiv(ms.lo, kDay);
   const Int128 midnight = (day + 1) * kDay;
   if (ms.hi <= midnight) return impl_->CountWithinDay(project, action, day, ms.lo, ms.hi);
-  ASSIGN_OR_RETURN(int64_t head, impl_->CountWithinDay(project, action, day, ms.lo, midnight));
-  ASSIGN_OR_RETURN(int64_t tail, impl_->CountWithinDay(project, action, day + 1, midnight, ms.hi));
+  ACTIOND_ASSIGN_OR_RETURN(int64_t head,
+                           impl_->CountWithinDay(project, action, day, ms.lo, midnight));
+  ACTIOND_ASSIGN_OR_RETURN(int64_t tail,
+                           impl_->CountWithinDay(project, action, day + 1, midnight, ms.hi));
   return head + tail;
 }
 

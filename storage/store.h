@@ -31,13 +31,12 @@
 #include <vector>
 
 #include "engine/status.h"
+#include "storage/batch_target.h"
 #include "storage/function_ref.h"
 #include "storage/records.h"
 #include "storage/write_batch.h"
 
 namespace actiond::storage {
-
-struct ColumnFamilies;
 
 // The on-disk layout this build reads and writes. Bump it whenever a key or record layout
 // changes; a store with another version is refused at open.
@@ -76,7 +75,7 @@ using EventVisitor =
 using MatchVisitor =
     FunctionRef<bool(int64_t timestamp_ms, std::string_view uuid, std::string_view distinct_id)>;
 
-class Store {
+class Store final : public BatchTarget {
  public:
   // Opens (or creates) the store at `path`. A new store gets kSchemaVersion; an existing one
   // must carry exactly kSchemaVersion, else kCorruption naming both versions. A database with
@@ -100,6 +99,9 @@ class Store {
   Status SyncWal();
 
   int schema_version() const noexcept { return kSchemaVersion; }
+
+  // BatchTarget: the families a WriteBatch made for this store records into.
+  const ColumnFamilies& column_families() const override;
 
   // --- Meta ---------------------------------------------------------------------------------
   // The next id of sequence `name` ("project", "action", "api_key", "person", …): 1, 2, 3, …
@@ -170,10 +172,8 @@ class Store {
   Result<int64_t> Count(ProjectId project, ActionId action, const TimeRange& range = {}) const;
 
  private:
-  friend class WriteBatch;
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
-  const ColumnFamilies& column_families() const;
 
   std::unique_ptr<Impl> impl_;
 };

@@ -2,13 +2,12 @@
 
 #include "storage/counter_merge_operator.h"
 #include "storage/keys.h"
-#include "storage/store.h"
 #include "storage/write_batch_rep.h"
 
 namespace actiond::storage {
 
-WriteBatch::WriteBatch(const Store& store) : rep_(std::make_unique<Rep>()) {
-  rep_->cfs = &store.column_families();
+WriteBatch::WriteBatch(const BatchTarget& target) : rep_(std::make_unique<Rep>()) {
+  rep_->cfs = &target.column_families();
   AppendCounterValue(&rep_->one, 1);
   AppendCounterValue(&rep_->minus_one, -1);
 }
@@ -149,13 +148,13 @@ void WriteBatch::DeleteApiKey(const ApiKey& key) {
 
 void WriteBatch::PutMeta(std::string_view key, std::string_view value) {
   Rep& r = *rep_;
-  r.key.assign(keys::kUserMetaPrefix).append(key);
+  r.key.assign(keys::kCallerMetaPrefix).append(key);
   r.Put(Cf::kMeta, r.key, value);
 }
 
 void WriteBatch::DeleteMeta(std::string_view key) {
   Rep& r = *rep_;
-  r.key.assign(keys::kUserMetaPrefix).append(key);
+  r.key.assign(keys::kCallerMetaPrefix).append(key);
   r.Delete(Cf::kMeta, r.key);
 }
 

@@ -22,18 +22,18 @@
 #include <string_view>
 
 #include "engine/status.h"
+#include "storage/batch_target.h"
 #include "storage/records.h"
 
 namespace actiond::storage {
-
-class Store;
 
 // Whether PutPerson creates a person (counted by Store::CountPersons) or rewrites one.
 enum class PersonWrite : unsigned char { kCreate, kUpdate };
 
 class WriteBatch {
  public:
-  explicit WriteBatch(const Store& store);
+  // `target` is the Store that will commit the batch (storage/batch_target.h).
+  explicit WriteBatch(const BatchTarget& target);
   ~WriteBatch();
   WriteBatch(WriteBatch&&) noexcept;
   WriteBatch& operator=(WriteBatch&&) noexcept;
@@ -90,9 +90,11 @@ class WriteBatch {
   // returns it instead of writing.
   const Status& status() const;
 
- private:
-  friend class Store;
+  // Storage-internal (write_batch_rep.h: the RocksDB batch): what Store::Commit applies.
   struct Rep;
+  const Rep& rep() const noexcept { return *rep_; }
+
+ private:
   std::unique_ptr<Rep> rep_;
 };
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails, naming file and line, when an #include crosses the floors of docs/architecture.md §1:
+# Fails, naming file and line, when an #include crosses the floors of docs/architecture.md §2:
 #   engine/   includes only engine/ (and RE2, simdjson, the standard library)
 #   storage/  includes only engine/ and storage/ (and RocksDB)
 #   service/  includes only engine/, storage/ and service/ (never RocksDB, RE2 or simdjson)
@@ -28,7 +28,7 @@ for floor in engine storage service api; do
   done < <(git ls-files "$floor/*.cc" "$floor/*.h" | xargs -r grep -nE "${forbidden[$floor]}" || true)
 done
 if ((violations > 0)); then
-  echo "$violations include(s) cross a floor (docs/architecture.md §1)"
+  echo "$violations include(s) cross a floor (docs/architecture.md §2)"
   exit 1
 fi
 echo "every include stays on its floor or below"

@@ -1,4 +1,4 @@
-#include "api/action_json.h"
+#include "api/resources/action_json.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 namespace actiond::api {
 namespace {
 
-storage::ActionRecord Record(int64_t id, std::string name) {
-  storage::ActionRecord r;
+service::ActionRecord Record(int64_t id, std::string name) {
+  service::ActionRecord r;
   r.id = id;
   r.team_id = 1;
   r.name = std::move(name);
@@ -23,11 +23,11 @@ TEST(ActionJsonTest, ListHasCountLinksAndRawResults) {
   const std::string body = ActionListJson(2, links, {Record(1, "a")});
   EXPECT_EQ(body, R"({"count":2,"next":"http://h/api/projects/1/actions/?limit=1&offset=1",)"
                   R"("previous":null,"results":[)" +
-                      storage::EncodeActionRecord(Record(1, "a")) + "]}");
+                      service::EncodeActionRecord(Record(1, "a")) + "]}");
 }
 
 TEST(ActionJsonTest, PeopleCountIsTheNumberOnThePage) {
-  storage::Person p;
+  service::Person p;
   p.uuid = "0190a1b2-0000-7000-8000-000000000001";
   p.id = 4;
   p.created_at = "2024-03-18T00:00:00.000Z";
@@ -53,7 +53,7 @@ TEST(ActionJsonTest, CsvOfNoRowsIsEmpty) {
 }
 
 TEST(ActionJsonTest, ActionCsvFlattensSteps) {
-  storage::ActionRecord r = Record(3, "n");
+  service::ActionRecord r = Record(3, "n");
   engine::ActionStep step;
   step.id = "9";
   step.event = "buy";

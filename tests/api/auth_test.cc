@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include "api/account_records.h"
-#include "api/bootstrap.h"
-#include "storage/store.h"
-#include "storage/write_batch.h"
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "service/account_service.h"
+#include "service/service_stack.h"
 #include "tests/storage/temp_dir.h"
 
 namespace actiond::api {
@@ -45,18 +49,23 @@ TEST(AuthorizeTest, ScopedTeamsLimitTheProjects) {
 class AuthenticateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<storage::Store>> store = storage::Store::Open(dir_.db());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    AppConfig config;
-    config.personal_api_key = "phx_unit_key";
-    config.project_token = "phc_unit_token";
-    ASSERT_TRUE(Bootstrap(*store_, config, 1'700'000'000'000).ok());
+    service::ServiceStackOptions options;
+    options.data_dir = dir_.db();
+    options.clock = [] { return int64_t{1'700'000'000'000}; };
+    options.log = [](std::string_view) {};
+    Result<std::unique_ptr<service::ServiceStack>> stack =
+        service::ServiceStack::Open(std::move(options));
+    ASSERT_TRUE(stack.ok()) << stack.status().ToString();
+    stack_ = std::move(*stack);
+    service::BootstrapSettings settings;
+    settings.personal_api_key = "phx_unit_key";
+    settings.project_token = "phc_unit_token";
+    ASSERT_TRUE(stack_->accounts().Bootstrap(settings).ok());
   }
 
   Result<Principal> Auth(HttpRequest req) {
     req_ = std::move(req);
-    return Authenticator(store_.get()).Authenticate(RouteRequest(req_));
+    return Authenticator(&stack_->accounts()).Authenticate(RouteRequest(req_));
   }
 
   static HttpRequest Get(std::string target, std::string authorization = "") {
@@ -66,14 +75,14 @@ class AuthenticateTest : public ::testing::Test {
   }
 
   storage::testing::TempDir dir_;
-  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<service::ServiceStack> stack_;
   HttpRequest req_;
 };
 
 TEST_F(AuthenticateTest, FindsTheKeyInHeaderQueryOrBody) {
   Result<Principal> p = Auth(Get("/x", "Bearer phx_unit_key"));
   ASSERT_TRUE(p.ok()) << p.status().ToString();
-  EXPECT_EQ(p->user_id, kAdminUserId);
+  EXPECT_EQ(p->user_id, service::kAdminUserId);
   EXPECT_EQ(p->scopes, std::vector<std::string>{"*"});
   EXPECT_TRUE(Auth(Get("/x", "bearer   phx_unit_key ")).ok());
   EXPECT_TRUE(Auth(Get("/x?personal_api_key=phx_unit_key")).ok());
@@ -83,77 +92,22 @@ TEST_F(AuthenticateTest, FindsTheKeyInHeaderQueryOrBody) {
 }
 
 TEST_F(AuthenticateTest, MissingWrongAndProjectTokensAre401) {
-  EXPECT_EQ(Auth(Get("/x")).status().code(), StatusCode::kNotAuthenticated);
-  EXPECT_EQ(Auth(Get("/x", "Basic abc")).status().code(), StatusCode::kNotAuthenticated);
+  EXPECT_EQ(Auth(Get("/x")).status().reason(), StatusReason::kNoCredentials);
+  EXPECT_EQ(Auth(Get("/x", "Basic abc")).status().reason(), StatusReason::kNoCredentials);
   const Result<Principal> wrong = Auth(Get("/x", "Bearer phx_other"));
-  EXPECT_EQ(wrong.status().code(), StatusCode::kAuthFailed);
+  EXPECT_EQ(wrong.status().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(wrong.status().message(),
             "Personal API key found in request Authorization header is invalid.");
-  EXPECT_EQ(Auth(Get("/x", "Bearer phc_unit_token")).status().code(), StatusCode::kAuthFailed);
+  EXPECT_EQ(Auth(Get("/x", "Bearer phc_unit_token")).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(AuthenticateTest, ARevokedKeyFailsAtOnce) {
   ASSERT_TRUE(Auth(Get("/x", "Bearer phx_unit_key")).ok());
-  Result<std::vector<storage::ApiKey>> keys = store_->ListApiKeys();
+  Result<std::vector<service::ApiKey>> keys = stack_->accounts().ListPersonalKeys();
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->size(), 1u);
-  storage::WriteBatch batch(*store_);
-  batch.DeleteApiKey(keys->front());
-  ASSERT_TRUE(store_->Commit(batch).ok());
-  EXPECT_EQ(Auth(Get("/x", "Bearer phx_unit_key")).status().code(), StatusCode::kAuthFailed);
-}
-
-TEST_F(AuthenticateTest, BootstrapIsIdempotentAndAddsALaterEnvKey) {
-  AppConfig config;
-  config.personal_api_key = "phx_unit_key";
-  config.project_token = "phc_unit_token";
-  Result<BootstrapResult> again = Bootstrap(*store_, config, 1'700'000'001'000);
-  ASSERT_TRUE(again.ok());
-  EXPECT_FALSE(again->new_project_token.has_value());
-  EXPECT_FALSE(again->new_personal_api_key.has_value());
-  EXPECT_EQ(store_->ListApiKeys()->size(), 1u);
-
-  config.personal_api_key = "phx_second";
-  config.project_token = "phc_changed";
-  again = Bootstrap(*store_, config, 1'700'000'002'000);
-  ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->warnings.size(), 1u);  // the stored token is kept
-  EXPECT_EQ(store_->GetProject(1)->value().api_token, "phc_unit_token");
-  EXPECT_TRUE(Auth(Get("/x", "Bearer phx_second")).ok());
-  EXPECT_TRUE(Auth(Get("/x", "Bearer phx_unit_key")).ok());
-
-  // Without an env key, no random key is made on a later start.
-  config.personal_api_key.clear();
-  again = Bootstrap(*store_, config, 1'700'000'003'000);
-  ASSERT_TRUE(again.ok());
-  EXPECT_FALSE(again->new_personal_api_key.has_value());
-}
-
-TEST(BootstrapTest, FirstStartWithoutSecretsMakesThem) {
-  storage::testing::TempDir dir;
-  Result<std::unique_ptr<storage::Store>> store = storage::Store::Open(dir.db());
-  ASSERT_TRUE(store.ok());
-  AppConfig config;
-  config.admin_email = "ops@example.com";
-  Result<BootstrapResult> boot = Bootstrap(**store, config, 1'700'000'000'000);
-  ASSERT_TRUE(boot.ok()) << boot.status().ToString();
-  ASSERT_TRUE(boot->new_project_token.has_value());
-  ASSERT_TRUE(boot->new_personal_api_key.has_value());
-  EXPECT_EQ(boot->new_project_token->size(), 4u + 43u);
-  EXPECT_TRUE(boot->new_personal_api_key->starts_with("phx_"));
-  const std::optional<storage::Project> project = (*store)->GetProject(1).value();
-  ASSERT_TRUE(project.has_value());
-  EXPECT_EQ(project->name, "Default project");
-  EXPECT_EQ(project->api_token, *boot->new_project_token);
-  const std::optional<User> admin = LoadUser(**store, kAdminUserId).value();
-  ASSERT_TRUE(admin.has_value());
-  EXPECT_EQ(admin->email, "ops@example.com");
-  EXPECT_EQ(admin->first_name, "Admin");
-  EXPECT_TRUE(admin->is_email_verified);
-  // A project created later does not take id 1.
-  Result<storage::Project> next = NewProject(**store, "Second", "phc_2", 0);
-  ASSERT_TRUE(next.ok());
-  EXPECT_GT(next->id, 1);
+  ASSERT_TRUE(stack_->accounts().RevokePersonalKey(keys->front()).ok());
+  EXPECT_EQ(Auth(Get("/x", "Bearer phx_unit_key")).status().code(), StatusCode::kUnauthenticated);
 }
 
 }  // namespace

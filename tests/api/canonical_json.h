@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/json_writer.h"
+#include "api/http/json_writer.h"
 
 namespace actiond::api::testing {
 

@@ -1,4 +1,4 @@
-#include "api/capture_decoder.h"
+#include "api/http/capture_decoder.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
-#include "api/body_limits.h"
-#include "api/query_params.h"
+#include "api/http/body_limits.h"
+#include "api/http/query_params.h"
 #include "tests/api/canonical_json.h"
 #include "tests/api/gzip_test_util.h"
 

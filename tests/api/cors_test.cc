@@ -1,4 +1,4 @@
-#include "api/cors.h"
+#include "api/http/cors.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "api/date_range.h"
+#include "api/resources/date_range.h"
 
 #include <gtest/gtest.h>
 
@@ -13,10 +13,10 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMar18 = 1'710'720'000'000;             // 2024-03-18T00:00:00Z
 constexpr int64_t kNow = kMar18 + 13 * 3'600'000 + 1234;  // 2024-03-18T13:00:01.234Z
 
-storage::TimeRange Range(std::optional<std::string_view> from, std::optional<std::string_view> to) {
+service::TimeRange Range(std::optional<std::string_view> from, std::optional<std::string_view> to) {
   auto range = ParseDateRange(from, to, kNow);
   EXPECT_TRUE(range.ok()) << range.status().ToString();
-  return range.ok() ? *range : storage::TimeRange{};
+  return range.ok() ? *range : service::TimeRange{};
 }
 
 TEST(DateRangeTest, AbsentEmptyAndAllAreUnbounded) {
@@ -26,13 +26,13 @@ TEST(DateRangeTest, AbsentEmptyAndAllAreUnbounded) {
 }
 
 TEST(DateRangeTest, DateOnlyToIncludesTheWholeDay) {
-  storage::TimeRange r = Range("2024-03-18", "2024-03-18");
+  service::TimeRange r = Range("2024-03-18", "2024-03-18");
   EXPECT_EQ(r.from_ms, kMar18);
   EXPECT_EQ(r.to_ms, kMar18 + kDay);
 }
 
 TEST(DateRangeTest, DateTimesAreInclusiveInstants) {
-  storage::TimeRange r = Range("2024-03-18T01:00:00Z", "2024-03-18T02:00:00.500+01:00");
+  service::TimeRange r = Range("2024-03-18T01:00:00Z", "2024-03-18T02:00:00.500+01:00");
   EXPECT_EQ(r.from_ms, kMar18 + 3'600'000);
   EXPECT_EQ(r.to_ms, kMar18 + 3'600'000 + 500 + 1);
 }
@@ -59,7 +59,7 @@ TEST(DateRangeTest, GarbageIsAValidationErrorNamingTheParameter) {
 }
 
 TEST(DateRangeTest, ReversedRangeIsKeptAsIs) {
-  storage::TimeRange r = Range("2024-03-19", "2024-03-17");
+  service::TimeRange r = Range("2024-03-19", "2024-03-17");
   EXPECT_GE(r.from_ms, r.to_ms);
 }
 

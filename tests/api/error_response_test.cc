@@ -7,39 +7,67 @@ namespace {
 
 struct Row {
   StatusCode code;
+  StatusReason reason;
   unsigned http;
   const char* type;
   const char* code_text;
 };
 
-// PostHog's (drf-exceptions-hog's) mapping, one row per status code.
+// PostHog's (drf-exceptions-hog's) mapping, one row per status code and reason.
 constexpr Row kTable[] = {
-    {StatusCode::kInvalidInput, 400, "validation_error", "invalid_input"},
-    {StatusCode::kInvalidChoice, 400, "validation_error", "invalid_choice"},
-    {StatusCode::kRequired, 400, "validation_error", "required"},
-    {StatusCode::kUnique, 400, "validation_error", "unique"},
-    {StatusCode::kParseError, 400, "invalid_request", "parse_error"},
-    {StatusCode::kNotAuthenticated, 401, "authentication_error", "not_authenticated"},
-    {StatusCode::kAuthFailed, 401, "authentication_error", "authentication_failed"},
-    {StatusCode::kPermissionDenied, 403, "authentication_error", "permission_denied"},
-    {StatusCode::kNotFound, 404, "invalid_request", "not_found"},
-    {StatusCode::kMethodNotAllowed, 405, "invalid_request", "method_not_allowed"},
-    {StatusCode::kTooLarge, 413, "invalid_request", "payload_too_large"},
-    {StatusCode::kUnavailable, 503, "server_error", "unavailable"},
-    {StatusCode::kInternal, 500, "server_error", "error"},
-    {StatusCode::kIoError, 500, "server_error", "error"},
-    {StatusCode::kCorruption, 500, "server_error", "error"},
+    {StatusCode::kInvalidInput, StatusReason::kNone, 400, "validation_error", "invalid_input"},
+    {StatusCode::kInvalidInput, StatusReason::kInvalidChoice, 400, "validation_error",
+     "invalid_choice"},
+    {StatusCode::kInvalidInput, StatusReason::kRequired, 400, "validation_error", "required"},
+    {StatusCode::kAlreadyExists, StatusReason::kNone, 400, "validation_error", "unique"},
+    {StatusCode::kParseError, StatusReason::kNone, 400, "invalid_request", "parse_error"},
+    {StatusCode::kUnauthenticated, StatusReason::kNoCredentials, 401, "authentication_error",
+     "not_authenticated"},
+    {StatusCode::kUnauthenticated, StatusReason::kNone, 401, "authentication_error",
+     "authentication_failed"},
+    {StatusCode::kPermissionDenied, StatusReason::kNone, 403, "authentication_error",
+     "permission_denied"},
+    {StatusCode::kNotFound, StatusReason::kNone, 404, "invalid_request", "not_found"},
+    {StatusCode::kNotSupported, StatusReason::kNone, 405, "invalid_request", "method_not_allowed"},
+    {StatusCode::kTooLarge, StatusReason::kNone, 413, "invalid_request", "payload_too_large"},
+    {StatusCode::kUnavailable, StatusReason::kNone, 503, "server_error", "unavailable"},
+    {StatusCode::kInternal, StatusReason::kNone, 500, "server_error", "error"},
+    {StatusCode::kIoError, StatusReason::kNone, 500, "server_error", "error"},
+    {StatusCode::kCorruption, StatusReason::kNone, 500, "server_error", "error"},
 };
 
 TEST(ErrorResponseTest, EveryStatusCodeMapsToPostHogsStatusTypeAndCode) {
   for (const Row& row : kTable) {
-    const ErrorShape shape = ErrorShapeFor(row.code);
-    SCOPED_TRACE(std::string(StatusCodeName(row.code)));
+    const Status status(row.code, "x", {}, row.reason);
+    const ErrorShape shape = ErrorShapeFor(status);
+    SCOPED_TRACE(status.ToString());
     EXPECT_EQ(static_cast<unsigned>(shape.http_status), row.http);
     EXPECT_EQ(shape.type, row.type);
     EXPECT_EQ(shape.code, row.code_text);
     EXPECT_FALSE(shape.default_detail.empty());
   }
+}
+
+TEST(ErrorResponseTest, CaptureSurfaceUsesTheCaptureServicesShapes) {
+  EXPECT_EQ(ErrorBody(Status(StatusCode::kParseError, "bad json"), ErrorSurface::kCapture),
+            R"({"type":"validation_error","code":"invalid_payload",)"
+            R"("detail":"Malformed request data: bad json","attr":null})");
+  EXPECT_EQ(ErrorBody(Required("event 0: no event name", "event"), ErrorSurface::kCapture),
+            R"({"type":"validation_error","code":"invalid_payload",)"
+            R"("detail":"event 0: no event name","attr":null})");
+  EXPECT_EQ(
+      ErrorBody(Status(StatusCode::kUnauthenticated, "no token", {}, StatusReason::kNoCredentials),
+                ErrorSurface::kCapture),
+      R"({"type":"authentication_error","code":"missing_api_key","detail":"API key not )"
+      R"(provided. You can find your project API key in your PostHog project settings.",)"
+      R"("attr":null})");
+  EXPECT_EQ(ErrorBody(Status(StatusCode::kUnauthenticated, ""), ErrorSurface::kCapture),
+            R"({"type":"authentication_error","code":"invalid_api_key","detail":"Project API )"
+            R"(key invalid. You can find your project API key in your PostHog project )"
+            R"(settings.","attr":null})");
+  // What capture has no row of its own for is answered as the REST API does.
+  EXPECT_EQ(ErrorBody(Status(StatusCode::kTooLarge, "too big"), ErrorSurface::kCapture),
+            ErrorBody(Status(StatusCode::kTooLarge, "too big")));
 }
 
 TEST(ErrorResponseTest, ValidationErrorCarriesDetailAndAttr) {
@@ -54,7 +82,7 @@ TEST(ErrorResponseTest, EmptyAttrIsNull) {
 }
 
 TEST(ErrorResponseTest, EmptyMessageUsesTheDefaultDetail) {
-  EXPECT_EQ(ErrorBody(Status(StatusCode::kNotAuthenticated, "")),
+  EXPECT_EQ(ErrorBody(Status(StatusCode::kUnauthenticated, "", {}, StatusReason::kNoCredentials)),
             R"({"type":"authentication_error","code":"not_authenticated",)"
             R"("detail":"Authentication credentials were not provided.","attr":null})");
 }

@@ -1,4 +1,4 @@
-#include "api/gunzip.h"
+#include "api/http/gunzip.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "api/page_links.h"
+#include "api/http/page_links.h"
 
 #include <gtest/gtest.h>
 

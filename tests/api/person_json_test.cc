@@ -1,12 +1,12 @@
-#include "api/person_json.h"
+#include "api/resources/person_json.h"
 
 #include <gtest/gtest.h>
 
 namespace actiond::api {
 namespace {
 
-storage::Person MakePerson(std::string properties, std::vector<std::string> distinct_ids) {
-  storage::Person p;
+service::Person MakePerson(std::string properties, std::vector<std::string> distinct_ids) {
+  service::Person p;
   p.uuid = "0190a0b0-0000-7000-8000-000000000001";
   p.id = 42;
   p.created_at = "2024-01-02T03:04:05.678Z";

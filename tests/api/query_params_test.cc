@@ -1,4 +1,4 @@
-#include "api/query_params.h"
+#include "api/http/query_params.h"
 
 #include <gtest/gtest.h>
 

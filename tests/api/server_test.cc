@@ -1,4 +1,4 @@
-#include "api/server.h"
+#include "api/http/server.h"
 
 #include <gtest/gtest.h>
 

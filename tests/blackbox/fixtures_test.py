@@ -1,4 +1,4 @@
-"""Replays every raw SDK capture of shared/fixtures/sdk-captures byte for byte (request line,
+"""Replays every raw SDK capture of tests/golden/sdk-captures byte for byte (request line,
 headers and body as the SDK sent them) and checks what was stored: each event once, persons
 merged by $identify / $create_alias.
 
@@ -33,8 +33,8 @@ def batch_of(body):
 
 
 def missing(what):
-    """A fixture that is not there: a failure in CI (shared/ is always beside the clone), a
-    skip elsewhere."""
+    """A fixture that is not there: a failure in CI (the captures are in the repository), a skip
+    elsewhere (a developer pointing $ACTIOND_FIXTURES at another set)."""
     if os.environ.get("CI"):
         raise AssertionError(what)
     raise unittest.SkipTest(what)

@@ -3,9 +3,9 @@ project B's data on every endpoint that takes a project or names one of B's obje
 tokens never open the REST API; personal keys never open capture; deleted actions never match
 or count, also after a restart.
 
-The endpoints are the routes registered in api/app.cc (and the register functions it calls:
-events_api, persons_api, projects_api, personal_keys_api, users_api) and in
-api/actions_handler.cc.
+The endpoints are the routes registered in api/app.cc (and the register functions it calls in
+api/resources/: events_resource, persons_resource, projects_resource, personal_keys_resource,
+users_resource and actions_resource).
 
     python3 tests/blackbox/isolation_test.py --bin build/actiond
 """
@@ -401,7 +401,7 @@ class DeletedActionsTest(unittest.TestCase):
         self.assertEqual(self.counts(x), before)
 
         # Changing a deleted action's steps recomputes nothing while it stays deleted: its count
-        # stays what it was when it was deleted (docs/api.md §9 "Soft delete"; storage/action_service.h).
+        # stays what it was when it was deleted (docs/api.md §9 "Soft delete"; service/action_service.h).
         self.api("PATCH", "%d/" % x, {"steps": [{"event": "other"}, {"event": "del_e"}]})
         self.wait_calculated(x)
         self.send(2, "patched")

@@ -46,11 +46,11 @@ def repo_root():
 
 
 def fixtures_dir():
-    """The SDK captures: $ACTIOND_FIXTURES, else ../shared/fixtures/sdk-captures next to the repo."""
+    """The SDK captures: $ACTIOND_FIXTURES, else the repository's copy in tests/golden/sdk-captures."""
     override = os.environ.get("ACTIOND_FIXTURES")
     if override:
         return override
-    return os.path.join(os.path.dirname(repo_root()), "shared", "fixtures", "sdk-captures")
+    return os.path.join(repo_root(), "tests", "golden", "sdk-captures")
 
 
 def free_port():

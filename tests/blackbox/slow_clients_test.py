@@ -8,7 +8,7 @@ manner of a slowloris attack but bounded and asserted:
   shape (PostHog's SDKs retry it), and served again once a slot is free.
 
 There is no ingest queue to fill: a capture request is decoded, matched and committed on the
-I/O thread that read it (storage/ingest_pipeline.h), so back-pressure is the connection cap.
+I/O thread that read it (service/ingest_pipeline.h), so back-pressure is the connection cap.
 
     python3 tests/blackbox/slow_clients_test.py --bin build/actiond
 """

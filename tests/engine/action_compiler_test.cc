@@ -28,14 +28,14 @@ TEST(ActionCompilerTest, AcceptsEveryMatchingModeAndEmptyFields) {
 
 TEST(ActionCompilerTest, UnknownUrlMatchingIsAnInvalidChoice) {
   Status status = CompileSteps(R"([{"event": "e"}, {"url": "/a", "url_matching": "startswith"}])");
-  EXPECT_EQ(status.code(), StatusCode::kInvalidChoice);
+  EXPECT_EQ(status.reason(), StatusReason::kInvalidChoice);
   EXPECT_EQ(status.attr(), "steps__1__url_matching");
   EXPECT_NE(status.message().find("startswith"), std::string_view::npos);
 }
 
 TEST(ActionCompilerTest, UnknownModeIsRejectedEvenWithoutAPattern) {
   Status status = CompileSteps(R"([{"text_matching": "fuzzy"}])");
-  EXPECT_EQ(status.code(), StatusCode::kInvalidChoice);
+  EXPECT_EQ(status.reason(), StatusReason::kInvalidChoice);
   EXPECT_EQ(status.attr(), "steps__0__text_matching");
 }
 
@@ -64,14 +64,14 @@ TEST(ActionCompilerTest, FilterErrorsCarryTheFullPath) {
   Status op = CompileSteps(
       R"([{}, {"properties": [{"key": "a", "value": 1}, {"key": "b", "value": 1,
                                                         "operator": "like"}]}])");
-  EXPECT_EQ(op.code(), StatusCode::kInvalidChoice);
+  EXPECT_EQ(op.reason(), StatusReason::kInvalidChoice);
   EXPECT_EQ(op.attr(), "steps__1__properties__1__operator");
   Status value =
       CompileSteps(R"([{"properties": [{"key": "a", "value": "(", "operator": "regex"}]}])");
   EXPECT_EQ(value.code(), StatusCode::kInvalidInput);
   EXPECT_EQ(value.attr(), "steps__0__properties__0__value");
   Status type = CompileSteps(R"([{"properties": [{"key": "a", "value": 1, "type": "cohort"}]}])");
-  EXPECT_EQ(type.code(), StatusCode::kInvalidChoice);
+  EXPECT_EQ(type.reason(), StatusReason::kInvalidChoice);
   EXPECT_EQ(type.attr(), "steps__0__properties__0__type");
 }
 

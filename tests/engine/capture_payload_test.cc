@@ -243,26 +243,26 @@ TEST_F(CapturePayloadTest, SomeEventsWithoutATokenAreMixed) {
 }
 
 TEST_F(CapturePayloadTest, MissingTokenIsNotAuthenticated) {
-  EXPECT_EQ(Parse(R"({"event":"e","distinct_id":"u"})").code(), StatusCode::kNotAuthenticated);
-  EXPECT_EQ(Parse(R"({"batch":[{"event":"e","distinct_id":"u"}]})").code(),
-            StatusCode::kNotAuthenticated);
-  EXPECT_EQ(Parse(R"({"event":"e","distinct_id":"u","properties":{"token":7}})").code(),
-            StatusCode::kNotAuthenticated);
+  EXPECT_EQ(Parse(R"({"event":"e","distinct_id":"u"})").reason(), StatusReason::kNoCredentials);
+  EXPECT_EQ(Parse(R"({"batch":[{"event":"e","distinct_id":"u"}]})").reason(),
+            StatusReason::kNoCredentials);
+  EXPECT_EQ(Parse(R"({"event":"e","distinct_id":"u","properties":{"token":7}})").reason(),
+            StatusReason::kNoCredentials);
 }
 
 TEST_F(CapturePayloadTest, EmptyTokenIsNotAuthenticated) {
-  EXPECT_EQ(Parse(R"({"api_key":"","batch":[{"event":"e","distinct_id":"u"}]})").code(),
-            StatusCode::kNotAuthenticated);
+  EXPECT_EQ(Parse(R"({"api_key":"","batch":[{"event":"e","distinct_id":"u"}]})").reason(),
+            StatusReason::kNoCredentials);
 }
 
 TEST_F(CapturePayloadTest, PersonalApiKeyAsTokenIsAuthFailed) {
   EXPECT_EQ(Parse(R"({"api_key":"phx_secret","batch":[{"event":"e","distinct_id":"u"}]})").code(),
-            StatusCode::kAuthFailed);
+            StatusCode::kUnauthenticated);
   EXPECT_EQ(Parse(R"([{"event":"e","distinct_id":"u","token":"phx_secret"}])").code(),
-            StatusCode::kAuthFailed);
+            StatusCode::kUnauthenticated);
   options_.external_token = "phx_secret";
   EXPECT_EQ(Parse(R"({"batch":[{"event":"e","distinct_id":"u"}]})").code(),
-            StatusCode::kAuthFailed);
+            StatusCode::kUnauthenticated);
 }
 
 TEST_F(CapturePayloadTest, NonStringTokenIsInvalid) {

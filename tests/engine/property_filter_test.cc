@@ -68,6 +68,12 @@ void ExpectError(std::string_view filter, StatusCode code, std::string_view attr
   EXPECT_EQ(result.status().attr(), attr) << filter << ": " << result.status().ToString();
 }
 
+// An invalid-input error of the given reason (required, invalid_choice) at `attr`.
+void ExpectError(std::string_view filter, StatusReason reason, std::string_view attr) {
+  ExpectError(filter, StatusCode::kInvalidInput, attr);
+  EXPECT_EQ(Compile(filter).status().reason(), reason) << filter;
+}
+
 constexpr char kOrder[] =
     R"({"order_id": "ord_8F3K2", "revenue": 129.99, "currency": "EUR", "items": 3,
         "coupon": null, "is_first_order": true, "tags": ["summer-sale", "newsletter"],
@@ -98,22 +104,22 @@ TEST_F(PropertyFilterTest, UnknownTypeIsInvalidChoice) {
   for (std::string_view type :
        {"cohort", "group", "session", "hogql", "data_warehouse", " ", "Event"}) {
     ExpectError(R"({"key": "k", "value": 1, "type": ")" + std::string(type) + "\"}",
-                StatusCode::kInvalidChoice, "type");
+                StatusReason::kInvalidChoice, "type");
   }
-  ExpectError(R"({"key": "k", "value": 1, "type": 3})", StatusCode::kInvalidChoice, "type");
+  ExpectError(R"({"key": "k", "value": 1, "type": 3})", StatusReason::kInvalidChoice, "type");
 }
 
 TEST_F(PropertyFilterTest, UnknownOperatorIsInvalidChoice) {
   for (std::string_view op : {"contains", "equals", "EXACT", " ", "is_cohort", "not_between_x"}) {
     ExpectError(R"({"key": "k", "value": 1, "operator": ")" + std::string(op) + "\"}",
-                StatusCode::kInvalidChoice, "operator");
+                StatusReason::kInvalidChoice, "operator");
   }
 }
 
 TEST_F(PropertyFilterTest, MissingKeyIsRequired) {
-  ExpectError(R"({"value": 1})", StatusCode::kRequired, "key");
-  ExpectError(R"({"key": null, "value": 1})", StatusCode::kRequired, "key");
-  ExpectError(R"({"key": "", "value": 1})", StatusCode::kRequired, "key");
+  ExpectError(R"({"value": 1})", StatusReason::kRequired, "key");
+  ExpectError(R"({"key": null, "value": 1})", StatusReason::kRequired, "key");
+  ExpectError(R"({"key": "", "value": 1})", StatusReason::kRequired, "key");
   ExpectError(R"({"key": 5, "value": 1})", StatusCode::kInvalidInput, "key");
   ExpectError(R"("key")", StatusCode::kInvalidInput, "");
 }
@@ -181,16 +187,16 @@ TEST_F(PropertyFilterTest, SemverOperatorsNeedParseableVersions) {
 }
 
 TEST_F(PropertyFilterTest, ElementFiltersAcceptOnlyTheirKeysAndOperators) {
-  ExpectError(R"({"type": "element", "key": "attr__id", "value": "x"})", StatusCode::kInvalidChoice,
-              "key");
+  ExpectError(R"({"type": "element", "key": "attr__id", "value": "x"})",
+              StatusReason::kInvalidChoice, "key");
   ExpectError(R"({"type": "element", "key": "selector", "value": "a", "operator": "icontains"})",
-              StatusCode::kInvalidChoice, "operator");
+              StatusReason::kInvalidChoice, "operator");
   ExpectError(R"({"type": "element", "key": "selector", "operator": "is_set"})",
-              StatusCode::kInvalidChoice, "operator");
+              StatusReason::kInvalidChoice, "operator");
   ExpectError(R"({"type": "element", "key": "text", "value": 1, "operator": "gt"})",
-              StatusCode::kInvalidChoice, "operator");
+              StatusReason::kInvalidChoice, "operator");
   ExpectError(R"({"type": "element", "key": "href", "value": "x", "operator": "is_date_after"})",
-              StatusCode::kInvalidChoice, "operator");
+              StatusReason::kInvalidChoice, "operator");
   ExpectError(R"({"type": "element", "key": "selector", "value": "a:hover"})",
               StatusCode::kInvalidInput, "value");
   ExpectError(R"({"type": "element", "key": "selector", "value": ["a", 5]})",

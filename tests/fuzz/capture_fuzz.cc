@@ -1,5 +1,5 @@
 // Fuzz target: a capture request body through the whole decode path the server runs —
-// api/capture_decoder.h (gzip, base64, form data=, GET ?data=) then engine/capture_payload.h
+// api/http/capture_decoder.h (gzip, base64, form data=, GET ?data=) then engine/capture_payload.h
 // (the JSON shapes: batch object, bare array, one event, engage, v1 with a bearer token).
 //
 // Input: an HTTP/1.1 request as the fixtures record it ("POST /batch/ HTTP/1.1\r\n", headers,
@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/capture_decoder.h"
+#include "api/http/capture_decoder.h"
 #include "engine/capture_payload.h"
 #include "engine/json_parse.h"
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Regenerates the seed corpora of tests/fuzz/corpus/<target>/ from the shared SDK captures
-(../shared/fixtures/sdk-captures) and the golden cases (tests/golden/matching.jsonl).
+"""Regenerates the seed corpora of tests/fuzz/corpus/<target>/ from the SDK captures
+(tests/golden/sdk-captures) and the conformance cases (tests/conformance/matching.jsonl).
 
 Seeds are small (at most MAX_BYTES) and named after what they hold, so a failing seed says where
 it came from. The corpora are committed; rerun this only to reseed (it replaces the seed_* files
 of each corpus and leaves files libFuzzer added with --update-corpus alone).
 
-Usage: tests/fuzz/make_corpus.py [--shared DIR]
+Usage: tests/fuzz/make_corpus.py
 """
 import argparse
 import base64
@@ -19,6 +19,8 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+CASES = os.path.join(REPO, "tests", "conformance", "matching.jsonl")
+CAPTURES = os.path.join(REPO, "tests", "golden", "sdk-captures")
 MAX_BYTES = 4096
 PER_TARGET = 40
 
@@ -29,7 +31,7 @@ def compact(value):
 
 def load_golden():
     cases = []
-    with open(os.path.join(REPO, "tests/golden/matching.jsonl"), encoding="utf-8") as f:
+    with open(CASES, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if line.strip() and not line.startswith("#"):
                 case = json.loads(line)
@@ -131,9 +133,9 @@ def request(method, target, body=b"", headers=()):
     return head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
 
 
-def capture_corpus(shared):
+def capture_corpus():
     corpus = Corpus("capture")
-    captures = os.path.join(shared, "fixtures/sdk-captures")
+    captures = CAPTURES
     decoded_bodies = []
     for decoded in sorted(glob.glob(os.path.join(captures, "*/*/*.decoded.json"))):
         with open(decoded, encoding="utf-8") as f:
@@ -185,7 +187,7 @@ def capture_corpus(shared):
     return corpus
 
 
-def elements_chain_corpus(cases, shared):
+def elements_chain_corpus(cases):
     corpus = Corpus("elements_chain")
     chains = []
     for case in cases:
@@ -193,7 +195,7 @@ def elements_chain_corpus(cases, shared):
             chain = chain_of(event)
             if chain:
                 chains.append((f"golden-line{case['line']}", chain))
-    for decoded in sorted(glob.glob(os.path.join(shared, "fixtures/sdk-captures/*/*/*.decoded.json"))):
+    for decoded in sorted(glob.glob(os.path.join(CAPTURES, "*/*/*.decoded.json"))):
         with open(decoded, encoding="utf-8") as f:
             body = json.load(f)
         for i, event in enumerate(body.get("batch", []) if isinstance(body, dict) else []):
@@ -302,12 +304,12 @@ def conformance_record(case, event):
     return compact(record)
 
 
-def matcher_differential_corpus(shared):
+def matcher_differential_corpus():
     """`A <action>` and `E <record>` lines (matcher_differential_fuzz.cc) from the conformance
     cases, most varied first, plus one structured (0x01) seed."""
     corpus = Corpus("matcher_differential")
     cases = []
-    with open(os.path.join(shared, "conformance/matching.jsonl"), encoding="utf-8") as f:
+    with open(CASES, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if line.strip() and not line.startswith("#"):
                 case = json.loads(line)
@@ -328,12 +330,11 @@ def matcher_differential_corpus(shared):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
-    args = parser.parse_args()
+    parser.parse_args()
     cases = load_golden()
-    for corpus in (capture_corpus(args.shared), elements_chain_corpus(cases, args.shared),
+    for corpus in (capture_corpus(), elements_chain_corpus(cases),
                    selector_corpus(cases), action_corpus(cases), property_filter_corpus(cases),
-                   matcher_differential_corpus(args.shared)):
+                   matcher_differential_corpus()):
         print(f"{os.path.relpath(corpus.dir, REPO)}: {len(corpus.seen)} seeds")
 
 

@@ -11,7 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include "storage/sha256.h"
 #include "tests/storage/store_fixture.h"
 
 namespace actiond::storage {
@@ -132,7 +131,7 @@ TEST_F(StoreTest, ReopenAfterCloseKeepsEverything) {
     ApiKey key;
     key.id = 1;
     key.label = "boot";
-    key.secure_value_hash = Sha256Hex("phx_k");
+    key.secure_value_hash = "sha256-of-phx_k";
     b.PutApiKey(key);
     b.PutAction(1, 7, R"({"name":"signup"})");
     b.PutEvent(1, 1000, "e1", R"({"event":"signup"})");
@@ -149,7 +148,7 @@ TEST_F(StoreTest, ReopenAfterCloseKeepsEverything) {
   ASSERT_EQ(Ok(store_->NextId("action")), 1);
   Reopen();
   EXPECT_EQ(Ok(store_->GetProjectByToken("phc_a"))->name, "Default");
-  EXPECT_EQ(Ok(store_->GetApiKeyByHash(Sha256Hex("phx_k")))->label, "boot");
+  EXPECT_EQ(Ok(store_->GetApiKeyByHash("sha256-of-phx_k"))->label, "boot");
   EXPECT_EQ(*Ok(store_->GetAction(1, 7)), R"({"name":"signup"})");
   EXPECT_EQ(Ok(store_->GetEvent(1, "e1"))->record_json, R"({"event":"signup"})");
   EXPECT_EQ(Ok(store_->GetPersonByDistinctId(1, "d1"))->uuid, "p1");
@@ -333,7 +332,7 @@ TEST_F(StoreTest, ProjectsByIdByTokenAndListed) {
 TEST_F(StoreTest, ApiKeysLookedUpByHashListedAndDeleted) {
   ApiKey a{.id = 1,
            .label = "a",
-           .secure_value_hash = Sha256Hex("phx_aaa"),
+           .secure_value_hash = "sha256-of-phx_aaa",
            .scopes = {"*"},
            .scoped_teams = {},
            .user_id = 1,
@@ -341,7 +340,7 @@ TEST_F(StoreTest, ApiKeysLookedUpByHashListedAndDeleted) {
            .mask_value = "phx_...aaaa"};
   ApiKey b_key{.id = 2,
                .label = "b",
-               .secure_value_hash = Sha256Hex("phx_bbb"),
+               .secure_value_hash = "sha256-of-phx_bbb",
                .scopes = {"action:read"},
                .scoped_teams = {1},
                .user_id = 1,
@@ -351,8 +350,8 @@ TEST_F(StoreTest, ApiKeysLookedUpByHashListedAndDeleted) {
   b.PutApiKey(a);
   b.PutApiKey(b_key);
   Commit(b);
-  EXPECT_EQ(*Ok(store_->GetApiKeyByHash(Sha256Hex("phx_bbb"))), b_key);
-  EXPECT_FALSE(Ok(store_->GetApiKeyByHash(Sha256Hex("phx_ccc"))).has_value());
+  EXPECT_EQ(*Ok(store_->GetApiKeyByHash("sha256-of-phx_bbb")), b_key);
+  EXPECT_FALSE(Ok(store_->GetApiKeyByHash("sha256-of-phx_ccc")).has_value());
   EXPECT_EQ(*Ok(store_->GetApiKey(1)), a);
   auto all = Ok(store_->ListApiKeys());
   ASSERT_EQ(all.size(), 2u);
@@ -361,7 +360,7 @@ TEST_F(StoreTest, ApiKeysLookedUpByHashListedAndDeleted) {
   b.Clear();
   b.DeleteApiKey(a);
   Commit(b);
-  EXPECT_FALSE(Ok(store_->GetApiKeyByHash(Sha256Hex("phx_aaa"))).has_value());
+  EXPECT_FALSE(Ok(store_->GetApiKeyByHash("sha256-of-phx_aaa")).has_value());
   EXPECT_FALSE(Ok(store_->GetApiKey(1)).has_value());
   EXPECT_EQ(Ok(store_->ListApiKeys()).size(), 1u);
 }

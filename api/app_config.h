@@ -1,0 +1,28 @@
+// AppConfig: how actiond is started — flags and ACTIOND_* environment, filled by main.cc
+// (api/app.h: ApplyEnvironment) and read by App. Its own header so that what needs only the
+// settings does not pull in the App, the router and the server.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace actiond::api {
+
+struct AppConfig {
+  std::string listen = "127.0.0.1:8000";  // HOST:PORT ([v6-address]:PORT for IPv6)
+  std::string data_dir = "./data";
+  bool fsync = false;  // fsync the WAL on every commit
+  int threads = 0;     // 0: one per core
+  size_t max_connections = 10'000;
+  // Seconds a client has for a request's header (from accept, or from its first byte on a
+  // kept-alive connection), for its body once the header is in, and between requests on a
+  // kept-alive connection; past them the connection is closed (api/http/server.h).
+  double header_timeout_s = 10;
+  double body_timeout_s = 30;
+  double idle_timeout_s = 60;
+  std::string personal_api_key;                 // ACTIOND_PERSONAL_API_KEY
+  std::string project_token;                    // ACTIOND_PROJECT_TOKEN
+  std::string admin_email = "admin@localhost";  // ACTIOND_ADMIN_EMAIL
+};
+
+}  // namespace actiond::api

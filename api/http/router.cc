@@ -1,0 +1,149 @@
+#include "api/http/router.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "api/error_response.h"
+#include "api/log.h"
+
+namespace actiond::api {
+namespace {
+
+// Drops one trailing '/' so that `/a/b/` and `/a/b` route alike; "/" stays "/".
+std::string_view StripTrailingSlash(std::string_view path) noexcept {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+// The segments of a normalised path: "/a/b" → {"a", "b"}; "/" → {}.
+void SplitSegments(std::string_view path, std::vector<std::string_view>& out) {
+  out.clear();
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (path.empty()) return;
+  while (true) {
+    const size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+}  // namespace
+
+RouteRequest::RouteRequest(const HttpRequest& request) : request_(request) {
+  const TargetParts parts = SplitTarget(request.target());
+  path_ = parts.path;
+  query_ = parts.query;
+}
+
+std::string_view RouteRequest::Param(std::string_view name) const noexcept {
+  for (size_t i = 0; i < param_count_; ++i) {
+    if (params_[i].name == name) return params_[i].value;
+  }
+  return {};
+}
+
+const QueryParams& RouteRequest::query_params() const {
+  if (!query_params_) query_params_ = QueryParams::Parse(query_);
+  return *query_params_;
+}
+
+void Router::Add(http::verb method, std::string_view pattern, RouteHandler handler) {
+  const std::string normalized(StripTrailingSlash(pattern));
+  auto it = std::find_if(routes_.begin(), routes_.end(),
+                         [&](const Route& r) { return r.pattern == normalized; });
+  if (it == routes_.end()) {
+    Route route;
+    route.pattern = normalized;
+    std::vector<std::string_view> parts;
+    SplitSegments(normalized, parts);
+    size_t params = 0;
+    for (const std::string_view part : parts) {
+      const bool is_param = !part.empty() && part.front() == ':';
+      params += is_param ? 1 : 0;
+      route.segments.push_back({std::string(is_param ? part.substr(1) : part), is_param});
+    }
+    if (params > RouteRequest::kMaxParams) {
+      ACTIOND_LOG(ERROR) << "route " << normalized << " has too many parameters; ignored";
+      return;
+    }
+    routes_.push_back(std::move(route));
+    // Literal before parameter at the first differing position; stable for equal keys.
+    std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) {
+      const size_t n = std::min(a.segments.size(), b.segments.size());
+      for (size_t i = 0; i < n; ++i) {
+        if (a.segments[i].is_param != b.segments[i].is_param) return !a.segments[i].is_param;
+      }
+      return false;
+    });
+    it = std::find_if(routes_.begin(), routes_.end(),
+                      [&](const Route& r) { return r.pattern == normalized; });
+  }
+  Route& route = *it;
+  for (MethodHandler& mh : route.handlers) {
+    if (mh.method == method) {
+      mh.handler = std::move(handler);
+      return;
+    }
+  }
+  route.handlers.push_back({method, std::move(handler)});
+  if (!route.allow.empty()) route.allow.append(", ");
+  route.allow.append(http::to_string(method));
+}
+
+bool Router::Match(const Route& route, const std::vector<std::string_view>& segments,
+                   RouteRequest& rr) noexcept {
+  if (route.segments.size() != segments.size()) return false;
+  rr.param_count_ = 0;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const Segment& seg = route.segments[i];
+    if (seg.is_param) {
+      if (segments[i].empty()) return false;
+      rr.params_[rr.param_count_++] = {seg.text, segments[i]};
+    } else if (seg.text != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Router::Dispatch(const HttpRequest& req, HttpResponse& res) {
+  RouteRequest rr(req);
+  // Routing allocates one small vector per request; not per event, so not worth a pool.
+  std::vector<std::string_view> segments;
+  SplitSegments(StripTrailingSlash(rr.path()), segments);
+  for (const Route& route : routes_) {
+    if (!Match(route, segments, rr)) continue;
+    for (const MethodHandler& mh : route.handlers) {
+      if (mh.method == req.method()) {
+        mh.handler(rr, res);
+        return;
+      }
+    }
+    WriteMethodNotAllowed(req.method_string(), route.allow, res);
+    return;
+  }
+  WriteError(NotFound("Not found."), res);
+}
+
+void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
+  try {
+    Dispatch(req, res);
+    return;
+  } catch (const std::exception& e) {
+    ACTIOND_LOG(ERROR) << req.method_string() << " " << req.target()
+                       << ": handler threw: " << e.what();
+  } catch (...) {
+    ACTIOND_LOG(ERROR) << req.method_string() << " " << req.target()
+                       << ": handler threw a non-standard exception";
+  }
+  try {
+    res = HttpResponse();
+    WriteError(Internal("handler threw"), res);
+  } catch (...) {
+    // Out of memory while building the error: leave the bare 500 to the server.
+    res.result(http::status::internal_server_error);
+  }
+}
+
+}  // namespace actiond::api

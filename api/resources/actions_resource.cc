@@ -1,0 +1,234 @@
+#include "api/resources/actions_resource.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/clock.h"
+#include "api/http/json_writer.h"
+#include "api/http/page_links.h"
+#include "api/http/query_params.h"
+#include "api/project_access.h"
+#include "api/resources/action_json.h"
+#include "api/resources/date_range.h"
+#include "api/rest_route.h"
+#include "engine/action_definition.h"
+#include "service/account_service.h"
+#include "service/action_service.h"
+
+namespace actiond::api {
+namespace {
+
+constexpr int64_t kDefaultLimit = 100;
+constexpr std::string_view kReadScope = "action:read";
+constexpr std::string_view kWriteScope = "action:write";
+constexpr std::string_view kHardDeleteDetail =
+    "Hard delete of this model is not allowed. Use a patch API call to set \"deleted\" to true";
+
+// DRF's BooleanField spellings, for form-encoded bodies.
+std::optional<bool> FormBool(std::string_view value) {
+  for (std::string_view t :
+       {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1"}) {
+    if (value == t) return true;
+  }
+  for (std::string_view f : {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off",
+                             "Off", "OFF", "0"}) {
+    if (value == f) return false;
+  }
+  return std::nullopt;
+}
+
+// A form-encoded body (`curl -d name=…`, as PostHog's curl examples send; docs/api.md §9.1) as the
+// JSON object DRF's FormParser would hand the serializer: strings, booleans where the field is one,
+// `tags` as a list of its repeated values.
+std::string FormToJson(std::string_view body) {
+  const QueryParams form = QueryParams::Parse(body);
+  std::string json;
+  JsonWriter w(json);
+  w.BeginObject();
+  std::vector<std::string_view> written;
+  for (const auto& [key, unused] : form.items()) {
+    if (std::find(written.begin(), written.end(), key) != written.end()) continue;
+    written.push_back(key);
+    const std::string_view value = *form.Get(key);
+    w.Key(key);
+    if (key == "tags") {
+      w.BeginArray();
+      for (std::string_view tag : form.GetAll(key)) w.String(tag);
+      w.EndArray();
+    } else if (key == "post_to_slack" || key == "deleted") {
+      if (std::optional<bool> b = FormBool(value)) {
+        w.Bool(*b);
+      } else {
+        w.String(value);
+      }
+    } else {
+      w.String(value);
+    }
+  }
+  w.EndObject();
+  return json;
+}
+
+Result<engine::ActionRequest> ParseBody(const RouteRequest& request) {
+  const std::string_view content_type = request.header(http::field::content_type);
+  if (content_type.starts_with("application/x-www-form-urlencoded")) {
+    return engine::ParseActionRequest(FormToJson(request.body()));
+  }
+  // An empty body is an empty object, as DRF reads it.
+  const bool blank = request.body().find_first_not_of(" \t\r\n") == std::string::npos;
+  return engine::ParseActionRequest(blank ? std::string_view("{}") : request.body());
+}
+
+std::optional<service::ActionCreator> Creator(const Services& services, int64_t user_id) {
+  auto user = services.accounts->FindUser(user_id);
+  if (!user.ok()) return std::nullopt;
+  return std::move(*user);
+}
+
+Status ReplyCsv(Result<std::string> csv, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(reply.body, std::move(csv));
+  reply.content_type = kCsvContentType;
+  return Status::Ok();
+}
+
+bool WantsCsv(const RouteRequest& request) {
+  return request.query_params().GetOr("format", "") == "csv";
+}
+
+// The `:id` path parameter; a path that names no action id is 404, as for a missing action.
+Result<service::ActionId> PathActionId(const RouteRequest& request) {
+  const std::optional<service::ActionId> id = ParseDecimalId(request.Param("id"));
+  if (!id) return NotFound("Not found.");
+  return *id;
+}
+
+Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(std::vector<service::ActionRecord> actions,
+                           s.actions->List(access.project.id));
+  const QueryParams& query = req.query_params();
+  const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit);
+  const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
+  const int64_t count = static_cast<int64_t>(actions.size());
+  std::vector<service::ActionRecord> page;
+  for (int64_t i = offset; i < count && i - offset < limit; ++i) {
+    page.push_back(std::move(actions[static_cast<size_t>(i)]));
+  }
+  if (WantsCsv(req)) return ReplyCsv(ActionListCsv(page), reply);
+  reply.body = ActionListJson(count, LimitOffsetLinks(req, limit, offset, count), page);
+  return Status::Ok();
+}
+
+Status Create(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
+  ACTIOND_ASSIGN_OR_RETURN(
+      const service::ActionRecord created,
+      s.actions->Create(access.project.id, request, Creator(s, access.principal.user_id)));
+  reply.body = service::EncodeActionRecord(created);
+  return Status::Ok();
+}
+
+Status Retrieve(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord record,
+                           s.actions->Get(access.project.id, id));
+  if (WantsCsv(req)) return ReplyCsv(ActionListCsv({record}), reply);
+  reply.body = service::EncodeActionRecord(record);
+  return Status::Ok();
+}
+
+Status Update(const Services& s, const RouteRequest& req, RouteReply& reply, bool partial) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord updated,
+                           s.actions->Update(access.project.id, id, request, partial));
+  reply.body = service::EncodeActionRecord(updated);
+  return Status::Ok();
+}
+
+Status Patch(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  return Update(s, req, reply, /*partial=*/true);
+}
+
+Status Put(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  return Update(s, req, reply, /*partial=*/false);
+}
+
+Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_RETURN_IF_ERROR(AuthorizeProject(s, req, {kWriteScope}).status());
+  reply.headers.emplace_back(http::field::allow, "GET, PUT, PATCH, HEAD, OPTIONS");
+  return Status(StatusCode::kNotSupported, kHardDeleteDetail);
+}
+
+Status Count(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  const QueryParams& query = req.query_params();
+  ACTIOND_ASSIGN_OR_RETURN(const service::TimeRange range,
+                           ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t count, s.actions->Count(access.project.id, id, range));
+  JsonWriter(reply.body).BeginObject().MemberInt("count", count).EndObject();
+  return Status::Ok();
+}
+
+// The action of a people request: from the path (`/:id/people/`) or from `entity_id`.
+Result<service::ActionId> PeopleActionId(const RouteRequest& req) {
+  if (!req.Param("id").empty()) return PathActionId(req);
+  const QueryParams& query = req.query_params();
+  const std::optional<std::string_view> type = query.Get("entity_type");
+  if (type && *type != "actions") {
+    return InvalidChoice("\"" + std::string(*type) + "\" is not a valid choice.", "entity_type");
+  }
+  const std::optional<std::string_view> entity = query.Get("entity_id");
+  if (!entity || entity->empty()) return Required("This field is required.", "entity_id");
+  const std::optional<service::ActionId> id = ParseDecimalId(*entity);
+  if (!id) return InvalidInput("A valid integer is required.", "entity_id");
+  return *id;
+}
+
+// Both people routes.
+Status People(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PeopleActionId(req));
+  const QueryParams& query = req.query_params();
+  ACTIOND_ASSIGN_OR_RETURN(const service::TimeRange range,
+                           ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
+  const int64_t limit = ParsePositiveInt(query.Get("limit"), kDefaultLimit);
+  const int64_t offset = ParseNonNegativeInt(query.Get("offset"), 0);
+  ACTIOND_ASSIGN_OR_RETURN(
+      const service::PeoplePage page,
+      s.actions->People(access.project.id, id, range, static_cast<size_t>(limit),
+                        static_cast<size_t>(offset)));
+  if (WantsCsv(req)) return ReplyCsv(ActionPeopleCsv(page.people), reply);
+  const PageLinks links = LimitOffsetLinksWithNext(req, limit, offset, page.has_more);
+  reply.body = ActionPeopleJson(page.people, links);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterActionRoutes(Router& router, const Services& services) {
+  constexpr std::string_view kBase = "/api/projects/:project_id/actions";
+  constexpr std::string_view kOne = "/api/projects/:project_id/actions/:id";
+  router.Add(http::verb::get, kBase, RestRoute(services, List));
+  router.Add(http::verb::post, kBase, RestRoute(services, Create, http::status::created));
+  router.Add(http::verb::get, kOne, RestRoute(services, Retrieve));
+  router.Add(http::verb::patch, kOne, RestRoute(services, Patch));
+  router.Add(http::verb::put, kOne, RestRoute(services, Put));
+  router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy));
+  router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/count",
+             RestRoute(services, Count));
+  router.Add(http::verb::get, "/api/projects/:project_id/actions/people",
+             RestRoute(services, People));
+  router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/people",
+             RestRoute(services, People));
+}
+
+}  // namespace actiond::api

@@ -1,0 +1,119 @@
+#include "api/resources/capture_resource.h"
+
+#include <boost/beast/core/string.hpp>
+#include <string>
+
+#include "api/clock.h"
+#include "api/error_response.h"
+#include "api/http/capture_decoder.h"
+#include "api/http/cors.h"
+#include "api/http/query_params.h"
+#include "api/log.h"
+#include "engine/capture_payload.h"
+#include "service/account_service.h"
+#include "service/ingest_pipeline.h"
+#include "service/random.h"
+
+namespace actiond::api {
+namespace {
+
+constexpr std::string_view kCapturePaths[] = {"/batch",   "/e",     "/i/v0/e",
+                                              "/capture", "/track", "/engage"};
+constexpr std::string_view kV1EventsPath = "/i/v1/analytics/events";
+
+std::string_view BearerToken(std::string_view authorization) {
+  while (!authorization.empty() && authorization.front() == ' ') authorization.remove_prefix(1);
+  if (authorization.size() < 7) return {};
+  if (!boost::beast::iequals(authorization.substr(0, 7), "bearer ")) return {};
+  std::string_view token = authorization.substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
+struct Endpoint {
+  bool engage = false;
+  bool v1 = false;  // token from `Authorization: Bearer`
+};
+
+void HandleCapture(const Services& services, Endpoint endpoint, const RouteRequest& rr,
+                   HttpResponse& res) {
+  const HttpRequest& req = rr.http();
+  AddCorsHeaders(req, res);
+  if (req.method() == http::verb::options) {
+    WritePreflight(req, res);
+    return;
+  }
+  const int64_t now_ms = NowMs();
+
+  Result<std::string> decoded = DecodeCapturePayload(req);
+  if (!decoded.ok()) {
+    WriteCaptureError(decoded.status(), res);
+    return;
+  }
+
+  engine::CaptureOptions options;
+  options.now_ms = now_ms;
+  options.engage = endpoint.engage;
+  if (endpoint.v1) options.external_token = BearerToken(req[http::field::authorization]);
+  if (const auto sent = rr.query_params().Get("_")) {
+    const int64_t ms = ParseNonNegativeInt(sent, -1);
+    if (ms >= 0) options.query_sent_at_ms = ms;
+  }
+  static service::SystemRandom random;  // stateless: safe to share between threads
+  options.random = &random;
+
+  // One parser and one request buffer per I/O thread, reused (docs/architecture.md §3).
+  thread_local engine::CapturePayloadParser parser;
+  thread_local engine::CaptureRequest request;
+  if (const Status status = parser.Parse(*decoded, options, &request); !status.ok()) {
+    WriteCaptureError(status, res);
+    return;
+  }
+
+  Result<std::optional<service::Project>> project =
+      services.accounts->FindProjectByToken(request.token);
+  if (!project.ok()) {
+    ACTIOND_LOG(ERROR) << "capture: token lookup: " << project.status().ToString();
+    WriteCaptureError(project.status(), res);
+    return;
+  }
+  if (!project->has_value()) {
+    WriteCaptureError(Status(StatusCode::kUnauthenticated, ""), res);  // the table's detail
+    return;
+  }
+  Result<service::IngestResult> ingested =
+      services.ingest->Ingest((*project)->id, request.events, now_ms);
+  if (!ingested.ok()) {
+    if (ingested.status().code() >= StatusCode::kUnavailable) {
+      ACTIOND_LOG(ERROR) << "capture: ingest into project " << (*project)->id << ": "
+                         << ingested.status().ToString();
+    }
+    WriteCaptureError(ingested.status(), res);
+    return;
+  }
+  SetJson(res, http::status::ok, R"({"status":1})");
+}
+
+}  // namespace
+
+void WriteCaptureError(const Status& status, HttpResponse& res) {
+  WriteError(status, res, ErrorSurface::kCapture);
+}
+
+void RegisterCaptureRoutes(Router& router, const Services& services) {
+  auto add = [&](std::string_view path, Endpoint endpoint) {
+    auto handler = [&services, endpoint](const RouteRequest& rr, HttpResponse& res) {
+      HandleCapture(services, endpoint, rr, res);
+    };
+    for (const http::verb verb : {http::verb::post, http::verb::get, http::verb::options}) {
+      router.Add(verb, path, handler);
+    }
+  };
+  for (const std::string_view path : kCapturePaths) {
+    add(path, Endpoint{.engage = path == "/engage", .v1 = false});
+  }
+  add(kV1EventsPath, Endpoint{.engage = false, .v1 = true});
+}
+
+}  // namespace actiond::api

@@ -1,0 +1,370 @@
+#include "service/action_service.h"
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "engine/action_compiler.h"
+#include "engine/date_time.h"
+#include "engine/utf8.h"
+
+namespace actiond::service {
+
+namespace {
+
+constexpr size_t kMaxNameLength = 400;  // PostHog's Action.name max_length
+// The id a definition is compiled under only to validate it, before its real id exists.
+constexpr ActionId kProbeId = std::numeric_limits<ActionId>::max();
+
+// DRF's CharField trims surrounding whitespace before validating.
+std::string Trimmed(std::string_view text) {
+  const size_t begin = text.find_first_not_of(" \t\n\r\f\v");
+  if (begin == std::string_view::npos) return {};
+  const size_t end = text.find_last_not_of(" \t\n\r\f\v");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+Result<std::string> ValidName(const std::optional<std::string>& name) {
+  if (!name) return Required("This field is required.", "name");
+  std::string trimmed = Trimmed(*name);
+  if (trimmed.empty()) return InvalidInput("This field may not be blank.", "name");
+  if (engine::CountCodePoints(trimmed) > kMaxNameLength) {
+    return InvalidInput("Ensure this field has no more than 400 characters.", "name");
+  }
+  return trimmed;
+}
+
+Result<std::string> ValidDateTime(std::string_view text, std::string_view attr) {
+  auto parsed = engine::ParseIso8601(text);
+  if (!parsed) {
+    return InvalidInput(
+        "Datetime has wrong format. Use one of these formats instead: "
+        "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+        attr);
+  }
+  return engine::FormatIso8601(parsed->epoch_ms);
+}
+
+Status NotFoundStatus() { return NotFound("Not found."); }
+
+// Present while an action's stored matches belong to steps it no longer has (steps changed while
+// it was soft-deleted).
+std::string StaleMatchesMetaKey(ProjectId project, ActionId action) {
+  return "stale-matches/" + std::to_string(project) + "/" + std::to_string(action);
+}
+
+}  // namespace
+
+ActionService::ActionService(storage::Store* store, ActionCatalog* catalog, ProjectLocks* locks,
+                             ClockFunction clock, LogFunction log, ActionServiceOptions options)
+    : store_(store),
+      catalog_(catalog),
+      locks_(locks),
+      clock_(std::move(clock)),
+      log_(std::move(log)),
+      options_(options),
+      worker_(store, locks, clock_, log_, options.backfill) {}
+
+ActionService::~ActionService() { Stop(); }
+
+void ActionService::Stop() { worker_.Stop(); }
+
+Status ActionService::RequireProject(ProjectId project) const {
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> found, store_->GetProject(project));
+  if (!found) return NotFoundStatus();
+  return Status::Ok();
+}
+
+Status ActionService::CheckUniqueName(ProjectId project, ActionId self,
+                                      const std::string& name) const {
+  ACTIOND_ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
+  for (const auto& [id, json] : actions) {
+    if (id == self) continue;
+    ACTIOND_ASSIGN_OR_RETURN(ActionRecord other, storage::DecodeActionRecord(project, id, json));
+    if (!other.deleted && other.name == name) {
+      return Status(StatusCode::kAlreadyExists,
+                    "This project already has an action with this name, ID " + std::to_string(id),
+                    "name");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) {
+  auto lacks_id = [](const engine::ActionStep& step) { return !step.id || step.id->empty(); };
+  const int64_t missing = std::count_if(steps->begin(), steps->end(), lacks_id);
+  if (missing == 0) return Status::Ok();
+  // One reservation for the whole list (one synced write under --fsync).
+  ACTIOND_ASSIGN_OR_RETURN(int64_t next_id, store_->ReserveIds("action_step", missing));
+  for (engine::ActionStep& step : *steps) {
+    if (lacks_id(step)) step.id = std::to_string(next_id++);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id,
+                                             storage::WriteBatch* batch) {
+  ACTIOND_ASSIGN_OR_RETURN(int64_t job_id, store_->NextId("backfill"));
+  BackfillState state;
+  state.job_id = job_id;
+  batch->PutMeta(BackfillMetaKey(project, id), EncodeBackfillState(state));
+  return job_id;
+}
+
+Result<ActionRecord> ActionService::Create(ProjectId project, const engine::ActionRequest& request,
+                                           const std::optional<ActionCreator>& creator) {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  // Field errors first, then the name's uniqueness (DRF: fields, then validate()).
+  ACTIOND_ASSIGN_OR_RETURN(std::string name, ValidName(request.name));
+  std::vector<engine::ActionStep> steps = request.steps.value_or(std::vector<engine::ActionStep>{});
+  ACTIOND_ASSIGN_OR_RETURN(auto probe, engine::CompileAction(kProbeId, steps));
+  (void)probe;
+  std::optional<std::string> last_calculated_at;
+  if (request.last_calculated_at) {
+    ACTIOND_ASSIGN_OR_RETURN(last_calculated_at,
+                             ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
+  }
+
+  ActionRecord record;
+  record.team_id = project;
+  record.name = std::move(name);
+  record.description = request.description.value_or("");
+  record.tags = request.tags.value_or(std::vector<std::string>{});
+  record.post_to_slack = request.post_to_slack.value_or(false);
+  record.slack_message_format = request.slack_message_format.value_or("");
+  record.steps = std::move(steps);
+  record.created_by_json = creator ? storage::EncodeActionCreator(*creator) : "null";
+  record.deleted = request.deleted.value_or(false);
+  record.last_calculated_at = std::move(last_calculated_at);
+
+  std::shared_ptr<const engine::CompiledAction> compiled;
+  int64_t job_id = 0;
+  {
+    std::lock_guard lock(locks_->For(project));
+    if (!record.deleted) ACTIOND_RETURN_IF_ERROR(CheckUniqueName(project, 0, record.name));
+    ACTIOND_ASSIGN_OR_RETURN(record.id, store_->NextId("action"));
+    ACTIOND_RETURN_IF_ERROR(AssignStepIds(&record.steps));
+    ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(record.id, record.steps));
+    record.created_at = engine::FormatIso8601(clock_());
+    storage::WriteBatch batch(*store_);
+    if (!record.deleted) {
+      ACTIOND_ASSIGN_OR_RETURN(job_id, StartBackfill(project, record.id, &batch));
+      record.is_calculating = true;
+    }
+    batch.PutAction(project, record.id, storage::EncodeActionRecord(record));
+    ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+    // Published under the lock: the next event ingested for the project sees the action.
+    if (!record.deleted) catalog_->Put(project, compiled);
+  }
+  if (job_id != 0) worker_.Enqueue(project, record.id, job_id, std::move(compiled));
+  return record;
+}
+
+Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
+                                           const engine::ActionRequest& request, bool partial) {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  std::optional<std::string> name;
+  if (request.name || !partial) {
+    ACTIOND_ASSIGN_OR_RETURN(name, ValidName(request.name));
+  }
+  std::shared_ptr<const engine::CompiledAction> new_compiled;
+  if (request.steps) {
+    ACTIOND_ASSIGN_OR_RETURN(new_compiled, engine::CompileAction(id, *request.steps));
+  }
+  std::optional<std::string> last_calculated_at;
+  if (request.last_calculated_at) {
+    ACTIOND_ASSIGN_OR_RETURN(last_calculated_at,
+                             ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
+  }
+
+  ActionRecord record;
+  int64_t job_id = 0;
+  std::shared_ptr<const engine::CompiledAction> compiled;
+  {
+    std::lock_guard lock(locks_->For(project));
+    ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+    if (!json) return NotFoundStatus();
+    ACTIOND_ASSIGN_OR_RETURN(ActionRecord old, storage::DecodeActionRecord(project, id, *json));
+    record = old;
+    if (name) record.name = std::move(*name);
+    if (request.description) record.description = *request.description;
+    if (request.tags) record.tags = *request.tags;
+    if (request.post_to_slack) record.post_to_slack = *request.post_to_slack;
+    if (request.slack_message_format) record.slack_message_format = *request.slack_message_format;
+    if (last_calculated_at) record.last_calculated_at = std::move(last_calculated_at);
+    if (request.deleted) record.deleted = *request.deleted;
+    const bool steps_changed =
+        request.steps && !storage::SameStepConditions(old.steps, *request.steps);
+    if (request.steps) {
+      record.steps = *request.steps;
+      ACTIOND_RETURN_IF_ERROR(AssignStepIds(&record.steps));
+    }
+    const bool undeleted = old.deleted && !record.deleted;
+    if (!record.deleted && (undeleted || record.name != old.name)) {
+      ACTIOND_RETURN_IF_ERROR(CheckUniqueName(project, id, record.name));
+    }
+
+    // A soft-deleted action keeps answering its count from when it was deleted, so new steps
+    // given while it is deleted only mark its matches stale; undeleting replaces them.
+    const std::string stale_key = StaleMatchesMetaKey(project, id);
+    bool stale = false;
+    if (undeleted) {
+      ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> mark, store_->GetMeta(stale_key));
+      stale = mark.has_value();
+    }
+    const bool recompute = !record.deleted && (steps_changed || undeleted);
+
+    storage::WriteBatch batch(*store_);
+    if (recompute) {
+      if (steps_changed || stale) batch.DeleteAllMatches(project, id);
+      if (stale) batch.DeleteMeta(stale_key);
+      // A new job id also stops any job still working on the old definition.
+      ACTIOND_ASSIGN_OR_RETURN(job_id, StartBackfill(project, id, &batch));
+      record.is_calculating = true;
+      if (new_compiled) {
+        compiled = std::move(new_compiled);
+      } else {
+        ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(id, record.steps));
+      }
+    } else if (steps_changed) {
+      // Changed while deleted: stop any job on the old steps; the count stays as it was.
+      batch.PutMeta(stale_key, "");
+      batch.DeleteMeta(BackfillMetaKey(project, id));
+      record.is_calculating = false;
+    }
+    batch.PutAction(project, id, storage::EncodeActionRecord(record));
+    ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+    if (record.deleted) {
+      catalog_->Remove(project, id);
+    } else if (compiled) {
+      catalog_->Put(project, compiled);
+    }
+  }
+  if (job_id != 0) worker_.Enqueue(project, id, job_id, std::move(compiled));
+  return record;
+}
+
+Result<ActionRecord> ActionService::Get(ProjectId project, ActionId id) const {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+  if (!json) return NotFoundStatus();
+  return storage::DecodeActionRecord(project, id, *json);
+}
+
+Result<std::vector<ActionRecord>> ActionService::List(ProjectId project,
+                                                      bool include_deleted) const {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(auto actions, store_->ListActions(project));
+  std::vector<ActionRecord> out;
+  out.reserve(actions.size());
+  for (const auto& [id, json] : actions) {
+    ACTIOND_ASSIGN_OR_RETURN(ActionRecord record, storage::DecodeActionRecord(project, id, json));
+    if (record.deleted && !include_deleted) continue;
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+Result<int64_t> ActionService::Count(ProjectId project, ActionId id, const TimeRange& range) const {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+  if (!json) return NotFoundStatus();
+  if (range.from_ms >= range.to_ms) return int64_t{0};
+  return store_->Count(project, id, range);
+}
+
+Result<PeoplePage> ActionService::People(ProjectId project, ActionId id, const TimeRange& range,
+                                         size_t limit, size_t offset) const {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
+  if (!json) return NotFoundStatus();
+  PeoplePage page;
+  if (range.from_ms >= range.to_ms || limit == 0) return page;
+
+  // Matches remember distinct ids; the person behind one is looked up now, so persons merged
+  // since the match are listed once, as the person they became.
+  std::unordered_set<std::string> seen_distinct_ids;
+  std::unordered_set<std::string> seen_persons;
+  size_t skipped = 0;
+  Status lookup_error;
+  ScanOptions scan;
+  scan.range = range;
+  ACTIOND_RETURN_IF_ERROR(store_->ScanMatches(
+      project, id, scan, [&](int64_t, std::string_view, std::string_view distinct_id) {
+        if (distinct_id.empty()) return true;
+        if (!seen_distinct_ids.emplace(distinct_id).second) return true;
+        auto person = store_->GetPersonByDistinctId(project, distinct_id);
+        if (!person.ok()) {
+          lookup_error = person.status();
+          return false;
+        }
+        if (!person->has_value()) return true;
+        if (!seen_persons.insert((*person)->uuid).second) return true;
+        if (skipped < offset) {
+          ++skipped;
+          return true;
+        }
+        if (page.people.size() == limit) {
+          page.has_more = true;
+          return false;
+        }
+        page.people.push_back(std::move(**person));
+        return true;
+      }));
+  ACTIOND_RETURN_IF_ERROR(lookup_error);
+  return page;
+}
+
+Status ActionService::LoadAll() {
+  ACTIOND_ASSIGN_OR_RETURN(std::vector<Project> projects, store_->ListProjects());
+  size_t live = 0;
+  for (const Project& project : projects) {
+    ACTIOND_ASSIGN_OR_RETURN(auto actions, store_->ListActions(project.id));
+    for (const auto& [id, json] : actions) {
+      auto record = storage::DecodeActionRecord(project.id, id, json);
+      if (!record.ok()) {
+        if (log_) log_("action " + std::to_string(id) + " skipped: " + record.status().ToString());
+        continue;
+      }
+      if (record->deleted) continue;
+      auto compiled = engine::CompileAction(id, record->steps);
+      if (!compiled.ok()) {
+        if (log_) {
+          log_("action " + std::to_string(id) + " of project " + std::to_string(project.id) +
+               " no longer compiles and does not match: " + compiled.status().ToString());
+        }
+        continue;
+      }
+      catalog_->Put(project.id, std::move(*compiled));
+      ++live;
+    }
+  }
+
+  ACTIOND_ASSIGN_OR_RETURN(auto pending, store_->ListMeta(kBackfillMetaPrefix));
+  size_t resumed = 0;
+  for (const auto& [key, value] : pending) {
+    ProjectId project = 0;
+    ActionId id = 0;
+    if (!ParseBackfillMetaKey(key, &project, &id)) continue;
+    auto state = DecodeBackfillState(value);
+    auto json = store_->GetAction(project, id);
+    if (!state.ok() || !json.ok() || !json->has_value()) continue;
+    auto record = storage::DecodeActionRecord(project, id, **json);
+    if (!record.ok()) continue;
+    auto compiled = engine::CompileAction(id, record->steps);
+    if (!compiled.ok()) continue;
+    worker_.Enqueue(project, id, state->job_id, std::move(*compiled));
+    ++resumed;
+  }
+  if (log_) {
+    log_("actions: " + std::to_string(live) + " live, " + std::to_string(resumed) +
+         " backfills resumed");
+  }
+  if (options_.start_worker) worker_.Start();
+  return Status::Ok();
+}
+
+}  // namespace actiond::service

@@ -1,0 +1,115 @@
+// ActionService: the lifecycle of actions — create, update, soft delete, undelete — with live
+// matching (the project's compiled set in the ActionCatalog) and backfills (backfill.h), and
+// the exact count and people queries. Everything the Actions REST API does besides moving
+// bytes lives here.
+//
+// Rules (PostHog's; docs/api.md §9):
+//   - name: required on create and PUT, not blank, at most 400 characters (code points), and
+//     unique among the project's non-deleted actions (400 `unique`, attr `name`);
+//   - steps: compiled by engine::CompileAction; its errors (attr `steps__N__…`) pass through;
+//   - changing the steps (as the matcher sees them; step ids and names do not count) drops the
+//     action's matches and counters and recomputes them by a backfill, in one commit with the
+//     new record, under the project's lock, together with the catalog swap; other changes
+//     (name, description, …) leave matches alone;
+//   - `deleted: true` (soft delete) removes the action from live matching and keeps its matches
+//     and counters, so its count stays what it was (a backfill in progress still completes);
+//     changing its steps while it is deleted stops any backfill and only marks those matches
+//     stale (the count still stays); `deleted: false` publishes it again and backfills the
+//     events it missed meanwhile, or, after a step change, replaces its matches by a backfill;
+//   - `is_calculating` is true from a create or step change until its backfill finishes, which
+//     sets `last_calculated_at`.
+//
+// Errors: kNotFound for an unknown project or action; the 400 codes above; kIoError /
+// kCorruption from the store.
+// Thread-safety: every method may be called concurrently. Writers of one project are
+// serialised by its ProjectLocks stripe (the same lock ingestion takes).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/action_definition.h"
+#include "engine/status.h"
+#include "service/action_catalog.h"
+#include "service/backfill.h"
+#include "service/domain_types.h"
+#include "service/project_locks.h"
+#include "storage/action_record.h"
+#include "storage/store.h"
+
+namespace actiond::service {
+
+struct ActionServiceOptions {
+  BackfillOptions backfill;
+  // Start the backfill worker thread in LoadAll(). Tests that drive backfills step by step
+  // (backfill_worker()->RunOneChunk()) turn it off.
+  bool start_worker = true;
+};
+
+// One page of the persons who performed an action.
+struct PeoplePage {
+  std::vector<Person> people;  // each person once, in the order of their first match
+  bool has_more = false;       // persons remain after this page
+};
+
+class ActionService {
+ public:
+  // The pointees must outlive the service. `clock` stamps created_at / last_calculated_at;
+  // `log` receives backfill progress and start-up problems.
+  ActionService(storage::Store* store, ActionCatalog* catalog, ProjectLocks* locks,
+                ClockFunction clock, LogFunction log, ActionServiceOptions options = {});
+  ~ActionService();  // Stop()
+  ActionService(const ActionService&) = delete;
+  ActionService& operator=(const ActionService&) = delete;
+
+  // At start-up: compiles and publishes every non-deleted action of every project, re-queues
+  // every unfinished backfill from its saved cursor, and starts the backfill worker. An action
+  // that no longer compiles is logged and left out of matching (never fatal).
+  Status LoadAll();
+  // Stops the backfill worker after its current chunk (graceful shutdown). Idempotent.
+  void Stop();
+
+  // `creator` is shown as created_by (null when nullopt).
+  Result<ActionRecord> Create(ProjectId project, const engine::ActionRequest& request,
+                              const std::optional<ActionCreator>& creator);
+  // PATCH when `partial`, PUT otherwise (then `name` is required). Only fields present in
+  // `request` change.
+  Result<ActionRecord> Update(ProjectId project, ActionId id, const engine::ActionRequest& request,
+                              bool partial);
+  // The action, also when soft-deleted.
+  Result<ActionRecord> Get(ProjectId project, ActionId id) const;
+  // The project's actions in id order; soft-deleted ones only when `include_deleted`.
+  Result<std::vector<ActionRecord>> List(ProjectId project, bool include_deleted = false) const;
+
+  // Matches with timestamps in `range`, from counters (never scans events).
+  Result<int64_t> Count(ProjectId project, ActionId id, const TimeRange& range = {}) const;
+  // The persons behind the matches in `range` (merged persons once, events without a person
+  // left out), skipping `offset` persons and returning at most `limit`.
+  Result<PeoplePage> People(ProjectId project, ActionId id, const TimeRange& range, size_t limit,
+                            size_t offset) const;
+
+  BackfillWorker* backfill_worker() noexcept { return &worker_; }
+  // Blocks until no backfill is queued or running, or `timeout` passes; true when idle.
+  bool WaitForBackfills(std::chrono::milliseconds timeout) { return worker_.WaitIdle(timeout); }
+
+ private:
+  Status RequireProject(ProjectId project) const;
+  Status CheckUniqueName(ProjectId project, ActionId self, const std::string& name) const;
+  // Gives every step without an id a fresh one.
+  Status AssignStepIds(std::vector<engine::ActionStep>* steps);
+  // Writes a fresh backfill state (new job id) into `batch`; returns the job id.
+  Result<int64_t> StartBackfill(ProjectId project, ActionId id, storage::WriteBatch* batch);
+
+  storage::Store* store_;
+  ActionCatalog* catalog_;
+  ProjectLocks* locks_;
+  ClockFunction clock_;
+  LogFunction log_;
+  ActionServiceOptions options_;
+  BackfillWorker worker_;
+};
+
+}  // namespace actiond::service

@@ -1,0 +1,126 @@
+#include "service/ingest_pipeline.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/action_set.h"
+#include "engine/capture_record.h"
+#include "engine/event_reader.h"
+#include "service/person_resolver.h"
+#include "storage/write_batch.h"
+
+namespace actiond::service {
+namespace {
+
+// Everything a request needs that can outlive it: one set per thread, so that a request
+// allocates only for what is new in it (persons, the batch) and not per event.
+struct IngestScratch {
+  std::vector<std::string_view> uuids;
+  std::vector<bool> skip;       // stored already, or repeated earlier in the request
+  std::vector<uint32_t> order;  // event indexes sorted by uuid, to find repeats
+  std::string record;
+  engine::EventReader reader;
+  engine::MatchScratch match;
+  std::vector<engine::ActionId> matched;
+  PersonResolver persons;
+};
+
+IngestScratch& Scratch() {
+  thread_local IngestScratch scratch;
+  return scratch;
+}
+
+// Leaves the thread's person overlay empty however the request ends, so that a big request
+// does not keep its persons alive until the thread's next one.
+class ClearOnExit {
+ public:
+  explicit ClearOnExit(PersonResolver* persons) : persons_(persons) {}
+  ~ClearOnExit() { persons_->Clear(); }
+  ClearOnExit(const ClearOnExit&) = delete;
+  ClearOnExit& operator=(const ClearOnExit&) = delete;
+
+ private:
+  PersonResolver* persons_;
+};
+
+Status InEvent(size_t index, const Status& status) {
+  return Status(status.code(),
+                "event " + std::to_string(index) + ": " + std::string(status.message()),
+                status.attr());
+}
+
+// Marks in *skip every event whose uuid an earlier event of the request already has. Sorting
+// indexes (stable, so the first occurrence leads its run) needs no per-event allocation.
+void MarkRepeats(std::span<const std::string_view> uuids, std::vector<uint32_t>* order,
+                 std::vector<bool>* skip) {
+  order->resize(uuids.size());
+  for (uint32_t i = 0; i < order->size(); ++i) (*order)[i] = i;
+  std::stable_sort(order->begin(), order->end(),
+                   [&](uint32_t a, uint32_t b) { return uuids[a] < uuids[b]; });
+  for (size_t k = 1; k < order->size(); ++k) {
+    if (uuids[(*order)[k]] == uuids[(*order)[k - 1]]) (*skip)[(*order)[k]] = true;
+  }
+}
+
+}  // namespace
+
+Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
+                                            std::span<const engine::CapturedEvent> events,
+                                            int64_t now_ms) {
+  IngestResult result;
+  if (events.empty()) return result;
+  IngestScratch& s = Scratch();
+  ClearOnExit clear(&s.persons);
+  storage::WriteBatch batch(*store_);
+
+  // Check-then-write of uuids and persons, and the choice of action set, must not interleave
+  // with another writer of the project (project_locks.h).
+  std::lock_guard lock(locks_->For(project));
+  const std::shared_ptr<const engine::ActionSet> actions = catalog_->Snapshot(project);
+
+  s.uuids.clear();
+  for (const engine::CapturedEvent& event : events) s.uuids.emplace_back(event.uuid);
+  ACTIOND_RETURN_IF_ERROR(store_->EventsExist(project, s.uuids, &s.skip));
+  MarkRepeats(s.uuids, &s.order, &s.skip);
+
+  s.persons.Begin(store_, project, now_ms);
+  for (size_t i = 0; i < events.size(); ++i) {
+    // A duplicate is skipped whole, person updates included: a retried request must not
+    // apply its $set twice any more than it stores its events twice.
+    if (s.skip[i]) {
+      ++result.duplicates;
+      continue;
+    }
+    const engine::CapturedEvent& event = events[i];
+    Result<const Person*> person = s.persons.Resolve(event);
+    if (!person.ok()) return InEvent(i, person.status());
+    const Person* p = *person;
+    engine::BuildEventRecord(event, p != nullptr ? std::string_view(p->uuid) : std::string_view(),
+                             p != nullptr ? std::string_view(p->properties_json) : "{}", &s.record);
+    batch.PutEvent(project, event.timestamp_ms, event.uuid, s.record);
+    ++result.stored;
+
+    if (actions->size() == 0) continue;  // nothing to match: skip parsing the record back
+    Result<const engine::EventView*> view = s.reader.Read(s.record);
+    if (!view.ok()) return InEvent(i, view.status());
+    actions->Match(**view, &s.match, &s.matched);
+    // The people endpoint resolves a match's distinct id to its person when asked, so a match
+    // follows its person through later merges; a personless event lists nobody.
+    const std::string_view match_distinct_id =
+        p != nullptr ? std::string_view(event.distinct_id) : std::string_view();
+    for (engine::ActionId action : s.matched) {
+      batch.AddMatch(project, action, event.timestamp_ms, event.uuid, match_distinct_id);
+    }
+    result.matches += s.matched.size();
+  }
+  ACTIOND_RETURN_IF_ERROR(s.persons.Flush(&batch));
+  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  return result;
+}
+
+}  // namespace actiond::service

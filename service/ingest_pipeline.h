@@ -1,0 +1,59 @@
+// IngestPipeline: one capture request's events → persons, matches and counters, committed as
+// one atomic WriteBatch (docs/architecture.md §1): acknowledged only when safe in the WAL.
+//
+// For each event, in body order, under the project's lock (service/project_locks.h):
+//   1. skip it when its uuid is already stored, or earlier in the same request (exactly once);
+//   2. resolve its person (docs/semantics.md §7, §8.9): create on first sight, merges for $identify
+//   /
+//      $create_alias / $merge_dangerously with PostHog's guards, then $set_once / $set / $unset;
+//      no person at all for `$process_person_profile: false`;
+//   3. build the stored record (engine/capture_record.h) stamped with the person's id and
+//      properties as of this event;
+//   4. match it against the project's ActionSet snapshot (one per request) and add the match
+//      entries and counter increments.
+// Later events of a request see the person changes of earlier ones before anything is
+// committed. Nothing of a request is stored unless all of it is.
+//
+// Thread-safety: Ingest may be called concurrently; requests of one project are serialised.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "engine/capture_payload.h"
+#include "engine/status.h"
+#include "service/action_catalog.h"
+#include "service/domain_types.h"
+#include "service/project_locks.h"
+#include "storage/store.h"
+
+namespace actiond::service {
+
+struct IngestResult {
+  size_t stored = 0;      // events written by this request
+  size_t duplicates = 0;  // events skipped: uuid already stored, or earlier in this request
+  size_t matches = 0;     // match entries written
+};
+
+class IngestPipeline {
+ public:
+  IngestPipeline(storage::Store* store, const ActionCatalog* catalog, ProjectLocks* locks)
+      : store_(store), catalog_(catalog), locks_(locks) {}
+
+  // Stores the events that are new, with their persons' changes and their matches, in one
+  // commit. A person created by the request has created_at = its first event's timestamp (as
+  // PostHog); `now_ms` is the time part of its uuid (UUIDv7). Personless events
+  // (`$process_person_profile: false`) are stored with `"person_properties": {}` and no
+  // person_id, and their match entries carry an empty distinct_id.
+  // Errors: the Store's (kIoError, kCorruption), or kInvalidInput "event i: …" for an event the
+  // engine cannot take (a $set that is not an object); then nothing of the request is stored.
+  Result<IngestResult> Ingest(ProjectId project, std::span<const engine::CapturedEvent> events,
+                              int64_t now_ms);
+
+ private:
+  storage::Store* store_;
+  const ActionCatalog* catalog_;
+  ProjectLocks* locks_;
+};
+
+}  // namespace actiond::service

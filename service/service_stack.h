@@ -1,0 +1,74 @@
+// ServiceStack: the store and every service built on it, opened and torn down in the one right
+// order. It is the only owner of the storage::Store, so that api/ (App) wires services without
+// ever touching storage/.
+//
+// Open(): creates `data_dir` when missing and opens the store there (storage/store.h: schema
+// check, --fsync), then builds the services. It neither bootstraps accounts nor loads actions:
+// the caller runs accounts().Bootstrap() and actions().LoadAll() (every live action must be in
+// the catalog before the first event is ingested), so that it can report what they return.
+// Close(): stops backfills after their current chunk, then syncs and closes the store.
+//
+// Errors: kIoError when the directory cannot be created or the store cannot be opened;
+// kCorruption for a store of another schema version.
+// Thread-safety: the services are safe from any thread (each documents how); Close() (and the
+// destructor) must not overlap any other call.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "service/clock_and_log.h"
+
+namespace actiond::storage {
+class Store;
+}  // namespace actiond::storage
+
+namespace actiond::service {
+
+class AccountService;
+class ActionCatalog;
+class ActionService;
+class EventService;
+class IngestPipeline;
+class PersonService;
+class ProjectLocks;
+
+struct ServiceStackOptions {
+  std::string data_dir;
+  bool fsync = false;   // every commit waits for the WAL to reach the disk
+  ClockFunction clock;  // stamps created_at, last_calculated_at
+  LogFunction log;      // backfill progress and start-up problems
+};
+
+class ServiceStack {
+ public:
+  static Result<std::unique_ptr<ServiceStack>> Open(ServiceStackOptions options);
+  ~ServiceStack();  // Close(), ignoring its error
+  ServiceStack(const ServiceStack&) = delete;
+  ServiceStack& operator=(const ServiceStack&) = delete;
+
+  // Idempotent; returns the store's error on closing.
+  Status Close();
+
+  AccountService& accounts() noexcept { return *accounts_; }
+  ActionService& actions() noexcept { return *actions_; }
+  IngestPipeline& ingest() noexcept { return *ingest_; }
+  const EventService& events() const noexcept { return *events_; }
+  const PersonService& persons() const noexcept { return *persons_; }
+
+ private:
+  ServiceStack();
+
+  // Declared in construction order; destroyed in reverse (services before the store).
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<ActionCatalog> catalog_;
+  std::unique_ptr<ProjectLocks> locks_;
+  std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<IngestPipeline> ingest_;
+  std::unique_ptr<ActionService> actions_;
+  std::unique_ptr<EventService> events_;
+  std::unique_ptr<PersonService> persons_;
+};
+
+}  // namespace actiond::service
