@@ -6,6 +6,7 @@
 
 #include "engine/compiled_action.h"
 #include "engine/json_parse.h"
+#include "engine/str_cat.h"
 
 namespace actiond::engine {
 
@@ -15,7 +16,7 @@ namespace {
 bool Present(const std::optional<std::string>& field) { return field && !field->empty(); }
 
 std::string InvalidChoiceMessage(std::string_view value) {
-  return "\"" + std::string(value) + "\" is not a valid choice.";
+  return StrCat({"\"", value, "\" is not a valid choice."});
 }
 
 Result<StringMatchMode> UrlMode(const std::optional<std::string>& url_matching) {

@@ -1,9 +1,8 @@
-#include "engine/capture_fields.h"
-
 #include <limits>
 
+#include "engine/capture_fields_internal.h"
 #include "engine/date_time.h"
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 namespace {

@@ -3,10 +3,9 @@
 // distinct ids (stringified, cut to 200 code points) and JavaScript's String(value).
 //
 // Used by CapturePayloadParser (capture_payload.h); separate so that each rule is testable on
-// its own. Thread-safe (no state).
+// its own. The rules that read a parsed simdjson value are engine-internal
+// (capture_fields_internal.h). Thread-safe (no state).
 #pragma once
-
-#include <simdjson.h>
 
 #include <cstdint>
 #include <optional>
@@ -46,15 +45,5 @@ bool NormalizeUuid(std::string_view text, std::string* out);
 // 4122 variant, and 74 bits from `random` (10 bytes; the top bits of bytes 0 and 2 are
 // dropped to make room for the version and variant).
 void MakeUuidV7(int64_t now_ms, const uint8_t random[10], std::string* out);
-
-// Writes the distinct id of a JSON value to *out (replacing it): a string as it is, any
-// other value as JSON.stringify writes it; NUL characters become U+FFFD and the result is cut
-// to kMaxDistinctIdCodePoints code points. Returns false when the result is empty.
-bool DistinctIdFromJson(simdjson::dom::element value, std::string* out);
-
-// Appends JavaScript's String(value): strings as they are, numbers as JavaScript prints
-// them, `true`/`false`/`null`, objects as `[object Object]`, arrays as their elements'
-// String joined with `,` (null elements empty).
-void AppendJsString(simdjson::dom::element value, std::string* out);
 
 }  // namespace actiond::engine

@@ -4,10 +4,11 @@
 
 #include <algorithm>
 
-#include "engine/capture_fields.h"
+#include "engine/capture_fields_internal.h"
 #include "engine/json_object_builder.h"
 #include "engine/json_parse.h"
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
+#include "engine/str_cat.h"
 
 namespace actiond::engine {
 namespace {
@@ -182,7 +183,7 @@ Status CapturePayloadParserImpl::ResolveToken(const CaptureOptions& options,
         if (!FindNonNull(events_[i], key, &value)) continue;
         std::string_view text;
         if (value.get_string().get(text) != simdjson::SUCCESS) {
-          return EventError(i, std::string("`") + std::string(key) + "` must be a string");
+          return EventError(i, StrCat({"`", key, "` must be a string"}));
         }
         event_token = text;
         break;
@@ -247,7 +248,7 @@ Status CapturePayloadParserImpl::MergeSets(size_t index, std::string_view key,
   simdjson::dom::element value;
   if (FindNonNull(event, key, &value)) {
     if (value.get_object().get(top) != simdjson::SUCCESS) {
-      return EventError(index, std::string("`") + std::string(key) + "` must be an object");
+      return EventError(index, StrCat({"`", key, "` must be an object"}));
     }
     has_top = true;
   }

@@ -37,8 +37,8 @@ struct CompiledStep {
     bool event = false;
     bool url = false;
   };
-  bool Matches(const EventView& event, Known known) const noexcept;
-  bool Matches(const EventView& event) const noexcept { return Matches(event, Known{}); }
+  bool Matches(const EventView& view, Known known) const noexcept;
+  bool Matches(const EventView& view) const noexcept { return Matches(view, Known{}); }
 };
 
 class CompiledAction {

@@ -3,7 +3,7 @@
 #include <simdjson.h>
 
 #include "engine/json_parse.h"
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 

@@ -1,6 +1,6 @@
 #include "engine/json_object_builder.h"
 
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 

@@ -1,11 +1,11 @@
-#include "engine/json_text.h"
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <system_error>
+
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 namespace {

@@ -1,7 +1,7 @@
 // Text forms of JSON values as JavaScript writes them (docs/semantics.md §6 "Comparison form").
+// No simdjson type here, so every module may include it; the form of a parsed simdjson value is
+// engine-internal (json_text_internal.h).
 #pragma once
-
-#include <simdjson.h>
 
 #include <string>
 #include <string_view>
@@ -12,10 +12,6 @@ namespace actiond::engine {
 // `-0` → `0`, integers below 1e21 in full. NaN/Infinity (never produced by JSON) print as
 // JavaScript does.
 void AppendJsNumber(double value, std::string* out);
-
-// Appends JSON.stringify(value) of a parsed JSON value: keys in document order, no spaces,
-// non-ASCII kept, `/` not escaped, numbers through AppendJsNumber.
-void AppendJsJson(simdjson::dom::element value, std::string* out);
 
 // Appends `text` as a JSON string literal (quotes included), escaped as JSON.stringify does.
 void AppendJsonString(std::string_view text, std::string* out);

@@ -6,8 +6,9 @@
 #include <charconv>
 
 #include "engine/json_parse.h"
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 #include "engine/message_scratch_internal.h"
+#include "engine/str_cat.h"
 #include "engine/webhook_text.h"
 
 namespace actiond::engine {
@@ -315,7 +316,7 @@ MessageTemplate MessageTemplate::Compile(std::string_view format) {
         add(Kind::kPerson);
       } else {
         add(Kind::kEventProperty,
-            {"$" + std::string(has_second ? second : std::string_view("undefined"))});
+            {StrCat({"$", has_second ? second : std::string_view("undefined")})});
       }
     } else if (root == "person") {
       if (!has_second) {

@@ -6,10 +6,11 @@
 #include <utility>
 #include <vector>
 
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 #include "engine/property_filter_internal.h"
 #include "engine/property_value.h"
 #include "engine/regex.h"
+#include "engine/str_cat.h"
 
 namespace actiond::engine {
 namespace {
@@ -53,7 +54,7 @@ constexpr OperatorName kOperators[] = {
     {"semver_lte", FilterOperator::kSemverLte, false},
 };
 
-std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string Quoted(std::string_view text) { return StrCat({"\"", text, "\""}); }
 
 Status NotAChoice(std::string_view text, std::string_view attr) {
   return InvalidChoice(Quoted(text) + " is not a valid choice.", attr);
@@ -315,7 +316,8 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
   }
 
   if (result.type_ == Type::kElement) {
-    ACTIOND_RETURN_IF_ERROR(CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
+    ACTIOND_RETURN_IF_ERROR(
+        CheckElementFilter(result.key_, compiled->op, &compiled->element_field));
     if (needs_list) {  // `in` / `not_in` are not among the element operators (docs/semantics.md
                        // §8.8)
       return InvalidChoice("element filters take neither in nor not_in", "operator");

@@ -1,6 +1,6 @@
 #include "engine/property_value.h"
 
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/str_cat.h"
+
 namespace actiond::engine {
 namespace {
 
@@ -79,7 +81,7 @@ std::string StringMatcher::EquivalentRegex() const {
   switch (mode_) {
     case StringMatchMode::kExact:
       // RE2's `$` without (?m) matches only at the very end of the text.
-      return "^" + re2::RE2::QuoteMeta(pattern_) + "$";
+      return StrCat({"^", re2::RE2::QuoteMeta(pattern_), "$"});
     case StringMatchMode::kLike:
       return "(?s)" + LikeToRegexBody(pattern_);
     case StringMatchMode::kLikeIgnoreCase:

@@ -5,7 +5,7 @@
 #include <charconv>
 
 #include "engine/json_parse.h"
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 #include "engine/message_scratch_internal.h"
 
 namespace actiond::engine {

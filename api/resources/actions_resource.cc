@@ -16,6 +16,7 @@
 #include "api/resources/date_range.h"
 #include "api/rest_route.h"
 #include "engine/action_definition.h"
+#include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
 
@@ -184,7 +185,7 @@ Result<service::ActionId> PeopleActionId(const RouteRequest& req) {
   const QueryParams& query = req.query_params();
   const std::optional<std::string_view> type = query.Get("entity_type");
   if (type && *type != "actions") {
-    return InvalidChoice("\"" + std::string(*type) + "\" is not a valid choice.", "entity_type");
+    return InvalidChoice(engine::StrCat({"\"", *type, "\" is not a valid choice."}), "entity_type");
   }
   const std::optional<std::string_view> entity = query.Get("entity_id");
   if (!entity || entity->empty()) return Required("This field is required.", "entity_id");

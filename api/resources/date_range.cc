@@ -3,6 +3,7 @@
 #include <string>
 
 #include "engine/date_time.h"
+#include "engine/str_cat.h"
 
 namespace actiond::api {
 namespace {
@@ -22,7 +23,7 @@ Result<std::optional<int64_t>> ParseBound(std::optional<std::string_view> text, 
   }
   std::optional<engine::RelativeDate> relative = engine::ParseRelativeDate(*text);
   if (!relative && text->front() != '-') {
-    relative = engine::ParseRelativeDate("-" + std::string(*text));
+    relative = engine::ParseRelativeDate(engine::StrCat({"-", *text}));
   }
   if (!relative) {
     return InvalidInput("Invalid date: '" + std::string(*text) +

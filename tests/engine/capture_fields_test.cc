@@ -1,10 +1,9 @@
-#include "engine/capture_fields.h"
-
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
 #include <string>
 
+#include "engine/capture_fields_internal.h"
 #include "engine/date_time.h"
 
 namespace actiond::engine {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/str_cat.h"
+
 namespace actiond::engine {
 namespace {
 
@@ -135,8 +137,8 @@ TEST(ElementsArrayTest, JoinedClassArraysStayValidAcrossEntries) {
   Read(parser, json, &list);
   ASSERT_EQ(list.size(), 100u);
   for (int i = 0; i < 100; ++i) {
-    EXPECT_EQ(list.Attribute(list[i], "class"), "c" + std::to_string(i) + " d");
-    EXPECT_TRUE(list.HasClass(list[i], "c" + std::to_string(i)));
+    EXPECT_EQ(list.Attribute(list[i], "class"), StrCat({"c", std::to_string(i), " d"}));
+    EXPECT_TRUE(list.HasClass(list[i], StrCat({"c", std::to_string(i)})));
   }
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/str_cat.h"
+
 namespace actiond::engine {
 namespace {
 
@@ -171,7 +173,7 @@ TEST(ElementsChainTest, EscapedValuesStayValidAcrossManyElements) {
   ParseElementsChain(chain, &list);
   ASSERT_EQ(list.size(), 200u);
   for (int i = 0; i < 200; ++i) {
-    EXPECT_EQ(list[i].text, "v" + std::to_string(i) + R"("q\)");
+    EXPECT_EQ(list[i].text, StrCat({"v", std::to_string(i), R"("q\)"}));
   }
 }
 
@@ -209,7 +211,8 @@ TEST(ElementsChainTest, RawAttributesDropPrefixAndUnknownKeysAreAttributes) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list.Attribute(list[0], "data-attr"), "nav");
   EXPECT_EQ(list.Attribute(list[0], "aria-label"), "Close");
-  // Unknown keys are attributes under their own key, not raw DOM attributes (docs/semantics.md §8.3).
+  // Unknown keys are attributes under their own key, not raw DOM attributes (docs/semantics.md
+  // §8.3).
   EXPECT_EQ(list.Attribute(list[0], "data-foo"), std::nullopt);
   EXPECT_EQ(list.Attribute(list[0], "X_1"), std::nullopt);
   EXPECT_EQ(list.Attribute(list[0], "attr__data-attr"), std::nullopt);

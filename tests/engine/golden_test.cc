@@ -18,7 +18,7 @@
 #include "engine/date_time.h"
 #include "engine/event_reader.h"
 #include "engine/json_parse.h"
-#include "engine/json_text.h"
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 namespace {
@@ -196,8 +196,8 @@ TEST_P(GoldenTest, CountMatchesExpectation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Conformance, GoldenTest, ::testing::ValuesIn(LoadCases()),
-                         [](const ::testing::TestParamInfo<GoldenCase>& info) {
-                           return "line" + std::to_string(info.param.line);
+                         [](const ::testing::TestParamInfo<GoldenCase>& case_info) {
+                           return "line" + std::to_string(case_info.param.line);
                          });
 
 }  // namespace

@@ -1,10 +1,10 @@
-#include "engine/json_text.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <string>
+
+#include "engine/json_text_internal.h"
 
 namespace actiond::engine {
 namespace {

@@ -207,7 +207,7 @@ TEST_F(PropertyFilterTest, ElementFiltersAcceptOnlyTheirKeysAndOperators) {
     for (std::string_view op : {"in", "not_in"}) {
       ExpectError(R"({"type": "element", "key": ")" + std::string(key) + R"(", "value": ["a"], )" +
                       R"("operator": ")" + std::string(op) + "\"}",
-                  StatusCode::kInvalidChoice, "operator");
+                  StatusReason::kInvalidChoice, "operator");
     }
   }
 }

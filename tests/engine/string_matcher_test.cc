@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/str_cat.h"
+
 namespace actiond::engine {
 namespace {
 
@@ -205,7 +207,7 @@ TEST(StringMatcherTest, LikeAgreesWithAReferenceMatcherOnRandomInput) {
 }
 
 TEST(StringMatcherTest, LiteralPatternsUpTo65535BytesNeedNoRegex) {
-  const std::string href = "/" + std::string(2999, 'h');
+  const std::string href = StrCat({"/", std::string(2999, 'h')});
   for (StringMatchMode mode :
        {StringMatchMode::kExact, StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
     StringMatcher m = MustCompile(href, mode);
@@ -218,7 +220,7 @@ TEST(StringMatcherTest, LiteralPatternsUpTo65535BytesNeedNoRegex) {
   }
   StringMatcher like = MustCompile(std::string(5000, 'a') + "%" + std::string(5000, 'b'),
                                    StringMatchMode::kLikeIgnoreCase);
-  EXPECT_TRUE(like.Matches("x" + std::string(5000, 'A') + "zz\n" + std::string(5000, 'B')));
+  EXPECT_TRUE(like.Matches(StrCat({"x", std::string(5000, 'A'), "zz\n", std::string(5000, 'B')})));
   EXPECT_FALSE(like.Matches(std::string(5000, 'b') + std::string(5000, 'a')));
   // Regex keeps its cap.
   EXPECT_FALSE(StringMatcher::Compile(std::string(4097, 'x'), StringMatchMode::kRegex).ok());
@@ -281,8 +283,8 @@ TEST(StringMatcherTest, UnderscorePatternsOfAnyLengthAgreeWithAReference) {
 }
 
 TEST(StringMatcherTest, LongUnderscorePatternsNeedNoRegexAndStayLinear) {
-  const std::string href = "/" + std::string(3000, 'h');
-  const std::string pattern = "/" + std::string(2998, 'h') + "_%" + "\xC3\x89_";  // …É_
+  const std::string href = StrCat({"/", std::string(3000, 'h')});
+  const std::string pattern = StrCat({"/", std::string(2998, 'h'), "_%", "\xC3\x89_"});  // …É_
   for (StringMatchMode mode : {StringMatchMode::kLike, StringMatchMode::kLikeIgnoreCase}) {
     StringMatcher m = MustCompile(pattern, mode);
     EXPECT_TRUE(m.Matches(href + "x\xC3\x89y")) << static_cast<int>(mode);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/str_cat.h"
 #include "storage/store.h"
 #include "tests/storage/store_fixture.h"
 
@@ -81,7 +82,7 @@ TEST_F(StorePersonsTest, DeleteDistinctIdForgetsTheMapping) {
 }
 
 TEST_F(StorePersonsTest, ListPersonsPagesInIdOrderBothWays) {
-  for (int64_t id : {3, 1, 12, 2, 7}) Create(id, "d" + std::to_string(id));
+  for (int64_t id : {3, 1, 12, 2, 7}) Create(id, engine::StrCat({"d", std::to_string(id)}));
   Create(4, "elsewhere", 2);
   EXPECT_EQ(Ids(Ok(store_->ListPersons(1, 0, 100))), (std::vector<int64_t>{1, 2, 3, 7, 12}));
   EXPECT_EQ(Ids(Ok(store_->ListPersons(1, 1, 2))), (std::vector<int64_t>{2, 3}));
@@ -96,7 +97,7 @@ TEST_F(StorePersonsTest, ListPersonsPagesInIdOrderBothWays) {
 }
 
 TEST_F(StorePersonsTest, IdsAbove255SortNumerically) {
-  for (int64_t id : {256, 255, 65536, 1}) Create(id, "d" + std::to_string(id));
+  for (int64_t id : {256, 255, 65536, 1}) Create(id, engine::StrCat({"d", std::to_string(id)}));
   EXPECT_EQ(Ids(Ok(store_->ListPersons(1, 0, 10))), (std::vector<int64_t>{1, 255, 256, 65536}));
 }
 
