@@ -9,7 +9,9 @@
 #include "api/log.h"
 #include "api/match_command.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   actiond::api::AppConfig config;
   actiond::api::ApplyEnvironment(config);  // flags, parsed next, override the environment
 
@@ -69,4 +71,19 @@ int main(int argc, char** argv) {
   }
   app.Run();
   return EXIT_SUCCESS;
+}
+
+}  // namespace
+
+// CLI11 reports bad flags through CLI11_PARSE; anything else thrown past the modules (which
+// catch third-party exceptions at their edges) is reported here instead of terminating.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "actiond: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "actiond: unknown exception\n";
+  }
+  return EXIT_FAILURE;
 }

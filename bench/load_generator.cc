@@ -579,7 +579,7 @@ std::optional<Answer> Call(const tcp::endpoint& endpoint, http::verb method,
   }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
+  parser.body_limit(std::uint64_t{64} * 1024 * 1024);
   http::read(stream, buffer, parser, ec);
   if (ec) {
     error = "read: " + ec.message();
@@ -880,7 +880,7 @@ int Run(const Options& options) {
   std::printf("target            %s%s (%d connections, %d client thread(s))\n",
               options.target.c_str(), options.path.c_str(), options.connections, options.threads);
   const double requests_sent =
-      std::max(1.0, static_cast<double>(total.events_sent / options.batch_size));
+      std::max(1.0, static_cast<double>(total.events_sent) / options.batch_size);
   std::printf("batches           %d events, %s, %.1f KiB JSON -> %.1f KiB on the wire (avg)\n",
               options.batch_size, options.gzip ? "gzip" : "plain",
               static_cast<double>(total.bytes_json) / 1024.0 / requests_sent,
@@ -951,7 +951,9 @@ int Run(const Options& options) {
 }  // namespace
 }  // namespace actiond::bench
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   actiond::bench::Options options;
   CLI::App cli{
       "load_generator: closed-loop posthog-node-style /batch/ load against a loopback actiond"};
@@ -999,10 +1001,18 @@ int main(int argc, char** argv) {
   cli.add_option("--server-pid", options.server_pid, "Also report this process's CPU time");
   cli.add_flag("--quiet", options.quiet, "No progress or per-error lines on stderr");
   CLI11_PARSE(cli, argc, argv);
+  return actiond::bench::Run(options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
   try {
-    return actiond::bench::Run(options);
-  } catch (const std::exception& e) {  // Asio/simdjson edge: report, never crash silently
+    return Main(argc, argv);
+  } catch (const std::exception& e) {  // Asio/simdjson/CLI11 edge: report, never crash silently
     std::cerr << "load_generator: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    std::cerr << "load_generator: unknown exception\n";
   }
+  return 1;
 }

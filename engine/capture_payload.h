@@ -56,7 +56,7 @@
 namespace actiond::engine {
 
 inline constexpr size_t kMaxEventNameBytes = 1024;
-inline constexpr size_t kMaxEventJsonBytes = 1024 * 1024;
+inline constexpr size_t kMaxEventJsonBytes = size_t{1024} * 1024;
 
 // A source of random bytes for new event uuids (a CSPRNG or a test's fixed bytes).
 class RandomSource {

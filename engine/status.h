@@ -144,7 +144,10 @@ class [[nodiscard]] Result {
 // `ACTIOND_ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.
 #define ACTIOND_ASSIGN_OR_RETURN(lhs, expr) \
   ACTIOND_ASSIGN_OR_RETURN_IMPL(ACTIOND_CONCAT(actiond_result_, __LINE__), lhs, expr)
+// `lhs` is a declaration and `tmp` a name, so neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ACTIOND_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

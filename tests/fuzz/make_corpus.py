@@ -308,13 +308,7 @@ def matcher_differential_corpus():
     """`A <action>` and `E <record>` lines (matcher_differential_fuzz.cc) from the conformance
     cases, most varied first, plus one structured (0x01) seed."""
     corpus = Corpus("matcher_differential")
-    cases = []
-    with open(CASES, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip() and not line.startswith("#"):
-                case = json.loads(line)
-                case["line"] = n
-                cases.append(case)
+    cases = load_golden()
     corpus.add("structured", bytes([1]) + bytes(range(2, 200)))
     # Two cases a seed, so that the set holds actions of different shapes.
     for first, second in zip(cases[0::2], cases[1::2]):
