@@ -592,7 +592,7 @@ std::optional<Answer> Call(const tcp::endpoint& endpoint, http::verb method,
 class Verifier {
  public:
   Verifier(const Options& options, tcp::endpoint endpoint, uint64_t nonce)
-      : options_(options), endpoint_(endpoint), nonce_(nonce) {}
+      : options_(options), endpoint_(std::move(endpoint)), nonce_(nonce) {}
 
   // Before the run: if the project already holds events, counts them now (with the action that
   // will count the run too); an empty project needs nothing.

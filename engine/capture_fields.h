@@ -15,7 +15,7 @@
 namespace actiond::engine {
 
 // Events more than this far ahead of the server clock are stored at `now`.
-inline constexpr int64_t kFutureEventCutoffMs = 23 * 3600 * 1000;
+inline constexpr int64_t kFutureEventCutoffMs = int64_t{23} * 3600 * 1000;
 // A distinct id longer than this many code points is cut to it.
 inline constexpr size_t kMaxDistinctIdCodePoints = 200;
 // The range PostHog stores: years 0000..9999; anything outside becomes the Unix epoch.

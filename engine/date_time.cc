@@ -1,5 +1,6 @@
 #include "engine/date_time.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace actiond::engine {
@@ -192,6 +193,12 @@ std::optional<RelativeDate> ParseRelativeDate(std::string_view text) noexcept {
       return std::nullopt;
   }
   return relative;
+}
+
+int64_t SubtractRelativeMicros(int64_t reference_ms, RelativeDate relative) noexcept {
+  constexpr int64_t kLimitMs = kMaxEpochMillis + kMillisPerDay;
+  const int64_t ms = std::clamp(SubtractRelative(reference_ms, relative), -kLimitMs, kLimitMs);
+  return ms * kMicrosPerMilli;
 }
 
 int64_t SubtractRelative(int64_t reference_ms, RelativeDate relative) noexcept {

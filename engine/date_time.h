@@ -66,6 +66,12 @@ std::optional<RelativeDate> ParseRelativeDate(std::string_view text) noexcept;
 // time of day and clamp the day to the target month's end (03-31 −1m → 02-28 or 02-29).
 int64_t SubtractRelative(int64_t reference_ms, RelativeDate relative) noexcept;
 
+// SubtractRelative in microseconds, for comparing with microsecond dates. A result beyond the
+// date range (−999999y reaches ±3·10¹⁶ ms, which overflows int64 in µs) is clamped to a day past
+// ±kMaxEpochMillis: every date that can be stored compares with it as with the exact bound, and
+// none falls on its day.
+int64_t SubtractRelativeMicros(int64_t reference_ms, RelativeDate relative) noexcept;
+
 // `YYYY-MM-DDTHH:MM:SS.mmmZ` (years outside 0000..9999 as ±YYYYYY, as JavaScript does).
 void AppendIso8601(int64_t epoch_ms, std::string* out);
 std::string FormatIso8601(int64_t epoch_ms);

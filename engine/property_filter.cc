@@ -123,7 +123,7 @@ int64_t UtcDayOfMicros(int64_t epoch_us) noexcept {
 bool DateTest(const Compiled& c, int64_t property_us, int64_t event_ms) noexcept {
   for (const DateOperand& date : c.dates) {
     const int64_t value_us =
-        date.relative ? SubtractRelative(event_ms, date.offset) * kMicrosPerMilli : date.epoch_us;
+        date.relative ? SubtractRelativeMicros(event_ms, date.offset) : date.epoch_us;
     bool pass = false;
     switch (c.op) {
       case FilterOperator::kDateExact:

@@ -249,6 +249,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     for (auto name : kCfNames) existing.emplace_back(name);
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(existing.size());
   for (const auto& name : existing) descriptors.emplace_back(name, options_for(name));
 
   auto impl = std::make_unique<Impl>();

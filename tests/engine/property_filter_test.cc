@@ -546,6 +546,22 @@ TEST_F(PropertyFilterTest, UnparseableDatesFailEveryDateOperator) {
   }
 }
 
+TEST_F(PropertyFilterTest, RelativeDatesAtTheSixDigitLimitStayInRange) {
+  // -999999y is about 3·10¹⁶ ms back, beyond int64 in microseconds: the bound is clamped past
+  // the date range, so every date is after it and none before it or on its day.
+  const char* ts = "2021-03-10T12:00:00.000Z";
+  const std::vector<std::string> dates = {R"({"d": "0001-01-01T00:00:00Z"})",
+                                          R"({"d": "1970-01-01"})", R"({"d": 0})"};
+  EXPECT_EQ(Count(R"({"key": "d", "operator": "is_date_after", "value": "-999999y"})", dates, ts),
+            3);
+  EXPECT_EQ(Count(R"({"key": "d", "operator": "is_date_before", "value": "-999999y"})", dates, ts),
+            0);
+  EXPECT_EQ(Count(R"({"key": "d", "operator": "is_date_exact", "value": "-999999y"})", dates, ts),
+            0);
+  EXPECT_EQ(Count(R"({"key": "d", "operator": "is_date_after", "value": "-999999w"})", dates, ts),
+            3);  // about 19,000 years back: within int64 microseconds, no clamp needed
+}
+
 TEST_F(PropertyFilterTest, IsDateExactComparesTheUtcDay) {
   EXPECT_EQ(Count(R"({"key": "d", "operator": "is_date_exact", "value": "2021-03-11"})",
                   {R"({"d": "2021-03-10T21:30:00-05:00"})", R"({"d": "2021-03-12T01:00:00+02:00"})",
