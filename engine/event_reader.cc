@@ -11,7 +11,7 @@ namespace actiond::engine {
 // Holds the parser whose memory every EventView of this reader points into.
 class EventReaderImpl {
  public:
-  Result<const EventView*> Read(std::string_view record);
+  Result<const EventView*> Read(std::string_view record, bool fresh);
 
  private:
   static std::string_view StringField(simdjson::dom::object object, std::string_view key) {
@@ -25,11 +25,12 @@ class EventReaderImpl {
   EventView view_;
 };
 
-Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
+Result<const EventView*> EventReaderImpl::Read(std::string_view record, bool fresh) {
   view_.Reset();
   simdjson::dom::element document;
   simdjson::dom::object root;
-  if (ParseJson(parser_, record, &document, &scratch_) != simdjson::SUCCESS ||
+  const JsonOrigin origin = fresh ? JsonOrigin::kWrittenFromParsedJson : JsonOrigin::kUnchecked;
+  if (ParseJson(parser_, record, &document, &scratch_, origin) != simdjson::SUCCESS ||
       document.get_object().get(root) != simdjson::SUCCESS) {
     return InvalidInput("event record is not a JSON object");
   }
@@ -74,6 +75,8 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
 EventReader::EventReader() : impl_(std::make_unique<EventReaderImpl>()) {}
 EventReader::~EventReader() = default;
 
-Result<const EventView*> EventReader::Read(std::string_view record) { return impl_->Read(record); }
+Result<const EventView*> EventReader::Read(std::string_view record, bool fresh) {
+  return impl_->Read(record, fresh);
+}
 
 }  // namespace actiond::engine

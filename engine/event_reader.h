@@ -22,8 +22,10 @@ class EventReader {
 
   // Parses `record`. Errors: InvalidInput when it is not a JSON object with a string `event`.
   // The view is valid until the next Read() on this reader; `record` need not outlive the call
-  // (the parser keeps its own padded copy).
-  Result<const EventView*> Read(std::string_view record);
+  // (the parser keeps its own padded copy). `fresh` says the record was just written from a
+  // parsed capture event, so it cannot repeat a key (json_parse.h, JsonOrigin); a stored record
+  // read back later is checked.
+  Result<const EventView*> Read(std::string_view record, bool fresh = false);
 
  private:
   std::unique_ptr<EventReaderImpl> impl_;

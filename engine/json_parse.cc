@@ -204,9 +204,13 @@ simdjson::error_code ParseWidening(simdjson::dom::parser& parser, std::string_vi
 }  // namespace
 
 simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view json,
-                               simdjson::dom::element* root, std::string* scratch) {
+                               simdjson::dom::element* root, std::string* scratch,
+                               JsonOrigin origin) {
   simdjson::error_code error = ParseWidening(parser, json, root, scratch);
-  if (error != simdjson::SUCCESS || !HasDuplicateKeys(*root)) return error;
+  if (error != simdjson::SUCCESS || origin == JsonOrigin::kWrittenFromParsedJson ||
+      !HasDuplicateKeys(*root)) {
+    return error;
+  }
   // The parsed tree lives in parser memory, not in the text, so it can be written out before
   // the parser reads the rewrite. Doubles are written in their shortest form, which may be an
   // integer literal beyond 64 bits again (1e20): the rewrite is widened like any input.

@@ -22,10 +22,17 @@
 
 namespace actiond::engine {
 
+// Where a document comes from. A record the ingest pipeline has just written from a parsed
+// document (whose repeats ParseJson already dropped) cannot repeat a key, so the hot path skips
+// the duplicate walk for it; anything else — a client's body, a stored record that an older
+// version may have written — is checked.
+enum class JsonOrigin : unsigned char { kUnchecked, kWrittenFromParsedJson };
+
 // Parses `json` with `parser`. On success `*root` points into parser memory (valid until the
 // parser's next parse). `scratch` holds the rewritten text when a retry was needed.
 simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view json,
-                               simdjson::dom::element* root, std::string* scratch);
+                               simdjson::dom::element* root, std::string* scratch,
+                               JsonOrigin origin = JsonOrigin::kUnchecked);
 
 // Appends `json` to `out` with every integer literal outside strings that has more than 18
 // digits (no fraction, no exponent) given a `.0` fraction, and every number beyond the range

@@ -106,7 +106,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     ++result.stored;
 
     if (actions->size() == 0) continue;  // nothing to match: skip parsing the record back
-    Result<const engine::EventView*> view = s.reader.Read(s.record);
+    Result<const engine::EventView*> view = s.reader.Read(s.record, /*fresh=*/true);
     if (!view.ok()) return InEvent(i, view.status());
     actions->Match(**view, &s.match, &s.matched);
     // The people endpoint resolves a match's distinct id to its person when asked, so a match
