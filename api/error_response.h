@@ -20,15 +20,17 @@
 // | kInternal, kIoError, kCorruption  | 500  | server_error         | error                 |
 //
 // Capture endpoints (everything else as the REST API; attr is always null in these rows):
-// | kParseError                       | 400  | validation_error     | invalid_payload (detail
-// "Malformed request data: " + message) | | kInvalidInput, kAlreadyExists     | 400  |
-// validation_error     | invalid_payload       | | kUnauthenticated (kNoCredentials) | 401  |
-// authentication_error | missing_api_key (always the default detail) | | kUnauthenticated,
-// kPermissionDenied | 401 | authentication_error | invalid_api_key      |
+// clang-format off
+// | kParseError                         | 400 | validation_error     | invalid_payload (detail "Malformed request data: " + message) |
+// | kInvalidInput, kAlreadyExists       | 400 | validation_error     | invalid_payload                                              |
+// | kUnauthenticated (kNoCredentials)   | 401 | authentication_error | missing_api_key (always the default detail)                  |
+// | kUnauthenticated, kPermissionDenied | 401 | authentication_error | invalid_api_key                                              |
+// clang-format on
 //
 // DRF maps its ParseError (malformed JSON) to type invalid_request, so kParseError does too.
-// `detail` is the status message (the row's default when it is empty); for 5xx it is always
-// "A server error occurred." so that internals never leak to clients (log the status instead).
+// `detail` is the status message (the row's default when it is empty); for a 500 it is always
+// "A server error occurred." so that internals never leak to clients (log the status instead);
+// a 503 says what is unavailable.
 // `attr` is status.attr(), or null when empty. Pure functions, thread-safe.
 #pragma once
 

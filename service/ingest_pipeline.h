@@ -3,9 +3,9 @@
 //
 // For each event, in body order, under the project's lock (service/project_locks.h):
 //   1. skip it when its uuid is already stored, or earlier in the same request (exactly once);
-//   2. resolve its person (docs/semantics.md §7, §8.9): create on first sight, merges for $identify
-//   /
-//      $create_alias / $merge_dangerously with PostHog's guards, then $set_once / $set / $unset;
+//   2. resolve its person (docs/semantics.md §7, §8.9): create on first sight, merges for
+//      $identify / $create_alias / $merge_dangerously with PostHog's guards, then $set_once /
+//      $set / $unset;
 //      no person at all for `$process_person_profile: false`;
 //   3. build the stored record (engine/capture_record.h) stamped with the person's id and
 //      properties as of this event;
