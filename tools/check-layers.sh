@@ -2,7 +2,7 @@
 # Fails, naming file and line, when an #include crosses the floors of docs/architecture.md §2:
 #   engine/   includes only engine/ (and RE2, simdjson, the standard library)
 #   storage/  includes only engine/ and storage/ (and RocksDB)
-#   service/  includes only engine/, storage/ and service/ (never RocksDB, RE2 or simdjson)
+#   service/  includes only engine/, storage/ and service/ (never RocksDB, RE2, simdjson, Boost)
 #   api/      includes only engine/, service/ and api/ (never storage/, RocksDB, RE2 or simdjson)
 # and when a third-party header appears outside the floor that owns it. The build cannot enforce
 # this by itself: every header is included by its path from the repository root
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 declare -A forbidden=(
   [engine]='^#include ["<](storage|service|api)/|^#include <(rocksdb|boost)/'
   [storage]='^#include ["<](service|api)/|^#include <(boost)/'
-  [service]='^#include ["<]api/|^#include <(rocksdb|re2|simdjson)[/.]'
+  [service]='^#include ["<]api/|^#include <(rocksdb|re2|simdjson|boost)[/.]'
   [api]='^#include ["<]storage/|^#include <(rocksdb|re2|simdjson)[/.]'
 )
 
