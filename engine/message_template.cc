@@ -55,16 +55,10 @@ std::vector<std::string_view> SplitOnDots(std::string_view token) {
 enum class Lookup : unsigned char { kFound, kUndefined, kTypeError };
 
 // The last member named `key` (JSON.parse keeps the last of repeated keys).
-bool FindLastMember(simdjson::dom::object object, std::string_view key,
-                    simdjson::dom::element* out) {
-  bool found = false;
-  for (auto field : object) {
-    if (field.key == key) {
-      *out = field.value;
-      found = true;
-    }
-  }
-  return found;
+// The member `key` of `object`. Documents here come through ParseJson, which already keeps only
+// the last of repeated keys (docs/semantics.md §8.10), so the first match is the one.
+bool FindMember(simdjson::dom::object object, std::string_view key, simdjson::dom::element* out) {
+  return object.at_key(key).get(*out) == simdjson::SUCCESS;
 }
 
 // `key` as an array index when it is one in canonical form ("0", "17"; not "01" or "+1").
@@ -80,7 +74,7 @@ Lookup WalkPath(simdjson::dom::element root, const std::vector<std::string>& pat
   for (const std::string& key : path) {
     switch (current.type()) {
       case simdjson::dom::element_type::OBJECT:
-        if (!FindLastMember(current.get_object().value_unsafe(), key, &current)) {
+        if (!FindMember(current.get_object().value_unsafe(), key, &current)) {
           return Lookup::kUndefined;
         }
         break;
@@ -227,7 +221,7 @@ bool TryDisplayKey(simdjson::dom::element person, bool have_person, std::string_
                    std::string* out) {
   if (!have_person) return false;
   simdjson::dom::element value;
-  if (!FindLastMember(person.get_object().value_unsafe(), key, &value) || !JsTruthy(value)) {
+  if (!FindMember(person.get_object().value_unsafe(), key, &value) || !JsTruthy(value)) {
     return false;
   }
   AppendStringified(value, out);

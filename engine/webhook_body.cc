@@ -31,6 +31,13 @@ void AppendKey(std::string_view key, std::string* out) {
   out->push_back(':');
 }
 
+// `"key":"value",` — a string member followed by the comma of the member after it.
+void AppendStringMember(std::string_view key, std::string_view value, std::string* out) {
+  AppendKey(key, out);
+  AppendJsonString(value, out);
+  out->push_back(',');
+}
+
 // Re-writes a JSON text of the expected kind as JSON.stringify would, or `fallback`.
 void AppendJsonOf(simdjson::dom::parser& parser, std::string_view json, bool want_array,
                   std::string_view fallback, std::string* scratch, std::string* out) {
@@ -69,37 +76,25 @@ void RenderRestHookBody(const RestHook& hook, const MessageContext& context,
   out->append("{");
   AppendKey("hook", out);
   out->push_back('{');
-  AppendKey("id", out);
-  AppendJsonString(hook.id, out);
-  out->push_back(',');
-  AppendKey("event", out);
-  AppendJsonString(hook.event, out);
-  out->push_back(',');
+  AppendStringMember("id", hook.id, out);
+  AppendStringMember("event", hook.event, out);
   AppendKey("target", out);
   AppendJsonString(hook.target, out);
   out->append("},");
 
   AppendKey("data", out);
   out->push_back('{');
-  AppendKey("eventUuid", out);
-  AppendJsonString(context.event_uuid, out);
-  out->push_back(',');
-  AppendKey("event", out);
-  AppendJsonString(context.event_name, out);
-  out->push_back(',');
+  AppendStringMember("eventUuid", context.event_uuid, out);
+  AppendStringMember("event", context.event_name, out);
   AppendKey("teamId", out);
   char digits[24];
   out->append(digits, std::to_chars(digits, digits + sizeof(digits), context.project_id).ptr);
   out->push_back(',');
-  AppendKey("distinctId", out);
-  AppendJsonString(context.distinct_id, out);
-  out->push_back(',');
+  AppendStringMember("distinctId", context.distinct_id, out);
   AppendKey("properties", out);
   AppendJsonOf(s.event_parser, context.event_properties_json, false, "{}", &s.widen_scratch, out);
   out->push_back(',');
-  AppendKey("timestamp", out);
-  AppendJsonString(context.timestamp, out);
-  out->push_back(',');
+  AppendStringMember("timestamp", context.timestamp, out);
   AppendKey("elementsList", out);
   AppendJsonOf(s.event_parser, context.elements_json, true, "[]", &s.widen_scratch, out);
   out->push_back(',');
@@ -108,9 +103,7 @@ void RenderRestHookBody(const RestHook& hook, const MessageContext& context,
     out->append("{}");
   } else {
     out->push_back('{');
-    AppendKey("uuid", out);
-    AppendJsonString(context.person_uuid, out);
-    out->push_back(',');
+    AppendStringMember("uuid", context.person_uuid, out);
     AppendKey("properties", out);
     AppendJsonOf(s.person_parser, context.person_properties_json, false, "{}", &s.widen_scratch,
                  out);
