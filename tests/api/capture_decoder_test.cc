@@ -244,10 +244,16 @@ TEST(CaptureDecoderTest, PlainBodyOverTheCapIsTooLarge) {
   ExpectError(in, StatusCode::kTooLarge);
 }
 
-// --- Real SDK requests (tests/api/testdata/sdk-captures, copied from the shared fixtures) ---
+// --- Real SDK requests (tests/golden/sdk-captures: NNN.raw as sent, NNN.decoded.json) ---
 
-std::filesystem::path TestData() {
-  return std::filesystem::path(__FILE__).parent_path() / "testdata" / "sdk-captures";
+// A recorded request of tests/golden/sdk-captures, named after what it shows.
+struct Recorded {
+  const char* name;
+  const char* path;  // below tests/golden/sdk-captures, without the .raw / .decoded.json suffix
+};
+
+std::filesystem::path CapturePath(const Recorded& capture) {
+  return std::filesystem::path(ACTIOND_GOLDEN_DIR) / "sdk-captures" / capture.path;
 }
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -257,11 +263,12 @@ std::string ReadFile(const std::filesystem::path& path) {
   return ss.str();
 }
 
-class SdkCaptureTest : public ::testing::TestWithParam<std::string> {};
+class SdkCaptureTest : public ::testing::TestWithParam<Recorded> {};
 
 TEST_P(SdkCaptureTest, DecodesToTheRecordedPayload) {
-  const std::string raw = ReadFile(TestData() / (GetParam() + ".raw"));
-  const std::string expected = ReadFile(TestData() / (GetParam() + ".decoded.json"));
+  const std::string base = CapturePath(GetParam()).string();
+  const std::string raw = ReadFile(base + ".raw");
+  const std::string expected = ReadFile(base + ".decoded.json");
   ASSERT_FALSE(raw.empty());
   ASSERT_FALSE(expected.empty());
 
@@ -286,10 +293,17 @@ TEST_P(SdkCaptureTest, DecodesToTheRecordedPayload) {
   EXPECT_EQ(testing::CanonicalJson(*decoded), testing::CanonicalJson(expected));
 }
 
-INSTANTIATE_TEST_SUITE_P(Recorded, SdkCaptureTest,
-                         ::testing::Values("node-batch-gzip-001", "node-batch-plain-002",
-                                           "node-v1-events-gzip-002", "js-e-gzip-no-header-003",
-                                           "js-e-gzip-elements-010"));
+INSTANTIATE_TEST_SUITE_P(
+    Recorded, SdkCaptureTest,
+    ::testing::Values(Recorded{"node_batch_gzip_001", "posthog-node-5.70.0/v0-batch-gzip/001"},
+                      Recorded{"node_batch_plain_002", "posthog-node-5.70.0/v0-batch-plain/002"},
+                      Recorded{"node_v1_events_gzip_002",
+                               "posthog-node-5.70.0/v1-analytics-events-gzip/002"},
+                      Recorded{"js_e_gzip_no_header_003",
+                               "posthog-js-1.449.2-chromium156/elements-chain-string/003"},
+                      Recorded{"js_e_gzip_elements_010",
+                               "posthog-js-1.449.2-chromium156/elements-array-and-chain/010"}),
+    [](const ::testing::TestParamInfo<Recorded>& capture) { return capture.param.name; });
 
 }  // namespace
 }  // namespace actiond::api
