@@ -145,6 +145,30 @@ void AppendApiKeyHashKey(std::string* dst, std::string_view secure_value_hash) {
   dst->append(secure_value_hash);
 }
 
+void AppendHookKey(std::string* dst, int64_t project, std::string_view hook_id) {
+  AppendU64(dst, Id(project));
+  dst->append(hook_id);
+}
+
+void AppendDeliveryPrefix(std::string* dst, int64_t project, char state) {
+  AppendU64(dst, Id(project));
+  dst->push_back(state);
+}
+
+void AppendDeliveryKey(std::string* dst, int64_t project, char state, int64_t delivery_id) {
+  AppendDeliveryPrefix(dst, project, state);
+  AppendU64(dst, Id(delivery_id));
+}
+
+bool ParseDeliveryKey(std::string_view key, int64_t* project, char* state,
+                      int64_t* delivery_id) noexcept {
+  if (key.size() != 17) return false;
+  *project = static_cast<int64_t>(DecodeU64(key));
+  *state = key[8];
+  *delivery_id = static_cast<int64_t>(DecodeU64(key.substr(9)));
+  return true;
+}
+
 std::string SequenceKey(std::string_view name) {
   std::string key("s/");
   key.append(name);

@@ -24,6 +24,8 @@
 //                 't' | api_token                    → project id (8 bytes)
 //   api_keys      'k' | key id                       → ApiKey record
 //                 'h' | sha256 hex of the key        → key id (8 bytes)
+//   hooks         project | hook id                  → Hook record
+//   deliveries    project | state | delivery id      → Delivery record (state: DeliveryState)
 //   meta          "v"                                → schema version (decimal text)
 //                 "s/" + sequence name               → last id handed out (8 bytes)
 //                 "m/" + caller's key                → caller's value (opaque)
@@ -86,6 +88,12 @@ void AppendProjectKey(std::string* dst, int64_t project);
 void AppendProjectTokenKey(std::string* dst, std::string_view api_token);
 void AppendApiKeyKey(std::string* dst, int64_t key_id);
 void AppendApiKeyHashKey(std::string* dst, std::string_view secure_value_hash);
+void AppendHookKey(std::string* dst, int64_t project, std::string_view hook_id);
+// `state` is a DeliveryState's byte (records.h); the prefix is project | state.
+void AppendDeliveryPrefix(std::string* dst, int64_t project, char state);
+void AppendDeliveryKey(std::string* dst, int64_t project, char state, int64_t delivery_id);
+bool ParseDeliveryKey(std::string_view key, int64_t* project, char* state,
+                      int64_t* delivery_id) noexcept;
 
 // Meta keys: the schema version, sequences, and callers' keys live in separate namespaces.
 inline constexpr std::string_view kSchemaVersionKey = "v";

@@ -11,8 +11,8 @@ namespace {
 // Writes one field at a time, its encoding chosen by the field's type.
 class Writer {
  public:
-  explicit Writer(std::string* out) : out_(out) {
-    out_->push_back(static_cast<char>(kRecordFormat));
+  Writer(std::string* out, unsigned char format) : out_(out) {
+    out_->push_back(static_cast<char>(format));
   }
 
   void Put(int64_t value) {
@@ -52,8 +52,8 @@ class Writer {
 // sticks (later fields read as empty) so callers check once, in Finish.
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {
-    if (in_.empty() || static_cast<unsigned char>(in_[0]) != kRecordFormat) {
+  Reader(std::string_view in, unsigned char format) : in_(in) {
+    if (in_.empty() || static_cast<unsigned char>(in_[0]) != format) {
       ok_ = false;
     } else {
       in_.remove_prefix(1);
@@ -141,8 +141,11 @@ constexpr size_t MemberCount() {
 // Each record's fields in stored order: the one description that both Encode and Decode walk.
 // The order is the stored format: changing a table needs a new kRecordFormat and a way to
 // read records of the old one.
-constexpr auto kProjectFields =
+constexpr auto kProjectFieldsV1 =
     std::make_tuple(&Project::id, &Project::name, &Project::api_token, &Project::created_at);
+constexpr auto kProjectFields =
+    std::make_tuple(&Project::id, &Project::name, &Project::api_token, &Project::created_at,
+                    &Project::slack_incoming_webhook);
 constexpr auto kApiKeyFields = std::make_tuple(
     &ApiKey::id, &ApiKey::label, &ApiKey::secure_value_hash, &ApiKey::scopes, &ApiKey::scoped_teams,
     &ApiKey::user_id, &ApiKey::created_at, &ApiKey::mask_value);
@@ -150,22 +153,34 @@ constexpr auto kPersonFields =
     std::make_tuple(&Person::uuid, &Person::id, &Person::created_at, &Person::properties_json,
                     &Person::is_identified, &Person::distinct_ids);
 
+constexpr auto kHookFields =
+    std::make_tuple(&Hook::id, &Hook::project, &Hook::event, &Hook::target, &Hook::resource_id,
+                    &Hook::user_id, &Hook::created_at);
+constexpr auto kDeliveryFields = std::make_tuple(
+    &Delivery::id, &Delivery::action_id, &Delivery::hook_id, &Delivery::event_uuid,
+    &Delivery::target, &Delivery::body, &Delivery::created_ms, &Delivery::attempts,
+    &Delivery::next_attempt_ms, &Delivery::last_status, &Delivery::last_error);
+
 static_assert(MemberCount<Project>() == std::tuple_size_v<decltype(kProjectFields)>);
+static_assert(MemberCount<Hook>() == std::tuple_size_v<decltype(kHookFields)>);
+static_assert(MemberCount<Delivery>() == std::tuple_size_v<decltype(kDeliveryFields)>);
 static_assert(MemberCount<ApiKey>() == std::tuple_size_v<decltype(kApiKeyFields)>);
 static_assert(MemberCount<Person>() == std::tuple_size_v<decltype(kPersonFields)>);
 
 template <typename Record, typename FieldTable>
-std::string Encode(const Record& record, const FieldTable& fields) {
+std::string Encode(const Record& record, const FieldTable& fields,
+                   unsigned char format = kRecordFormat) {
   std::string out;
-  Writer w(&out);
+  Writer w(&out, format);
   // A comma fold runs left to right: fields are written in table order.
   std::apply([&](auto... member) { (w.Put(record.*member), ...); }, fields);
   return out;
 }
 
 template <typename Record, typename FieldTable>
-Result<Record> Decode(std::string_view bytes, const FieldTable& fields, std::string_view what) {
-  Reader r(bytes);
+Result<Record> Decode(std::string_view bytes, const FieldTable& fields, std::string_view what,
+                      unsigned char format = kRecordFormat) {
+  Reader r(bytes, format);
   Record record;
   std::apply([&](auto... member) { (r.Get(&(record.*member)), ...); }, fields);
   Status status = r.Finish(what);
@@ -175,10 +190,29 @@ Result<Record> Decode(std::string_view bytes, const FieldTable& fields, std::str
 
 }  // namespace
 
-std::string EncodeProject(const Project& project) { return Encode(project, kProjectFields); }
+std::string EncodeProject(const Project& project) {
+  return Encode(project, kProjectFields, kProjectRecordFormat);
+}
 
 Result<Project> DecodeProject(std::string_view bytes) {
-  return Decode<Project>(bytes, kProjectFields, "project");
+  if (!bytes.empty() && static_cast<unsigned char>(bytes[0]) == kRecordFormat) {
+    return Decode<Project>(bytes, kProjectFieldsV1, "project");  // stored before format 2
+  }
+  return Decode<Project>(bytes, kProjectFields, "project", kProjectRecordFormat);
+}
+
+std::string EncodeHook(const Hook& hook) { return Encode(hook, kHookFields); }
+
+Result<Hook> DecodeHook(std::string_view bytes) {
+  return Decode<Hook>(bytes, kHookFields, "hook");
+}
+
+std::string EncodeDelivery(const Delivery& delivery) {
+  return Encode(delivery, kDeliveryFields);
+}
+
+Result<Delivery> DecodeDelivery(std::string_view bytes) {
+  return Decode<Delivery>(bytes, kDeliveryFields, "webhook delivery");
 }
 
 std::string EncodeApiKey(const ApiKey& key) { return Encode(key, kApiKeyFields); }

@@ -28,6 +28,8 @@ struct Project {
   std::string name;
   std::string api_token;   // phc_…; unique; never changes once stored
   std::string created_at;  // ISO-8601, as shown by the API
+  // Where chat messages of `post_to_slack` actions go (docs/webhooks.md); "" when unset.
+  std::string slack_incoming_webhook;
 
   friend bool operator==(const Project&, const Project&) = default;
 };
@@ -56,6 +58,46 @@ struct Person {
   friend bool operator==(const Person&, const Person&) = default;
 };
 
+// A REST-hook subscription (PostHog's Zapier hooks, docs/webhooks.md §4).
+struct Hook {
+  std::string id;  // a random token; unique in its project
+  int64_t project = 0;
+  std::string event;        // what it subscribed to: `action_performed`
+  std::string target;       // the URL the payload is POSTed to
+  int64_t resource_id = 0;  // the action it fires for; kEveryAction for every action
+  int64_t user_id = 0;      // who subscribed
+  std::string created_at;   // ISO-8601
+
+  static constexpr int64_t kEveryAction = -1;
+  friend bool operator==(const Hook&, const Hook&) = default;
+};
+
+// Where a webhook delivery stands; part of its key, so that each state is a range of keys.
+enum class DeliveryState : char {
+  kPending = 'p',  // to be sent (now or after a backoff)
+  kFailed = 'f',   // dead letter: a final answer, or out of attempts; waits for a retry
+};
+
+// One request the deliver stage owes a webhook receiver: written in the WriteBatch of the match
+// that caused it, deleted after a 2xx (docs/webhooks.md §6). Self-contained: the body is
+// rendered when the match commits, so a later change to the action or the project does not
+// alter what is owed.
+struct Delivery {
+  int64_t id = 0;  // from the "delivery" sequence; the order of commit within a project
+  int64_t action_id = 0;
+  std::string hook_id;  // "" for the chat message of a post_to_slack action
+  std::string event_uuid;
+  std::string target;           // the URL
+  std::string body;             // the JSON request body
+  int64_t created_ms = 0;       // when the match committed
+  int64_t attempts = 0;         // requests sent so far
+  int64_t next_attempt_ms = 0;  // not before this time
+  int64_t last_status = 0;      // HTTP status of the last answer; 0 when none came
+  std::string last_error;       // why the last attempt failed; "" when none did
+
+  friend bool operator==(const Delivery&, const Delivery&) = default;
+};
+
 // An event as stored: its timestamp, uuid and the caller's record bytes.
 struct StoredEvent {
   int64_t timestamp_ms = 0;
@@ -75,6 +117,9 @@ struct EventCursor {
 };
 
 inline constexpr unsigned char kRecordFormat = 1;
+// Projects gained slack_incoming_webhook in format 2; DecodeProject still reads format 1 (an
+// older store) as a project without one, so the schema version did not change.
+inline constexpr unsigned char kProjectRecordFormat = 2;
 
 std::string EncodeProject(const Project& project);
 Result<Project> DecodeProject(std::string_view bytes);
@@ -82,6 +127,10 @@ std::string EncodeApiKey(const ApiKey& key);
 Result<ApiKey> DecodeApiKey(std::string_view bytes);
 std::string EncodePerson(const Person& person);
 Result<Person> DecodePerson(std::string_view bytes);
+std::string EncodeHook(const Hook& hook);
+Result<Hook> DecodeHook(std::string_view bytes);
+std::string EncodeDelivery(const Delivery& delivery);
+Result<Delivery> DecodeDelivery(std::string_view bytes);
 // A cursor as bytes for the meta column family (order-preserving like an event key's tail).
 std::string EncodeEventCursor(const EventCursor& cursor);
 Result<EventCursor> DecodeEventCursor(std::string_view bytes);

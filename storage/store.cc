@@ -451,6 +451,90 @@ Result<std::vector<ApiKey>> Store::ListApiKeys() const {
   return out;
 }
 
+// --- Webhooks ----------------------------------------------------------------------------------
+
+Result<std::optional<Hook>> Store::GetHook(ProjectId project, std::string_view hook_id) const {
+  std::string key;
+  keys::AppendHookKey(&key, project, hook_id);
+  ACTIOND_ASSIGN_OR_RETURN(auto value, impl_->Get(Cf::kHooks, key));
+  if (!value) return std::optional<Hook>();
+  ACTIOND_ASSIGN_OR_RETURN(Hook hook, DecodeHook(*value));
+  return std::optional<Hook>(std::move(hook));
+}
+
+Result<std::vector<Hook>> Store::ListHooks(ProjectId project) const {
+  std::string prefix;
+  keys::AppendProjectPrefix(&prefix, project);
+  std::vector<Hook> out;
+  Status decode_error;
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kHooks, prefix, keys::PrefixSuccessor(prefix), false,
+                                      [&](std::string_view, std::string_view value) {
+                                        auto hook = DecodeHook(value);
+                                        if (!hook.ok()) {
+                                          decode_error = hook.status();
+                                          return false;
+                                        }
+                                        out.push_back(std::move(*hook));
+                                        return true;
+                                      }));
+  ACTIOND_RETURN_IF_ERROR(decode_error);
+  return out;
+}
+
+Result<std::optional<Delivery>> Store::GetDelivery(ProjectId project, DeliveryState state,
+                                                   int64_t delivery_id) const {
+  std::string key;
+  keys::AppendDeliveryKey(&key, project, static_cast<char>(state), delivery_id);
+  ACTIOND_ASSIGN_OR_RETURN(auto value, impl_->Get(Cf::kDeliveries, key));
+  if (!value) return std::optional<Delivery>();
+  ACTIOND_ASSIGN_OR_RETURN(Delivery delivery, DecodeDelivery(*value));
+  return std::optional<Delivery>(std::move(delivery));
+}
+
+Result<std::vector<Delivery>> Store::ListDeliveries(ProjectId project, DeliveryState state,
+                                                    int64_t after_id, size_t limit) const {
+  std::string prefix, lower;
+  keys::AppendDeliveryPrefix(&prefix, project, static_cast<char>(state));
+  keys::AppendDeliveryKey(&lower, project, static_cast<char>(state),
+                          after_id < 0 ? 0 : after_id + 1);
+  std::vector<Delivery> out;
+  Status decode_error;
+  if (limit == 0) return out;
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kDeliveries, lower, keys::PrefixSuccessor(prefix), false,
+                                      [&](std::string_view, std::string_view value) {
+                                        auto delivery = DecodeDelivery(value);
+                                        if (!delivery.ok()) {
+                                          decode_error = delivery.status();
+                                          return false;
+                                        }
+                                        out.push_back(std::move(*delivery));
+                                        return out.size() < limit;
+                                      }));
+  ACTIOND_RETURN_IF_ERROR(decode_error);
+  return out;
+}
+
+Status Store::ScanAllDeliveries(DeliveryVisitor visitor) const {
+  Status error;
+  ACTIOND_RETURN_IF_ERROR(impl_->Scan(
+      Cf::kDeliveries, std::string_view(""), std::string_view(""), false,
+      [&](std::string_view key, std::string_view value) {
+        int64_t project = 0, id = 0;
+        char state = 0;
+        if (!keys::ParseDeliveryKey(key, &project, &state, &id)) {
+          error = Status(StatusCode::kCorruption, "unreadable webhook delivery key");
+          return false;
+        }
+        auto delivery = DecodeDelivery(value);
+        if (!delivery.ok()) {
+          error = delivery.status();
+          return false;
+        }
+        return visitor(project, static_cast<DeliveryState>(state), *delivery);
+      }));
+  return error;
+}
+
 // --- Actions -----------------------------------------------------------------------------------
 
 Result<std::optional<std::string>> Store::GetAction(ProjectId project, ActionId action) const {

@@ -72,6 +72,9 @@ struct ScanOptions {
 // buffers and are valid only during the call: copy what you keep.
 using EventVisitor =
     FunctionRef<bool(int64_t timestamp_ms, std::string_view uuid, std::string_view record_json)>;
+// A delivery with the project and state its key names.
+using DeliveryVisitor =
+    FunctionRef<bool(ProjectId project, DeliveryState state, const Delivery& delivery)>;
 using MatchVisitor =
     FunctionRef<bool(int64_t timestamp_ms, std::string_view uuid, std::string_view distinct_id)>;
 
@@ -124,6 +127,17 @@ class Store final : public BatchTarget {
   Result<std::optional<ApiKey>> GetApiKey(int64_t id) const;
   Result<std::optional<ApiKey>> GetApiKeyByHash(std::string_view secure_value_hash) const;
   Result<std::vector<ApiKey>> ListApiKeys() const;  // ascending id
+
+  // --- Webhooks (docs/webhooks.md) -------------------------------------------------------
+  Result<std::optional<Hook>> GetHook(ProjectId project, std::string_view hook_id) const;
+  Result<std::vector<Hook>> ListHooks(ProjectId project) const;  // ascending id
+  Result<std::optional<Delivery>> GetDelivery(ProjectId project, DeliveryState state,
+                                              int64_t delivery_id) const;
+  // The project's deliveries in `state` with id > after_id, ascending id, at most `limit`.
+  Result<std::vector<Delivery>> ListDeliveries(ProjectId project, DeliveryState state,
+                                               int64_t after_id, size_t limit) const;
+  // Every delivery of every project (start-up: the deliver stage reloads its queue).
+  Status ScanAllDeliveries(DeliveryVisitor visitor) const;
 
   // --- Actions (opaque JSON per action) -----------------------------------------------------
   Result<std::optional<std::string>> GetAction(ProjectId project, ActionId action) const;

@@ -146,6 +146,34 @@ void WriteBatch::DeleteApiKey(const ApiKey& key) {
   r.Delete(Cf::kApiKeys, r.key);
 }
 
+void WriteBatch::PutHook(const Hook& hook) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendHookKey(&r.key, hook.project, hook.id);
+  r.Put(Cf::kHooks, r.key, EncodeHook(hook));
+}
+
+void WriteBatch::DeleteHook(ProjectId project, std::string_view hook_id) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendHookKey(&r.key, project, hook_id);
+  r.Delete(Cf::kHooks, r.key);
+}
+
+void WriteBatch::PutDelivery(ProjectId project, DeliveryState state, const Delivery& delivery) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendDeliveryKey(&r.key, project, static_cast<char>(state), delivery.id);
+  r.Put(Cf::kDeliveries, r.key, EncodeDelivery(delivery));
+}
+
+void WriteBatch::DeleteDelivery(ProjectId project, DeliveryState state, int64_t delivery_id) {
+  Rep& r = *rep_;
+  r.key.clear();
+  keys::AppendDeliveryKey(&r.key, project, static_cast<char>(state), delivery_id);
+  r.Delete(Cf::kDeliveries, r.key);
+}
+
 void WriteBatch::PutMeta(std::string_view key, std::string_view value) {
   Rep& r = *rep_;
   r.key.assign(keys::kCallerMetaPrefix).append(key);

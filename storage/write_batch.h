@@ -74,6 +74,14 @@ class WriteBatch {
   void PutApiKey(const ApiKey& key);
   void DeleteApiKey(const ApiKey& key);
 
+  // REST-hook subscriptions (docs/webhooks.md §4).
+  void PutHook(const Hook& hook);
+  void DeleteHook(ProjectId project, std::string_view hook_id);
+  // The webhook outbox: a delivery under its state. Moving one between states is a
+  // DeleteDelivery of the old state and a PutDelivery of the new, in one batch.
+  void PutDelivery(ProjectId project, DeliveryState state, const Delivery& delivery);
+  void DeleteDelivery(ProjectId project, DeliveryState state, int64_t delivery_id);
+
   // Callers' metadata (backfill progress, …), namespaced apart from the store's own.
   void PutMeta(std::string_view key, std::string_view value);
   void DeleteMeta(std::string_view key);

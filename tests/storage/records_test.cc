@@ -38,7 +38,11 @@ TEST(RecordsTest, ApiKeyRoundTrips) {
 }
 
 TEST(RecordsTest, ProjectRoundTripsWithBinaryBytesInStrings) {
-  Project p{.id = 9, .name = std::string("a\0b\xff", 4), .api_token = "phc_x", .created_at = ""};
+  Project p{.id = 9,
+            .name = std::string("a\0b\xff", 4),
+            .api_token = "phc_x",
+            .created_at = "",
+            .slack_incoming_webhook = "https://hooks.slack.com/services/T/B/x"};
   auto decoded = DecodeProject(EncodeProject(p));
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, p);
@@ -55,9 +59,9 @@ TEST(RecordsTest, TruncatedRecordIsCorruptionNotAPartialValue) {
 
 TEST(RecordsTest, TrailingBytesAndUnknownFormatAreRefused) {
   std::string bytes =
-      EncodeProject(Project{.id = 1, .name = "x", .api_token = "", .created_at = ""});
+      EncodeProject(Project{.id = 1, .name = "x", .api_token = "", .created_at = "", .slack_incoming_webhook = ""});
   EXPECT_FALSE(DecodeProject(bytes + "z").ok());
-  bytes[0] = static_cast<char>(kRecordFormat + 1);
+  bytes[0] = static_cast<char>(kProjectRecordFormat + 1);
   auto decoded = DecodeProject(bytes);
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.status().code(), StatusCode::kCorruption);
@@ -80,15 +84,60 @@ std::string Bytes(const char (&literal)[N]) {
   return std::string(literal, N - 1);
 }
 
-TEST(RecordsTest, ProjectBytesAreThoseOfExistingStores) {
-  Project p{.id = 7, .name = "Shop", .api_token = "phc_t", .created_at = "2024-01-02T03:04:05Z"};
+TEST(RecordsTest, ProjectBytesOfFormatOneStillRead) {
+  // Stores written before projects had slack_incoming_webhook (record format 1).
+  Project p{.id = 7, .name = "Shop", .api_token = "phc_t", .created_at = "2024-01-02T03:04:05Z", .slack_incoming_webhook = ""};
   std::string stored = Bytes(
       "\x01\x07\x00\x00\x00\x00\x00\x00\x00\x04\x53\x68\x6f\x70\x05\x70\x68\x63\x5f\x74\x14\x32"
       "\x30\x32\x34\x2d\x30\x31\x2d\x30\x32\x54\x30\x33\x3a\x30\x34\x3a\x30\x35\x5a");
+  auto decoded = DecodeProject(stored);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, p);
+  EXPECT_FALSE(DecodeProject(stored + "\x00").ok()) << "format 1 has no fifth field";
+}
+
+TEST(RecordsTest, ProjectBytesOfFormatTwoAreFormatOnesPlusTheWebhook) {
+  Project p{.id = 7,
+            .name = "Shop",
+            .api_token = "phc_t",
+            .created_at = "2024-01-02T03:04:05Z",
+            .slack_incoming_webhook = "https://h"};
+  std::string stored = Bytes(
+      "\x02\x07\x00\x00\x00\x00\x00\x00\x00\x04\x53\x68\x6f\x70\x05\x70\x68\x63\x5f\x74\x14\x32"
+      "\x30\x32\x34\x2d\x30\x31\x2d\x30\x32\x54\x30\x33\x3a\x30\x34\x3a\x30\x35\x5a"
+      "\x09https://h");
   EXPECT_EQ(EncodeProject(p), stored);
   auto decoded = DecodeProject(stored);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, p);
+}
+
+TEST(RecordsTest, HookAndDeliveryRoundTrip) {
+  Hook h{.id = "tok",
+         .project = 2,
+         .event = "action_performed",
+         .target = "https://x/",
+         .resource_id = Hook::kEveryAction,
+         .user_id = 1,
+         .created_at = "c"};
+  auto hook = DecodeHook(EncodeHook(h));
+  ASSERT_TRUE(hook.ok());
+  EXPECT_EQ(*hook, h);
+  Delivery d{.id = 5,
+             .action_id = 7,
+             .hook_id = "",
+             .event_uuid = "u",
+             .target = "http://t/",
+             .body = R"({"text":"x"})",
+             .created_ms = -1,
+             .attempts = 3,
+             .next_attempt_ms = 99,
+             .last_status = 503,
+             .last_error = "HTTP 503"};
+  auto delivery = DecodeDelivery(EncodeDelivery(d));
+  ASSERT_TRUE(delivery.ok());
+  EXPECT_EQ(*delivery, d);
+  EXPECT_FALSE(DecodeDelivery(EncodeDelivery(d) + "z").ok());
 }
 
 TEST(RecordsTest, ApiKeyBytesAreThoseOfExistingStores) {
