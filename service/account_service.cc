@@ -1,11 +1,13 @@
 #include "service/account_service.h"
 
+#include <mutex>
 #include <utility>
 
 #include "engine/date_time.h"
 #include "engine/json_value.h"
 #include "service/random.h"
 #include "service/sha256.h"
+#include "service/webhook_service.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -26,8 +28,30 @@ std::string MaskKeyValue(std::string_view value) {
   return std::string(value.substr(0, 4)) + "..." + std::string(value.substr(value.size() - 4));
 }
 
-AccountService::AccountService(storage::Store* store, ClockFunction clock)
-    : store_(store), clock_(std::move(clock)) {}
+AccountService::AccountService(storage::Store* store, ClockFunction clock, ProjectLocks* locks,
+                               WebhookCatalog* webhooks)
+    : store_(store), clock_(std::move(clock)), locks_(locks), webhooks_(webhooks) {}
+
+Result<Project> AccountService::UpdateProject(ProjectId id, const ProjectUpdate& update) {
+  if (update.slack_incoming_webhook && !update.slack_incoming_webhook->empty()) {
+    ACTIOND_RETURN_IF_ERROR(
+        ValidateWebhookUrl(*update.slack_incoming_webhook, "slack_incoming_webhook"));
+  }
+  std::unique_lock<std::mutex> lock;
+  if (locks_ != nullptr) lock = std::unique_lock(locks_->For(id));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> found, store_->GetProject(id));
+  if (!found) return NotFound("Not found.");
+  Project project = std::move(*found);
+  if (update.name) project.name = *update.name;
+  if (update.slack_incoming_webhook) project.slack_incoming_webhook = *update.slack_incoming_webhook;
+  storage::WriteBatch batch(*store_);
+  batch.PutProject(project);
+  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  if (webhooks_ != nullptr && update.slack_incoming_webhook) {
+    webhooks_->SetSlackUrl(id, project.slack_incoming_webhook);
+  }
+  return project;
+}
 
 Result<Project> AccountService::NewProject(std::string name, std::string api_token) {
   ACTIOND_ASSIGN_OR_RETURN(const int64_t id, store_->NextId("project"));

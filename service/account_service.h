@@ -36,6 +36,8 @@
 #include "engine/status.h"
 #include "service/clock_and_log.h"
 #include "service/domain_types.h"
+#include "service/project_locks.h"
+#include "service/webhook_catalog.h"
 
 namespace actiond::storage {
 class Store;
@@ -45,6 +47,11 @@ namespace actiond::service {
 
 inline constexpr int64_t kAdminUserId = 1;
 inline constexpr ProjectId kDefaultProjectId = 1;
+
+struct ProjectUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> slack_incoming_webhook;
+};
 
 // A user is what an action's `created_by` shows, field for field.
 using User = ActionCreator;
@@ -72,7 +79,10 @@ struct CreatedPersonalKey {
 class AccountService {
  public:
   // `store` must outlive the service; `clock` stamps created_at.
-  AccountService(storage::Store* store, ClockFunction clock);
+  // `locks` and `webhooks` may be null (tests without webhooks); then UpdateProject does not
+  // publish the project's webhook URL.
+  AccountService(storage::Store* store, ClockFunction clock, ProjectLocks* locks = nullptr,
+                 WebhookCatalog* webhooks = nullptr);
 
   Result<BootstrapResult> Bootstrap(const BootstrapSettings& settings);
 
@@ -82,6 +92,11 @@ class AccountService {
   Result<std::optional<Project>> FindProject(ProjectId id) const;
   Result<std::optional<Project>> FindProjectByToken(std::string_view api_token) const;
   Result<std::vector<Project>> ListProjects() const;  // ascending id
+  // PATCH: changes the fields given. The name is the caller's to validate; the webhook URL is
+  // checked here (ValidateWebhookUrl, attr `slack_incoming_webhook`; "" clears it) and
+  // published to the WebhookCatalog under the project's lock, so that every event committed
+  // after the answer uses it. kNotFound for an unknown project.
+  Result<Project> UpdateProject(ProjectId id, const ProjectUpdate& update);
 
   // --- Personal API keys --------------------------------------------------------------------
   // A new key with a random `phx_…` value, owned by `user_id`. Scopes and teams are the
@@ -109,6 +124,8 @@ class AccountService {
 
   storage::Store* store_;
   ClockFunction clock_;
+  ProjectLocks* locks_;
+  WebhookCatalog* webhooks_;
 };
 
 // PostHog's mask_key_value: `phx_...abcd` (the first and last four characters), or eight

@@ -59,9 +59,11 @@ std::string StaleMatchesMetaKey(ProjectId project, ActionId action) {
 }  // namespace
 
 ActionService::ActionService(storage::Store* store, ActionCatalog* catalog, ProjectLocks* locks,
-                             ClockFunction clock, LogFunction log, ActionServiceOptions options)
+                             ClockFunction clock, LogFunction log, ActionServiceOptions options,
+                             WebhookCatalog* webhooks)
     : store_(store),
       catalog_(catalog),
+      webhooks_(webhooks),
       locks_(locks),
       clock_(std::move(clock)),
       log_(std::move(log)),
@@ -158,6 +160,7 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
     ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     // Published under the lock: the next event ingested for the project sees the action.
     if (!record.deleted) catalog_->Put(project, compiled);
+    if (webhooks_ != nullptr && !record.deleted) webhooks_->PutAction(project, record);
   }
   if (job_id != 0) worker_.Enqueue(project, record.id, job_id, std::move(compiled));
   return record;
@@ -241,6 +244,14 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       catalog_->Remove(project, id);
     } else if (compiled) {
       catalog_->Put(project, compiled);
+    }
+    // Name, post_to_slack and the message format may change without the steps changing.
+    if (webhooks_ != nullptr) {
+      if (record.deleted) {
+        webhooks_->RemoveAction(project, id);
+      } else {
+        webhooks_->PutAction(project, record);
+      }
     }
   }
   if (job_id != 0) worker_.Enqueue(project, id, job_id, std::move(compiled));
@@ -339,6 +350,7 @@ Status ActionService::LoadAll() {
         continue;
       }
       catalog_->Put(project.id, std::move(*compiled));
+      if (webhooks_ != nullptr) webhooks_->PutAction(project.id, *record);
       ++live;
     }
   }

@@ -37,6 +37,7 @@
 #include "service/backfill.h"
 #include "service/domain_types.h"
 #include "service/project_locks.h"
+#include "service/webhook_catalog.h"
 #include "storage/action_record.h"
 #include "storage/store.h"
 
@@ -59,8 +60,11 @@ class ActionService {
  public:
   // The pointees must outlive the service. `clock` stamps created_at / last_calculated_at;
   // `log` receives backfill progress and start-up problems.
+  // `webhooks` may be null (no webhooks); otherwise every change of a live action's name,
+  // post_to_slack or message format is published there under the project's lock.
   ActionService(storage::Store* store, ActionCatalog* catalog, ProjectLocks* locks,
-                ClockFunction clock, LogFunction log, ActionServiceOptions options = {});
+                ClockFunction clock, LogFunction log, ActionServiceOptions options = {},
+                WebhookCatalog* webhooks = nullptr);
   ~ActionService();  // Stop()
   ActionService(const ActionService&) = delete;
   ActionService& operator=(const ActionService&) = delete;
@@ -105,6 +109,7 @@ class ActionService {
 
   storage::Store* store_;
   ActionCatalog* catalog_;
+  WebhookCatalog* webhooks_;  // may be null
   ProjectLocks* locks_;
   ClockFunction clock_;
   LogFunction log_;

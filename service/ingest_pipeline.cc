@@ -28,6 +28,7 @@ struct IngestScratch {
   engine::MatchScratch match;
   std::vector<engine::ActionId> matched;
   PersonResolver persons;
+  OutboxStage outbox;
 };
 
 IngestScratch& Scratch() {
@@ -46,6 +47,24 @@ class ClearOnExit {
 
  private:
   PersonResolver* persons_;
+};
+
+// Gives back the outbox places of deliveries staged by a request that did not commit.
+class AbandonUnlessCommitted {
+ public:
+  AbandonUnlessCommitted(WebhookOutbox* outbox, OutboxStage* stage)
+      : outbox_(outbox), stage_(stage) {}
+  ~AbandonUnlessCommitted() {
+    if (outbox_ != nullptr && !committed_) outbox_->Abandoned(*stage_);
+  }
+  AbandonUnlessCommitted(const AbandonUnlessCommitted&) = delete;
+  AbandonUnlessCommitted& operator=(const AbandonUnlessCommitted&) = delete;
+  void Committed() { committed_ = true; }
+
+ private:
+  WebhookOutbox* outbox_;
+  OutboxStage* stage_;
+  bool committed_ = false;
 };
 
 Status InEvent(size_t index, const Status& status) {
@@ -82,6 +101,14 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   // with another writer of the project (project_locks.h).
   std::lock_guard lock(locks_->For(project));
   const std::shared_ptr<const engine::ActionSet> actions = catalog_->Snapshot(project);
+  std::shared_ptr<const ProjectWebhooks> webhooks;
+  if (webhooks_ != nullptr && outbox_ != nullptr) {
+    webhooks = webhooks_->Snapshot(project);
+    if (webhooks->empty()) webhooks.reset();
+  }
+  s.outbox.entries.clear();
+  s.outbox.dropped = 0;
+  AbandonUnlessCommitted abandon(outbox_, &s.outbox);
 
   s.uuids.clear();
   for (const engine::CapturedEvent& event : events) s.uuids.emplace_back(event.uuid);
@@ -117,9 +144,17 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
       batch.AddMatch(project, action, event.timestamp_ms, event.uuid, match_distinct_id);
     }
     result.matches += s.matched.size();
+    if (webhooks && !s.matched.empty()) {
+      Status staged = outbox_->Stage(project, *webhooks, event, p, s.matched, &batch, &s.outbox);
+      if (!staged.ok()) return InEvent(i, staged);
+    }
   }
   ACTIOND_RETURN_IF_ERROR(s.persons.Flush(&batch));
   if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  abandon.Committed();
+  if (outbox_ != nullptr && !s.outbox.entries.empty()) outbox_->Committed(s.outbox);
+  result.deliveries = s.outbox.entries.size();
+  result.deliveries_dropped = static_cast<size_t>(s.outbox.dropped);
   return result;
 }
 

@@ -10,7 +10,10 @@
 //   3. build the stored record (engine/capture_record.h) stamped with the person's id and
 //      properties as of this event;
 //   4. match it against the project's ActionSet snapshot (one per request) and add the match
-//      entries and counter increments.
+//      entries and counter increments;
+//   5. for each match that owes a webhook (a post_to_slack action, a REST hook: the project's
+//      WebhookCatalog snapshot, one per request), stage a pending delivery in the same batch
+//      (service/webhook_outbox.h), handed to the deliver stage once the batch is committed.
 // Later events of a request see the person changes of earlier ones before anything is
 // committed. Nothing of a request is stored unless all of it is.
 //
@@ -25,6 +28,8 @@
 #include "service/action_catalog.h"
 #include "service/domain_types.h"
 #include "service/project_locks.h"
+#include "service/webhook_catalog.h"
+#include "service/webhook_outbox.h"
 #include "storage/store.h"
 
 namespace actiond::service {
@@ -33,12 +38,16 @@ struct IngestResult {
   size_t stored = 0;      // events written by this request
   size_t duplicates = 0;  // events skipped: uuid already stored, or earlier in this request
   size_t matches = 0;     // match entries written
+  size_t deliveries = 0;  // webhook deliveries written to the outbox
+  size_t deliveries_dropped = 0;  // webhook deliveries refused by a full outbox
 };
 
 class IngestPipeline {
  public:
-  IngestPipeline(storage::Store* store, const ActionCatalog* catalog, ProjectLocks* locks)
-      : store_(store), catalog_(catalog), locks_(locks) {}
+  // `webhooks` and `outbox` may be null together (no webhooks: tests, tools).
+  IngestPipeline(storage::Store* store, const ActionCatalog* catalog, ProjectLocks* locks,
+                 const WebhookCatalog* webhooks = nullptr, WebhookOutbox* outbox = nullptr)
+      : store_(store), catalog_(catalog), locks_(locks), webhooks_(webhooks), outbox_(outbox) {}
 
   // Stores the events that are new, with their persons' changes and their matches, in one
   // commit. A person created by the request has created_at = its first event's timestamp (as
@@ -54,6 +63,8 @@ class IngestPipeline {
   storage::Store* store_;
   const ActionCatalog* catalog_;
   ProjectLocks* locks_;
+  const WebhookCatalog* webhooks_;
+  WebhookOutbox* outbox_;
 };
 
 }  // namespace actiond::service

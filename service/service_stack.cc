@@ -11,6 +11,9 @@
 #include "service/ingest_pipeline.h"
 #include "service/person_service.h"
 #include "service/project_locks.h"
+#include "service/webhook_catalog.h"
+#include "service/webhook_outbox.h"
+#include "service/webhook_service.h"
 #include "storage/store.h"
 
 namespace actiond::service {
@@ -33,18 +36,36 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   storage::Store* store = stack->store_.get();
   stack->catalog_ = std::make_unique<ActionCatalog>();
   stack->locks_ = std::make_unique<ProjectLocks>();
-  stack->accounts_ = std::make_unique<AccountService>(store, options.clock);
-  stack->ingest_ =
-      std::make_unique<IngestPipeline>(store, stack->catalog_.get(), stack->locks_.get());
-  stack->actions_ =
-      std::make_unique<ActionService>(store, stack->catalog_.get(), stack->locks_.get(),
-                                      std::move(options.clock), std::move(options.log));
+  stack->webhook_catalog_ = std::make_unique<WebhookCatalog>();
+  if (options.webhook_transport != nullptr) {
+    stack->dispatcher_ = std::make_unique<WebhookDispatcher>(
+        store, options.webhook_transport, options.webhooks, options.clock, options.log);
+    stack->outbox_ = std::make_unique<WebhookOutbox>(store, stack->dispatcher_.get(), options.clock);
+    stack->webhook_service_ =
+        std::make_unique<WebhookService>(store, stack->locks_.get(), stack->webhook_catalog_.get(),
+                                         stack->dispatcher_.get(), options.clock);
+  }
+  stack->accounts_ = std::make_unique<AccountService>(store, options.clock, stack->locks_.get(),
+                                                      stack->webhook_catalog_.get());
+  stack->ingest_ = std::make_unique<IngestPipeline>(
+      store, stack->catalog_.get(), stack->locks_.get(), stack->webhook_catalog_.get(),
+      stack->outbox_.get());
+  stack->actions_ = std::make_unique<ActionService>(
+      store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
+      std::move(options.log), ActionServiceOptions{}, stack->webhook_catalog_.get());
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
   return stack;
 }
 
+Status ServiceStack::StartWebhooks() {
+  if (!webhook_service_) return Status::Ok();
+  ACTIOND_RETURN_IF_ERROR(webhook_service_->LoadAll());
+  return dispatcher_->Start();
+}
+
 Status ServiceStack::Close() {
+  if (dispatcher_) dispatcher_->Stop();
   if (actions_) actions_->Stop();
   if (!store_) return Status::Ok();
   return store_->Close();

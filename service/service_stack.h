@@ -19,6 +19,8 @@
 
 #include "engine/status.h"
 #include "service/clock_and_log.h"
+#include "service/webhook_dispatcher.h"
+#include "service/webhook_transport.h"
 
 namespace actiond::storage {
 class Store;
@@ -33,12 +35,20 @@ class EventService;
 class IngestPipeline;
 class PersonService;
 class ProjectLocks;
+class WebhookCatalog;
+class WebhookOutbox;
+class WebhookService;
 
 struct ServiceStackOptions {
   std::string data_dir;
   bool fsync = false;   // every commit waits for the WAL to reach the disk
   ClockFunction clock;  // stamps created_at, last_calculated_at
   LogFunction log;      // backfill progress and start-up problems
+  // Sends webhook requests (api/http/webhook_client.h); null: no webhooks at all (matches send
+  // nothing and webhooks() is null). Must outlive the stack, and be stopped (every Post
+  // answered) before the stack is destroyed.
+  WebhookTransport* webhook_transport = nullptr;
+  WebhookOptions webhooks;
 };
 
 class ServiceStack {
@@ -48,7 +58,12 @@ class ServiceStack {
   ServiceStack(const ServiceStack&) = delete;
   ServiceStack& operator=(const ServiceStack&) = delete;
 
-  // Idempotent; returns the store's error on closing.
+  // After accounts and actions are loaded: publishes projects' webhook URLs and hooks and
+  // starts the deliver stage, which resumes the outbox. A no-op without a transport.
+  Status StartWebhooks();
+
+  // Idempotent: stops the deliver stage and backfills, then closes the store (returns its
+  // error on closing).
   Status Close();
 
   AccountService& accounts() noexcept { return *accounts_; }
@@ -56,6 +71,7 @@ class ServiceStack {
   IngestPipeline& ingest() noexcept { return *ingest_; }
   const EventService& events() const noexcept { return *events_; }
   const PersonService& persons() const noexcept { return *persons_; }
+  WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
 
  private:
   ServiceStack();
@@ -64,6 +80,10 @@ class ServiceStack {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ActionCatalog> catalog_;
   std::unique_ptr<ProjectLocks> locks_;
+  std::unique_ptr<WebhookCatalog> webhook_catalog_;
+  std::unique_ptr<WebhookDispatcher> dispatcher_;
+  std::unique_ptr<WebhookOutbox> outbox_;
+  std::unique_ptr<WebhookService> webhook_service_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<IngestPipeline> ingest_;
   std::unique_ptr<ActionService> actions_;

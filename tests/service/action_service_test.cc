@@ -69,7 +69,7 @@ class ActionServiceTest : public testing::StoreTest {
   void AddProject(ProjectId id) {
     WriteBatch b = Batch();
     b.PutProject(Project{id, "p" + std::to_string(id), "phc_token_" + std::to_string(id),
-                         "2024-01-01T00:00:00.000Z"});
+                         "2024-01-01T00:00:00.000Z", ""});
     Commit(b);
   }
 
