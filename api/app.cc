@@ -9,19 +9,23 @@
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/http/query_params.h"
+#include "api/http/webhook_client.h"
 #include "api/log.h"
 #include "api/resources/actions_resource.h"
 #include "api/resources/capture_resource.h"
 #include "api/resources/events_resource.h"
 #include "api/resources/flags_resource.h"
+#include "api/resources/hooks_resource.h"
 #include "api/resources/personal_keys_resource.h"
 #include "api/resources/persons_resource.h"
 #include "api/resources/projects_resource.h"
 #include "api/resources/users_resource.h"
+#include "api/resources/webhook_deliveries_resource.h"
 #include "api/rest_route.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
 #include "service/service_stack.h"
+#include "service/webhook_service.h"
 
 namespace actiond::api {
 namespace {
@@ -64,7 +68,9 @@ Status ParseListenAddress(const std::string& listen, std::string& host, uint16_t
 
 App::App(AppConfig config) : config_(std::move(config)) {}
 
-App::~App() = default;
+App::~App() {
+  if (webhook_client_) webhook_client_->Stop();
+}
 
 Status App::OpenServices() {
   service::ServiceStackOptions options;
@@ -72,6 +78,20 @@ Status App::OpenServices() {
   options.fsync = config_.fsync;
   options.clock = NowMs;
   options.log = [](std::string_view message) { ACTIOND_LOG(INFO) << message; };
+  WebhookClientOptions client;
+  client.ca_file = config_.webhook_ca_file;
+  client.timeout = std::chrono::milliseconds(static_cast<int64_t>(config_.webhook_timeout_s * 1000));
+  ACTIOND_ASSIGN_OR_RETURN(webhook_client_, WebhookClient::Create(std::move(client)));
+  options.webhook_transport = webhook_client_.get();
+  options.webhooks.site_url =
+      config_.site_url.empty() ? "http://" + config_.listen : config_.site_url;
+  while (!options.webhooks.site_url.empty() && options.webhooks.site_url.back() == '/') {
+    options.webhooks.site_url.pop_back();  // links append `/project/…`
+  }
+  options.webhooks.max_attempts = config_.webhook_max_attempts;
+  options.webhooks.outbox_max = config_.webhook_outbox_max;
+  options.webhooks.backoff_base_ms = static_cast<int64_t>(config_.webhook_backoff_s * 1000);
+  options.webhooks.per_target_concurrency = config_.webhook_concurrency;
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
 
   service::BootstrapSettings settings;
@@ -94,6 +114,8 @@ Status App::OpenServices() {
 
   // Every live action must be in the catalog before the first event is matched.
   ACTIOND_RETURN_IF_ERROR(stack_->actions().LoadAll());
+  // After the actions (their message rules) and before serving: resumes the outbox.
+  ACTIOND_RETURN_IF_ERROR(stack_->StartWebhooks());
   auth_ = std::make_unique<Authenticator>(&stack_->accounts());
 
   services_.accounts = &stack_->accounts();
@@ -101,6 +123,7 @@ Status App::OpenServices() {
   services_.actions = &stack_->actions();
   services_.events = &stack_->events();
   services_.persons = &stack_->persons();
+  services_.webhooks = stack_->webhooks();
   services_.auth = auth_.get();
   return Status::Ok();
 }
@@ -114,6 +137,8 @@ void App::AddRoutes() {
   RegisterUserRoutes(router_, services_);
   RegisterEventRoutes(router_, services_);
   RegisterPersonRoutes(router_, services_);
+  RegisterHookRoutes(router_, services_);
+  RegisterWebhookDeliveryRoutes(router_, services_);
   // The Actions REST API (api/resources/actions_resource.h).
   RegisterActionRoutes(router_, services_);
 }
@@ -157,10 +182,12 @@ void App::Stop() {
 
 void App::Shutdown() {
   if (stack_) {
+    // Stops the deliver stage first (deliveries in flight stay pending in the outbox).
     if (const Status status = stack_->Close(); !status.ok()) {
       ACTIOND_LOG(ERROR) << "closing the store: " << status.ToString();
     }
   }
+  if (webhook_client_) webhook_client_->Stop();
 }
 
 }  // namespace actiond::api

@@ -25,6 +25,8 @@ class ServiceStack;
 
 namespace actiond::api {
 
+class WebhookClient;
+
 // Fills the fields an environment variable sets (ACTIOND_PERSONAL_API_KEY,
 // ACTIOND_PROJECT_TOKEN, ACTIOND_ADMIN_EMAIL) from the process environment. Call it before
 // parsing flags, so that flags override the environment.
@@ -61,6 +63,9 @@ class App {
 
   AppConfig config_;
   Router router_;
+  // Declared before the stack, so destroyed after it; stopped (every request answered) before
+  // the stack goes (service/service_stack.h).
+  std::unique_ptr<WebhookClient> webhook_client_;
   std::unique_ptr<service::ServiceStack> stack_;
   std::unique_ptr<Authenticator> auth_;
   Services services_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace actiond::api {
@@ -23,6 +24,14 @@ struct AppConfig {
   std::string personal_api_key;                 // ACTIOND_PERSONAL_API_KEY
   std::string project_token;                    // ACTIOND_PROJECT_TOKEN
   std::string admin_email = "admin@localhost";  // ACTIOND_ADMIN_EMAIL
+  // Webhooks (docs/webhooks.md): links in messages start with site_url ("" → http://<listen>).
+  std::string site_url;
+  std::string webhook_ca_file;  // extra trusted CAs (PEM) for HTTPS receivers
+  int64_t webhook_max_attempts = 10;
+  int64_t webhook_outbox_max = 10'000;
+  double webhook_backoff_s = 10;  // the first retry's wait; each further one ×3
+  int webhook_concurrency = 4;    // requests in flight per (project, receiver)
+  double webhook_timeout_s = 30;
 };
 
 }  // namespace actiond::api

@@ -48,6 +48,32 @@ int Main(int argc, char** argv) {
   cli.add_option("--admin-email", config.admin_email,
                  "Email of the admin user [env ACTIOND_ADMIN_EMAIL]")
       ->capture_default_str();
+  // Webhooks (docs/webhooks.md).
+  cli.add_option("--site-url", config.site_url,
+                 "Base URL of links in webhook messages (default: http://<listen address>)");
+  cli.add_option("--webhook-ca-file", config.webhook_ca_file,
+                 "PEM certificates trusted for HTTPS webhooks besides the system's CAs")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--webhook-max-attempts", config.webhook_max_attempts,
+                 "Attempts per webhook delivery before it becomes a dead letter")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cli.add_option("--webhook-outbox-max", config.webhook_outbox_max,
+                 "Undelivered webhook deliveries a project may hold; beyond, new ones are dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000'000));
+  cli.add_option("--webhook-backoff", config.webhook_backoff_s,
+                 "Seconds before a failed webhook delivery's first retry (x3 per retry)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 86400.0));
+  cli.add_option("--webhook-concurrency", config.webhook_concurrency,
+                 "Webhook requests in flight per project and receiver")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cli.add_option("--webhook-timeout", config.webhook_timeout_s,
+                 "Seconds a webhook request may take (connect, TLS, send, answer)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
 
   actiond::api::MatchCommandOptions match_options;
   CLI::App* match = cli.add_subcommand(

@@ -13,6 +13,7 @@ class ActionService;
 class EventService;
 class IngestPipeline;
 class PersonService;
+class WebhookService;
 }  // namespace actiond::service
 
 namespace actiond::api {
@@ -26,6 +27,7 @@ struct Services {
   service::ActionService* actions = nullptr;
   const service::EventService* events = nullptr;
   const service::PersonService* persons = nullptr;
+  service::WebhookService* webhooks = nullptr;  // null when the server runs without webhooks
   const Authenticator* auth = nullptr;
 };
 

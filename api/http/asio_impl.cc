@@ -3,3 +3,5 @@
 // their declarations, which keeps rebuilds of the api module fast.
 #include <boost/asio/impl/src.hpp>
 #include <boost/beast/src.hpp>
+// Asio's TLS layer (the webhook client, api/http/webhook_client.h), likewise compiled once.
+#include <boost/asio/ssl/impl/src.hpp>

@@ -66,6 +66,35 @@ Status ListProjects(const Services& services, const RouteRequest& rr, RouteReply
   return Status::Ok();
 }
 
+// PATCH /api/projects/:id/: `name` and `slack_incoming_webhook` (a URL, or "" / null to clear);
+// other fields of PostHog's team are not kept by actiond and are refused by name.
+Status UpdateProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
+                           AuthorizeProject(services, rr, {"project:write"}));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
+  service::ProjectUpdate update;
+  for (const auto& [key, value] : body.members()) {
+    if (key == "name") {
+      ACTIOND_ASSIGN_OR_RETURN(update.name, ProjectName(body));
+    } else if (key == "slack_incoming_webhook") {
+      if (value.is_null()) {
+        update.slack_incoming_webhook = "";
+      } else if (value.is_string()) {
+        update.slack_incoming_webhook = value.string();
+      } else {
+        return InvalidInput("Not a valid string.", "slack_incoming_webhook");
+      }
+    } else if (key != "id" && key != "api_token" && key != "created_at") {
+      return InvalidInput("actiond does not keep this project field.", key);
+    }
+  }
+  ACTIOND_ASSIGN_OR_RETURN(const service::Project project,
+                           services.accounts->UpdateProject(access.project.id, update));
+  JsonWriter w(reply.body);
+  WriteProjectJson(project, w);
+  return Status::Ok();
+}
+
 Status GetProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"project:read", "action:read"}));
@@ -81,8 +110,13 @@ void WriteProjectJson(const service::Project& project, JsonWriter& w) {
       .MemberInt("id", project.id)
       .Member("name", project.name)
       .Member("api_token", project.api_token)
-      .Member("created_at", project.created_at)
-      .EndObject();
+      .Member("created_at", project.created_at);
+  if (project.slack_incoming_webhook.empty()) {
+    w.MemberNull("slack_incoming_webhook");
+  } else {
+    w.Member("slack_incoming_webhook", project.slack_incoming_webhook);
+  }
+  w.EndObject();
 }
 
 void RegisterProjectRoutes(Router& router, const Services& services) {
@@ -90,6 +124,7 @@ void RegisterProjectRoutes(Router& router, const Services& services) {
              RestRoute(services, CreateProject, http::status::created));
   router.Add(http::verb::get, "/api/projects", RestRoute(services, ListProjects));
   router.Add(http::verb::get, "/api/projects/:project_id", RestRoute(services, GetProject));
+  router.Add(http::verb::patch, "/api/projects/:project_id", RestRoute(services, UpdateProject));
 }
 
 }  // namespace actiond::api

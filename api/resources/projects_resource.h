@@ -5,6 +5,9 @@
 //   GET  /api/projects/           → {"count","next","previous","results"}: the projects the key
 //                                   may see, ascending id; `limit` (default 100) / `offset`
 //   GET  /api/projects/:id/       → the project (`@current` is project 1); 404 when absent
+//   PATCH /api/projects/:id/      {"name", "slack_incoming_webhook"} → the project (scope
+//                                   project:write; the URL must be http(s) with a host, else 400
+//                                   with attr `slack_incoming_webhook`; "" or null clears it)
 // Reads need project:read (action:read suffices too). Thread-safety: stateless handlers.
 #pragma once
 
