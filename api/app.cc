@@ -80,7 +80,8 @@ Status App::OpenServices() {
   options.log = [](std::string_view message) { ACTIOND_LOG(INFO) << message; };
   WebhookClientOptions client;
   client.ca_file = config_.webhook_ca_file;
-  client.timeout = std::chrono::milliseconds(static_cast<int64_t>(config_.webhook_timeout_s * 1000));
+  client.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(config_.webhook_timeout_s * 1000));
   ACTIOND_ASSIGN_OR_RETURN(webhook_client_, WebhookClient::Create(std::move(client)));
   options.webhook_transport = webhook_client_.get();
   options.webhooks.site_url =

@@ -14,8 +14,8 @@ bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= '
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
 // Host names: letters, digits, `-`, `.`, `_` (as seen in internal names); IPv4 fits too.
@@ -28,8 +28,10 @@ bool IsHostChar(char c) {
 std::string HttpUrl::HostHeader() const {
   const bool v6 = host.find(':') != std::string::npos;
   const bool default_port = port == (https ? 443 : 80);
-  return StrCat({v6 ? std::string_view("[") : std::string_view(), host, v6 ? std::string_view("]") : std::string_view(), default_port ? std::string_view() : std::string_view(":"),
-                default_port ? std::string() : std::to_string(port)});
+  return StrCat({v6 ? std::string_view("[") : std::string_view(), host,
+                 v6 ? std::string_view("]") : std::string_view(),
+                 default_port ? std::string_view() : std::string_view(":"),
+                 default_port ? std::string() : std::to_string(port)});
 }
 
 std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
@@ -63,7 +65,8 @@ std::optional<HttpUrl> ParseHttpUrl(std::string_view url) {
       port_text = after.substr(1);
     }
     if (host.empty() || !std::all_of(host.begin(), host.end(), [](char c) {
-          return c == ':' || c == '.' || (c >= '0' && c <= '9') || (Lower(c) >= 'a' && Lower(c) <= 'f');
+          return c == ':' || c == '.' || (c >= '0' && c <= '9') ||
+                 (Lower(c) >= 'a' && Lower(c) <= 'f');
         })) {
       return std::nullopt;
     }

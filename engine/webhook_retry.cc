@@ -34,9 +34,8 @@ bool ParseDigits(std::string_view text, int64_t* out) {
 
 // IMF-fixdate, RFC 9110 §5.6.7: `Sun, 06 Nov 1994 08:49:37 GMT`.
 std::optional<int64_t> ParseImfFixdate(std::string_view text) {
-  if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' ||
-      text[11] != ' ' || text[16] != ' ' || text[19] != ':' || text[22] != ':' ||
-      text.substr(25) != " GMT") {
+  if (text.size() != 29 || text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT") {
     return std::nullopt;
   }
   static constexpr std::array<std::string_view, 12> kMonths = {

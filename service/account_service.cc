@@ -43,7 +43,8 @@ Result<Project> AccountService::UpdateProject(ProjectId id, const ProjectUpdate&
   if (!found) return NotFound("Not found.");
   Project project = std::move(*found);
   if (update.name) project.name = *update.name;
-  if (update.slack_incoming_webhook) project.slack_incoming_webhook = *update.slack_incoming_webhook;
+  if (update.slack_incoming_webhook)
+    project.slack_incoming_webhook = *update.slack_incoming_webhook;
   storage::WriteBatch batch(*store_);
   batch.PutProject(project);
   ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));

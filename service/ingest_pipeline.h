@@ -35,10 +35,10 @@
 namespace actiond::service {
 
 struct IngestResult {
-  size_t stored = 0;      // events written by this request
-  size_t duplicates = 0;  // events skipped: uuid already stored, or earlier in this request
-  size_t matches = 0;     // match entries written
-  size_t deliveries = 0;  // webhook deliveries written to the outbox
+  size_t stored = 0;              // events written by this request
+  size_t duplicates = 0;          // events skipped: uuid already stored, or earlier in this request
+  size_t matches = 0;             // match entries written
+  size_t deliveries = 0;          // webhook deliveries written to the outbox
   size_t deliveries_dropped = 0;  // webhook deliveries refused by a full outbox
 };
 

@@ -40,16 +40,17 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   if (options.webhook_transport != nullptr) {
     stack->dispatcher_ = std::make_unique<WebhookDispatcher>(
         store, options.webhook_transport, options.webhooks, options.clock, options.log);
-    stack->outbox_ = std::make_unique<WebhookOutbox>(store, stack->dispatcher_.get(), options.clock);
+    stack->outbox_ =
+        std::make_unique<WebhookOutbox>(store, stack->dispatcher_.get(), options.clock);
     stack->webhook_service_ =
         std::make_unique<WebhookService>(store, stack->locks_.get(), stack->webhook_catalog_.get(),
                                          stack->dispatcher_.get(), options.clock);
   }
   stack->accounts_ = std::make_unique<AccountService>(store, options.clock, stack->locks_.get(),
                                                       stack->webhook_catalog_.get());
-  stack->ingest_ = std::make_unique<IngestPipeline>(
-      store, stack->catalog_.get(), stack->locks_.get(), stack->webhook_catalog_.get(),
-      stack->outbox_.get());
+  stack->ingest_ =
+      std::make_unique<IngestPipeline>(store, stack->catalog_.get(), stack->locks_.get(),
+                                       stack->webhook_catalog_.get(), stack->outbox_.get());
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
       std::move(options.log), ActionServiceOptions{}, stack->webhook_catalog_.get());

@@ -15,8 +15,8 @@ template <typename Change>
 void WebhookCatalog::Edit(ProjectId project, Change&& change) {
   std::lock_guard lock(mutex_);
   auto it = projects_.find(project);
-  auto copy = std::make_shared<ProjectWebhooks>(it == projects_.end() ? ProjectWebhooks()
-                                                                       : *it->second);
+  auto copy =
+      std::make_shared<ProjectWebhooks>(it == projects_.end() ? ProjectWebhooks() : *it->second);
   change(*copy);
   projects_[project] = std::move(copy);
 }
@@ -29,8 +29,8 @@ void WebhookCatalog::PutAction(ProjectId project, const ActionRecord& action) {
   Edit(project, [&](ProjectWebhooks& rules) {
     if (action.post_to_slack && !action.deleted) {
       rules.messages.insert_or_assign(
-          action.id,
-          ActionMessage{action.name, engine::MessageTemplate::Compile(action.slack_message_format)});
+          action.id, ActionMessage{action.name,
+                                   engine::MessageTemplate::Compile(action.slack_message_format)});
     } else {
       rules.messages.erase(action.id);
     }
@@ -55,7 +55,8 @@ void WebhookCatalog::PutHook(const Hook& hook) {
 void WebhookCatalog::RemoveHook(ProjectId project, const std::string& hook_id) {
   Edit(project, [&](ProjectWebhooks& rules) {
     std::erase_if(rules.every_action_hooks, [&](const Hook& h) { return h.id == hook_id; });
-    std::erase_if(rules.action_hooks, [&](const auto& entry) { return entry.second.id == hook_id; });
+    std::erase_if(rules.action_hooks,
+                  [&](const auto& entry) { return entry.second.id == hook_id; });
   });
 }
 

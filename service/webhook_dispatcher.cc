@@ -19,8 +19,8 @@ namespace {
 std::string OriginOf(const std::string& url) {
   std::optional<engine::HttpUrl> parsed = engine::ParseHttpUrl(url);
   if (!parsed) return url;
-  return engine::StrCat({parsed->https ? std::string_view("https://") : std::string_view("http://"), parsed->HostHeader(), ":",
-                        std::to_string(parsed->port)});
+  return engine::StrCat({parsed->https ? std::string_view("https://") : std::string_view("http://"),
+                         parsed->HostHeader(), ":", std::to_string(parsed->port)});
 }
 
 std::string IdempotencyKey(const Delivery& d) {
@@ -56,8 +56,8 @@ void WebhookDispatcher::Log(const std::string& message) const {
 Status WebhookDispatcher::Start() {
   std::map<ProjectId, int64_t> counts;
   std::vector<std::tuple<ProjectId, int64_t, std::string, int64_t>> pending;
-  ACTIOND_RETURN_IF_ERROR(store_->ScanAllDeliveries(
-      [&](ProjectId project, DeliveryState state, const Delivery& d) {
+  ACTIOND_RETURN_IF_ERROR(
+      store_->ScanAllDeliveries([&](ProjectId project, DeliveryState state, const Delivery& d) {
         ++counts[project];
         if (state == DeliveryState::kPending) {
           pending.emplace_back(project, d.id, d.target, d.next_attempt_ms);
@@ -72,7 +72,7 @@ Status WebhookDispatcher::Start() {
   for (const auto& [project, id, target, due] : pending) Enqueue(project, id, target, due);
   if (!pending.empty()) {
     Log(engine::StrCat({"webhooks: ", std::to_string(pending.size()),
-                       " pending deliveries resumed from the outbox"}));
+                        " pending deliveries resumed from the outbox"}));
   }
   thread_ = std::thread([this] { Run(); });
   return Status::Ok();
@@ -94,9 +94,9 @@ bool WebhookDispatcher::TryReserve(ProjectId project) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     if (full_logged_.insert(project).second) {
       Log(engine::StrCat({"webhooks: the outbox of project ", std::to_string(project), " holds ",
-                         std::to_string(count),
-                         " undelivered deliveries (--webhook-outbox-max); new ones are dropped "
-                         "until it drains"}));
+                          std::to_string(count),
+                          " undelivered deliveries (--webhook-outbox-max); new ones are dropped "
+                          "until it drains"}));
     }
     return false;
   }
@@ -180,7 +180,7 @@ void WebhookDispatcher::Send(const LaneKey& lane, int64_t delivery_id) {
       store_->GetDelivery(lane.first, DeliveryState::kPending, delivery_id);
   if (!found.ok()) {
     Log(engine::StrCat({"webhooks: reading delivery ", std::to_string(delivery_id), ": ",
-                       found.status().ToString()}));
+                        found.status().ToString()}));
     Settle(lane, delivery_id, clock_() + kStoreRetryMs);
     return;
   }
@@ -194,19 +194,18 @@ void WebhookDispatcher::Send(const LaneKey& lane, int64_t delivery_id) {
     std::lock_guard guard(mutex_);
     ++posts_outstanding_;
   }
-  transport_->Post(std::move(request),
-                   [this, lane, delivery = std::move(delivery)](WebhookResponse response) mutable {
-                     {
-                       std::lock_guard guard(mutex_);
-                       if (!stopping_) {
-                         completions_.push_back(
-                             Completion{lane, std::move(delivery), std::move(response)});
-                       }
-                       --posts_outstanding_;
-                     }
-                     posts_done_.notify_all();
-                     wake_.notify_all();
-                   });
+  transport_->Post(std::move(request), [this, lane, delivery = std::move(delivery)](
+                                           WebhookResponse response) mutable {
+    {
+      std::lock_guard guard(mutex_);
+      if (!stopping_) {
+        completions_.push_back(Completion{lane, std::move(delivery), std::move(response)});
+      }
+      --posts_outstanding_;
+    }
+    posts_done_.notify_all();
+    wake_.notify_all();
+  });
 }
 
 void WebhookDispatcher::Settle(const LaneKey& lane, int64_t delivery_id,
@@ -237,8 +236,9 @@ void WebhookDispatcher::Finish(Completion completion) {
   } else {
     ++d.attempts;
     d.last_status = response.status;
-    d.last_error = response.status == 0 ? response.error
-                                        : engine::StrCat({"HTTP ", std::to_string(response.status)});
+    d.last_error = response.status == 0
+                       ? response.error
+                       : engine::StrCat({"HTTP ", std::to_string(response.status)});
     if (outcome == engine::DeliveryOutcome::kFinal || d.attempts >= options_.max_attempts) {
       batch.DeleteDelivery(project, DeliveryState::kPending, d.id);
       batch.PutDelivery(project, DeliveryState::kFailed, d);
@@ -256,7 +256,7 @@ void WebhookDispatcher::Finish(Completion completion) {
   }
   if (Status committed = store_->Commit(batch); !committed.ok()) {
     Log(engine::StrCat({"webhooks: recording the outcome of delivery ", std::to_string(d.id),
-                       " failed (", committed.ToString(), "); it will be sent again"}));
+                        " failed (", committed.ToString(), "); it will be sent again"}));
     Settle(completion.lane, d.id, now + kStoreRetryMs);
     return;
   }
@@ -266,9 +266,9 @@ void WebhookDispatcher::Finish(Completion completion) {
   } else if (!due) {
     dead_lettered_.fetch_add(1, std::memory_order_relaxed);
     Log(engine::StrCat({"webhooks: delivery ", std::to_string(d.id), " of project ",
-                       std::to_string(project), " (action ", std::to_string(d.action_id),
-                       ") failed after ", std::to_string(d.attempts), " attempt(s): ",
-                       d.last_error, "; it is in the dead-letter list"}));
+                        std::to_string(project), " (action ", std::to_string(d.action_id),
+                        ") failed after ", std::to_string(d.attempts),
+                        " attempt(s): ", d.last_error, "; it is in the dead-letter list"}));
   }
   Settle(completion.lane, d.id, due);
 }

@@ -75,8 +75,7 @@ class WebhookDispatcher {
   void Release(ProjectId project, int64_t count);
 
   // A committed pending delivery: schedule it.
-  void Enqueue(ProjectId project, int64_t delivery_id, const std::string& target,
-               int64_t due_ms);
+  void Enqueue(ProjectId project, int64_t delivery_id, const std::string& target, int64_t due_ms);
 
   // Dead letters (docs/webhooks.md §6): a failed delivery back to pending with its attempts
   // reset, due now; or discarded. kNotFound when the project has no such failed delivery.

@@ -86,8 +86,8 @@ Status WebhookOutbox::Stage(ProjectId project, const ProjectWebhooks& rules,
   context.distinct_id = event.distinct_id;
   context.timestamp = s.timestamp;
   context.event_properties_json = event.properties_json;
-  context.person_properties_json = person != nullptr ? std::string_view(person->properties_json)
-                                                     : std::string_view("{}");
+  context.person_properties_json =
+      person != nullptr ? std::string_view(person->properties_json) : std::string_view("{}");
   if (person != nullptr) {
     context.person_uuid = person->uuid;
     context.person_created_at = person->created_at;

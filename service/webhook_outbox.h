@@ -46,8 +46,8 @@ class WebhookOutbox {
   // Stages the deliveries that `event` (stored with `person`, null when personless) owes for
   // each action in `matched`, under `rules`. Errors: the store's (reserving ids).
   Status Stage(ProjectId project, const ProjectWebhooks& rules, const engine::CapturedEvent& event,
-               const Person* person, std::span<const ActionId> matched,
-               storage::WriteBatch* batch, OutboxStage* stage);
+               const Person* person, std::span<const ActionId> matched, storage::WriteBatch* batch,
+               OutboxStage* stage);
 
   void Committed(const OutboxStage& stage);
   void Abandoned(const OutboxStage& stage);

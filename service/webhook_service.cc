@@ -20,7 +20,8 @@ constexpr size_t kMaxTargetLength = 255;  // PostHog's Hook.target (a URLField)
 }  // namespace
 
 Status ValidateWebhookUrl(std::string_view url, std::string_view attr) {
-  if (url.size() > 2048 || !engine::ParseHttpUrl(url)) return InvalidInput("Enter a valid URL.", attr);
+  if (url.size() > 2048 || !engine::ParseHttpUrl(url))
+    return InvalidInput("Enter a valid URL.", attr);
   return Status::Ok();
 }
 
@@ -72,8 +73,8 @@ Result<Hook> WebhookService::CreateHook(ProjectId project, int64_t user_id,
                              store_->GetAction(project, *request.resource_id));
     bool live = false;
     if (json) {
-      ACTIOND_ASSIGN_OR_RETURN(ActionRecord action, storage::DecodeActionRecord(
-                                                        project, *request.resource_id, *json));
+      ACTIOND_ASSIGN_OR_RETURN(ActionRecord action,
+                               storage::DecodeActionRecord(project, *request.resource_id, *json));
       live = !action.deleted;
     }
     if (!live) return InvalidInput("The project has no such action.", "resource_id");

@@ -49,8 +49,7 @@ class WebhookService {
 
   Result<Hook> CreateHook(ProjectId project, int64_t user_id, const HookRequest& request);
   // Ascending id; only those on `resource_id` when given.
-  Result<std::vector<Hook>> ListHooks(ProjectId project,
-                                      std::optional<int64_t> resource_id) const;
+  Result<std::vector<Hook>> ListHooks(ProjectId project, std::optional<int64_t> resource_id) const;
   Result<Hook> GetHook(ProjectId project, const std::string& hook_id) const;
   Status DeleteHook(ProjectId project, const std::string& hook_id);
 

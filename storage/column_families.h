@@ -28,9 +28,8 @@ inline constexpr size_t kCfCount = 12;
 
 // Names as stored in the database; index = static_cast<size_t>(Cf). Never rename one.
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "events",  "event_ids", "persons", "distinct_ids", "actions",
-    "matches", "counters",  "meta",    "projects",     "api_keys",
-    "hooks",   "deliveries"};
+    "events",   "event_ids", "persons",  "distinct_ids", "actions", "matches",
+    "counters", "meta",      "projects", "api_keys",     "hooks",   "deliveries"};
 
 // Handles owned by the Store; valid until it closes.
 struct ColumnFamilies {

@@ -153,13 +153,12 @@ constexpr auto kPersonFields =
     std::make_tuple(&Person::uuid, &Person::id, &Person::created_at, &Person::properties_json,
                     &Person::is_identified, &Person::distinct_ids);
 
-constexpr auto kHookFields =
-    std::make_tuple(&Hook::id, &Hook::project, &Hook::event, &Hook::target, &Hook::resource_id,
-                    &Hook::user_id, &Hook::created_at);
-constexpr auto kDeliveryFields = std::make_tuple(
-    &Delivery::id, &Delivery::action_id, &Delivery::hook_id, &Delivery::event_uuid,
-    &Delivery::target, &Delivery::body, &Delivery::created_ms, &Delivery::attempts,
-    &Delivery::next_attempt_ms, &Delivery::last_status, &Delivery::last_error);
+constexpr auto kHookFields = std::make_tuple(&Hook::id, &Hook::project, &Hook::event, &Hook::target,
+                                             &Hook::resource_id, &Hook::user_id, &Hook::created_at);
+constexpr auto kDeliveryFields =
+    std::make_tuple(&Delivery::id, &Delivery::action_id, &Delivery::hook_id, &Delivery::event_uuid,
+                    &Delivery::target, &Delivery::body, &Delivery::created_ms, &Delivery::attempts,
+                    &Delivery::next_attempt_ms, &Delivery::last_status, &Delivery::last_error);
 
 static_assert(MemberCount<Project>() == std::tuple_size_v<decltype(kProjectFields)>);
 static_assert(MemberCount<Hook>() == std::tuple_size_v<decltype(kHookFields)>);
@@ -203,13 +202,9 @@ Result<Project> DecodeProject(std::string_view bytes) {
 
 std::string EncodeHook(const Hook& hook) { return Encode(hook, kHookFields); }
 
-Result<Hook> DecodeHook(std::string_view bytes) {
-  return Decode<Hook>(bytes, kHookFields, "hook");
-}
+Result<Hook> DecodeHook(std::string_view bytes) { return Decode<Hook>(bytes, kHookFields, "hook"); }
 
-std::string EncodeDelivery(const Delivery& delivery) {
-  return Encode(delivery, kDeliveryFields);
-}
+std::string EncodeDelivery(const Delivery& delivery) { return Encode(delivery, kDeliveryFields); }
 
 Result<Delivery> DecodeDelivery(std::string_view bytes) {
   return Decode<Delivery>(bytes, kDeliveryFields, "webhook delivery");

@@ -516,22 +516,22 @@ Result<std::vector<Delivery>> Store::ListDeliveries(ProjectId project, DeliveryS
 
 Status Store::ScanAllDeliveries(DeliveryVisitor visitor) const {
   Status error;
-  ACTIOND_RETURN_IF_ERROR(impl_->Scan(
-      Cf::kDeliveries, std::string_view(""), std::string_view(""), false,
-      [&](std::string_view key, std::string_view value) {
-        int64_t project = 0, id = 0;
-        char state = 0;
-        if (!keys::ParseDeliveryKey(key, &project, &state, &id)) {
-          error = Status(StatusCode::kCorruption, "unreadable webhook delivery key");
-          return false;
-        }
-        auto delivery = DecodeDelivery(value);
-        if (!delivery.ok()) {
-          error = delivery.status();
-          return false;
-        }
-        return visitor(project, static_cast<DeliveryState>(state), *delivery);
-      }));
+  ACTIOND_RETURN_IF_ERROR(
+      impl_->Scan(Cf::kDeliveries, std::string_view(""), std::string_view(""), false,
+                  [&](std::string_view key, std::string_view value) {
+                    int64_t project = 0, id = 0;
+                    char state = 0;
+                    if (!keys::ParseDeliveryKey(key, &project, &state, &id)) {
+                      error = Status(StatusCode::kCorruption, "unreadable webhook delivery key");
+                      return false;
+                    }
+                    auto delivery = DecodeDelivery(value);
+                    if (!delivery.ok()) {
+                      error = delivery.status();
+                      return false;
+                    }
+                    return visitor(project, static_cast<DeliveryState>(state), *delivery);
+                  }));
   return error;
 }
 

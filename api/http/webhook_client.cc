@@ -83,7 +83,8 @@ net::awaitable<Exchange> WriteAndRead(Stream& stream, beast::tcp_stream& lowest,
   if (auto it = parser.get().find(http::field::retry_after); it != parser.get().end()) {
     out.response.retry_after = std::string(it->value());
   }
-  co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, out.ec));
+  co_await http::async_read(stream, buffer, parser,
+                            net::redirect_error(net::use_awaitable, out.ec));
   // The status counts even when the body could not be read; only the connection is lost.
   out.reusable = !out.ec && parser.get().keep_alive();
   out.ec = {};
@@ -125,8 +126,8 @@ struct WebhookClient::Impl {
   net::awaitable<error_code> Connect(Connection& c, const engine::HttpUrl& url) {
     error_code ec;
     tcp::resolver resolver(io);
-    auto endpoints = co_await resolver.async_resolve(
-        url.host, std::to_string(url.port), net::redirect_error(net::use_awaitable, ec));
+    auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port),
+                                                     net::redirect_error(net::use_awaitable, ec));
     if (ec) co_return ec;
     if (url.https) {
       c.tls.emplace(io, ssl_context);
@@ -181,11 +182,11 @@ struct WebhookClient::Impl {
       // inside a conditional expression.
       Exchange exchange;
       if (connection->tls) {
-        exchange = co_await WriteAndRead(*connection->tls, connection->lowest(),
-                                         connection->buffer, message, options.timeout);
+        exchange = co_await WriteAndRead(*connection->tls, connection->lowest(), connection->buffer,
+                                         message, options.timeout);
       } else {
-        exchange = co_await WriteAndRead(*connection->tcp, connection->lowest(),
-                                         connection->buffer, message, options.timeout);
+        exchange = co_await WriteAndRead(*connection->tcp, connection->lowest(), connection->buffer,
+                                         message, options.timeout);
       }
       if (exchange.ec) {
         // A kept-alive connection the receiver closed while idle fails before any answer:

@@ -41,7 +41,8 @@ Result<std::optional<int64_t>> ResourceId(const engine::JsonValue& body) {
   return InvalidInput("A valid integer is required.", "resource_id");
 }
 
-Result<std::optional<std::string>> StringField(const engine::JsonValue& body, std::string_view key) {
+Result<std::optional<std::string>> StringField(const engine::JsonValue& body,
+                                               std::string_view key) {
   const engine::JsonValue* value = body.Find(key);
   if (value == nullptr || value->is_null()) return std::optional<std::string>();
   if (!value->is_string()) return InvalidInput("Not a valid string.", key);
@@ -57,9 +58,9 @@ Status CreateHook(const Services& services, const RouteRequest& rr, RouteReply& 
   ACTIOND_ASSIGN_OR_RETURN(request.target, StringField(body, "target"));
   ACTIOND_ASSIGN_OR_RETURN(request.event, StringField(body, "event"));
   ACTIOND_ASSIGN_OR_RETURN(request.resource_id, ResourceId(body));
-  ACTIOND_ASSIGN_OR_RETURN(const service::Hook hook,
-                           webhooks->CreateHook(access.project.id, access.principal.user_id,
-                                                request));
+  ACTIOND_ASSIGN_OR_RETURN(
+      const service::Hook hook,
+      webhooks->CreateHook(access.project.id, access.principal.user_id, request));
   JsonWriter w(reply.body);
   WriteHookJson(hook, w);
   return Status::Ok();

@@ -58,8 +58,8 @@ TEST(RecordsTest, TruncatedRecordIsCorruptionNotAPartialValue) {
 }
 
 TEST(RecordsTest, TrailingBytesAndUnknownFormatAreRefused) {
-  std::string bytes =
-      EncodeProject(Project{.id = 1, .name = "x", .api_token = "", .created_at = "", .slack_incoming_webhook = ""});
+  std::string bytes = EncodeProject(Project{
+      .id = 1, .name = "x", .api_token = "", .created_at = "", .slack_incoming_webhook = ""});
   EXPECT_FALSE(DecodeProject(bytes + "z").ok());
   bytes[0] = static_cast<char>(kProjectRecordFormat + 1);
   auto decoded = DecodeProject(bytes);
@@ -86,14 +86,18 @@ std::string Bytes(const char (&literal)[N]) {
 
 TEST(RecordsTest, ProjectBytesOfFormatOneStillRead) {
   // Stores written before projects had slack_incoming_webhook (record format 1).
-  Project p{.id = 7, .name = "Shop", .api_token = "phc_t", .created_at = "2024-01-02T03:04:05Z", .slack_incoming_webhook = ""};
+  Project p{.id = 7,
+            .name = "Shop",
+            .api_token = "phc_t",
+            .created_at = "2024-01-02T03:04:05Z",
+            .slack_incoming_webhook = ""};
   std::string stored = Bytes(
       "\x01\x07\x00\x00\x00\x00\x00\x00\x00\x04\x53\x68\x6f\x70\x05\x70\x68\x63\x5f\x74\x14\x32"
       "\x30\x32\x34\x2d\x30\x31\x2d\x30\x32\x54\x30\x33\x3a\x30\x34\x3a\x30\x35\x5a");
   auto decoded = DecodeProject(stored);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, p);
-  EXPECT_FALSE(DecodeProject(stored + "\x00").ok()) << "format 1 has no fifth field";
+  EXPECT_FALSE(DecodeProject(stored + std::string(1, '\0')).ok()) << "format 1 has no fifth field";
 }
 
 TEST(RecordsTest, ProjectBytesOfFormatTwoAreFormatOnesPlusTheWebhook) {

@@ -127,7 +127,11 @@ TEST_F(StoreTest, MethodsAfterCloseReportUnavailable) {
 TEST_F(StoreTest, ReopenAfterCloseKeepsEverything) {
   {
     WriteBatch b = Batch();
-    b.PutProject(Project{.id = 1, .name = "Default", .api_token = "phc_a", .created_at = "t", .slack_incoming_webhook = ""});
+    b.PutProject(Project{.id = 1,
+                         .name = "Default",
+                         .api_token = "phc_a",
+                         .created_at = "t",
+                         .slack_incoming_webhook = ""});
     ApiKey key;
     key.id = 1;
     key.label = "boot";
@@ -316,8 +320,16 @@ TEST_F(StoreTest, MetaKeysDoNotCollideWithSequencesOrTheVersion) {
 
 TEST_F(StoreTest, ProjectsByIdByTokenAndListed) {
   WriteBatch b = Batch();
-  b.PutProject(Project{.id = 2, .name = "Two", .api_token = "phc_two", .created_at = "t2", .slack_incoming_webhook = ""});
-  b.PutProject(Project{.id = 1, .name = "One", .api_token = "phc_one", .created_at = "t1", .slack_incoming_webhook = ""});
+  b.PutProject(Project{.id = 2,
+                       .name = "Two",
+                       .api_token = "phc_two",
+                       .created_at = "t2",
+                       .slack_incoming_webhook = ""});
+  b.PutProject(Project{.id = 1,
+                       .name = "One",
+                       .api_token = "phc_one",
+                       .created_at = "t1",
+                       .slack_incoming_webhook = ""});
   Commit(b);
   EXPECT_EQ(Ok(store_->GetProject(2))->api_token, "phc_two");
   EXPECT_EQ(Ok(store_->GetProjectByToken("phc_one"))->id, 1);
