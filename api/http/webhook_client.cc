@@ -145,6 +145,10 @@ struct WebhookClient::Impl {
     c.lowest().expires_after(options.timeout);
     co_await c.lowest().async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
     if (ec) co_return ec;
+    // Beast writes a request's header and body separately: with Nagle's algorithm the body
+    // would wait for the receiver's delayed ACK of the header (40 ms on Linux) on every request.
+    c.lowest().socket().set_option(tcp::no_delay(true), ec);
+    if (ec) co_return ec;
     if (c.tls) {
       co_await c.tls->async_handshake(ssl::stream_base::client,
                                       net::redirect_error(net::use_awaitable, ec));
