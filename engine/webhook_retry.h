@@ -20,8 +20,8 @@
 namespace actiond::engine {
 
 inline constexpr int64_t kDefaultBackoffBaseMs = 10'000;
-inline constexpr int64_t kMaxBackoffMs = 12 * 3'600'000;
-inline constexpr int64_t kMaxRetryAfterMs = 24 * 3'600'000;
+inline constexpr int64_t kMaxBackoffMs = int64_t{12} * 3'600'000;
+inline constexpr int64_t kMaxRetryAfterMs = int64_t{24} * 3'600'000;
 
 enum class DeliveryOutcome : unsigned char {
   kDelivered,  // 2xx

@@ -95,8 +95,8 @@ bool WebhookDispatcher::TryReserve(ProjectId project) {
     if (full_logged_.insert(project).second) {
       Log(engine::StrCat({"webhooks: the outbox of project ", std::to_string(project), " holds ",
                           std::to_string(count),
-                          " undelivered deliveries (--webhook-outbox-max); new ones are dropped "
-                          "until it drains"}));
+                          " undelivered deliveries (--webhook-outbox-max); new ones are dropped",
+                          " until it drains"}));
     }
     return false;
   }
