@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engine/compiled_action.h"
+#include "engine/event_reader.h"
 #include "engine/event_view.h"
 #include "engine/json_text.h"
 #include "engine/json_text_internal.h"
@@ -41,17 +42,18 @@ std::string_view ModeName(StringMatchMode mode) {
   return "exact";
 }
 
-// "contains \"/pricing\"", "equals \"Sign up\"", "matches the regex \"^/p\"".
-std::string ModePhrase(const StringMatcher& matcher) {
+// "contains \"/pricing\" (LIKE, …)", "does not equal \"Sign up\"", "matches the regex …".
+std::string ModePhrase(const StringMatcher& matcher, bool holds) {
+  const std::string pattern = JsonString(matcher.pattern());
   switch (matcher.mode()) {
     case StringMatchMode::kExact:
-      return StrCat({"equal ", JsonString(matcher.pattern())});
+      return StrCat({holds ? "equals " : "does not equal ", pattern});
     case StringMatchMode::kLike:
-      return StrCat({"contain ", JsonString(matcher.pattern()), " (LIKE, case-sensitive)"});
+      return StrCat({holds ? "contains " : "does not contain ", pattern, " (LIKE, case-sensitive)"});
     case StringMatchMode::kLikeIgnoreCase:
-      return StrCat({"contain ", JsonString(matcher.pattern()), " (ILIKE, ignoring case)"});
+      return StrCat({holds ? "contains " : "does not contain ", pattern, " (ignoring case)"});
     case StringMatchMode::kRegex:
-      return StrCat({"match the regex ", JsonString(matcher.pattern())});
+      return StrCat({holds ? "matches the regex " : "does not match the regex ", pattern});
   }
   return {};
 }
@@ -68,13 +70,18 @@ std::string_view TypeName(PropertyFilter::Type type) {
   return "event";
 }
 
-// `a#id.class1.class2`: how the reasons name an element.
-std::string DescribeElement(const ElementList& elements, size_t index) {
+// `a#id.class1.class2`: an element as a selector would name it.
+std::string ElementAsSelector(const ElementList& elements, size_t index) {
   const Element& e = elements[index];
   std::string out = e.tag.empty() ? std::string("*") : std::string(e.tag);
   if (e.has_id) out += StrCat({"#", e.id});
   for (std::string_view cls : elements.Classes(e)) out += StrCat({".", cls});
-  return StrCat({"element ", std::to_string(index), " (", out, ")"});
+  return out;
+}
+
+// How the reasons name an element: `element 1 (a.nav)`.
+std::string DescribeElement(const ElementList& elements, size_t index) {
+  return StrCat({"element ", std::to_string(index), " (", ElementAsSelector(elements, index), ")"});
 }
 
 // What the element conditions of a step read from one element; "" when absent.
@@ -113,7 +120,7 @@ class ExplainTrace {
       c.reason = raw.is_unset() ? "the event has no $current_url"
                                 : "$current_url is not a non-empty string";
     } else {
-      c.reason = StrCat({"$current_url does", passed ? "" : " not", " ", ModePhrase(*step.url)});
+      c.reason = StrCat({"$current_url ", ModePhrase(*step.url, passed)});
     }
   }
 
@@ -147,16 +154,16 @@ class ExplainTrace {
       c.element_index = shown;
       c.actual_json = ElementValue(elements[shown], part.field);
       const std::string who = DescribeElement(elements, shown);
-      const std::string what = PartPhrase(step, part.field);
+      const std::string what = PartPhrase(step, part.field, passed);
       if (found) {
         c.reason = StrCat({who, " satisfies every element condition of the step"});
       } else if (passed) {
-        c.reason = StrCat({"the closest candidate, ", who, ", has a ", part.field, " that does ",
-                           what, ", but fails another element condition (tag_name, text and ",
-                           "href must hold on one element)"});
+        c.reason = StrCat({"the closest candidate, ", who, ", has a ", part.field, " that ", what,
+                           ", but fails another element condition (tag_name, text and href must ",
+                           "hold on one element)"});
       } else {
         c.reason = StrCat({"no element satisfies every element condition; the closest ",
-                           "candidate, ", who, ", has a ", part.field, " that does not ", what});
+                           "candidate, ", who, ", has a ", part.field, " that ", what});
       }
     }
   }
@@ -170,7 +177,7 @@ class ExplainTrace {
     }
     if (index != kNoElement) {
       c.element_index = index;
-      c.actual_json = JsonString(DescribeElement(elements, index));
+      c.actual_json = JsonString(ElementAsSelector(elements, index));
       c.reason = StrCat({"the selector binds ", DescribeElement(elements, index)});
       return;
     }
@@ -180,7 +187,7 @@ class ExplainTrace {
       return;
     }
     c.element_index = candidate;
-    c.actual_json = JsonString(DescribeElement(elements, candidate));
+    c.actual_json = JsonString(ElementAsSelector(elements, candidate));
     c.reason = StrCat({"the closest candidate, ", DescribeElement(elements, candidate),
                        ", matches the selector's last compound, but its ancestors do not match "
                        "the rest"});
@@ -209,7 +216,7 @@ class ExplainTrace {
       }
       c.element_index = index;
       c.actual_json = filter.key() == "selector"
-                          ? JsonString(DescribeElement(elements, index))
+                          ? JsonString(ElementAsSelector(elements, index))
                           : ElementValue(elements[index], filter.key());
       c.reason = StrCat({DescribeElement(elements, index), " passes the operator's positive test, ",
                          verdict});
@@ -243,9 +250,11 @@ class ExplainTrace {
     return step.href->Matches(e.href);
   }
 
-  static std::string PartPhrase(const CompiledStep& step, std::string_view field) {
-    if (field == "tag_name") return StrCat({"equal ", JsonString(*step.tag_name)});
-    return ModePhrase(field == "text" ? *step.text : *step.href);
+  static std::string PartPhrase(const CompiledStep& step, std::string_view field, bool holds) {
+    if (field == "tag_name") {
+      return StrCat({holds ? "equals " : "does not equal ", JsonString(*step.tag_name)});
+    }
+    return ModePhrase(field == "text" ? *step.text : *step.href, holds);
   }
 
   // The element passing the most element conditions (the first of equals); kNoElement when the
@@ -284,6 +293,12 @@ ActionExplanation ExplainAction(const CompiledAction& action, const EventView& e
     explanation.matched = explanation.matched || step.matched;
   }
   return explanation;
+}
+
+Result<ActionExplanation> ExplainRecord(const CompiledAction& action, std::string_view record) {
+  EventReader reader;
+  ACTIOND_ASSIGN_OR_RETURN(const EventView* view, reader.Read(record));
+  return ExplainAction(action, *view);
 }
 
 }  // namespace actiond::engine

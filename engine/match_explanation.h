@@ -14,7 +14,10 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "engine/status.h"
 
 namespace actiond::engine {
 
@@ -59,5 +62,9 @@ struct ActionExplanation {
 
 // Explains `action` against `event`. Cannot fail.
 ActionExplanation ExplainAction(const CompiledAction& action, const EventView& event);
+
+// The same for a stored event record (event_view.h); for modules that do not see EventView.
+// Errors: EventReader::Read's (InvalidInput for a record that is not an event).
+Result<ActionExplanation> ExplainRecord(const CompiledAction& action, std::string_view record);
 
 }  // namespace actiond::engine
