@@ -49,7 +49,8 @@ std::string ModePhrase(const StringMatcher& matcher, bool holds) {
     case StringMatchMode::kExact:
       return StrCat({holds ? "equals " : "does not equal ", pattern});
     case StringMatchMode::kLike:
-      return StrCat({holds ? "contains " : "does not contain ", pattern, " (LIKE, case-sensitive)"});
+      return StrCat(
+          {holds ? "contains " : "does not contain ", pattern, " (LIKE, case-sensitive)"});
     case StringMatchMode::kLikeIgnoreCase:
       return StrCat({holds ? "contains " : "does not contain ", pattern, " (ignoring case)"});
     case StringMatchMode::kRegex:
@@ -210,16 +211,15 @@ class ExplainTrace {
       }
       const size_t index = filter.FirstPassingElement(elements);
       if (index == Selector::kNoMatch) {
-        c.reason = StrCat({"no element's ", filter.key(), " passes the operator's positive test, ",
-                           verdict});
+        c.reason = StrCat(
+            {"no element's ", filter.key(), " passes the operator's positive test, ", verdict});
         return;
       }
       c.element_index = index;
-      c.actual_json = filter.key() == "selector"
-                          ? JsonString(ElementAsSelector(elements, index))
-                          : ElementValue(elements[index], filter.key());
-      c.reason = StrCat({DescribeElement(elements, index), " passes the operator's positive test, ",
-                         verdict});
+      c.actual_json = filter.key() == "selector" ? JsonString(ElementAsSelector(elements, index))
+                                                 : ElementValue(elements[index], filter.key());
+      c.reason = StrCat(
+          {DescribeElement(elements, index), " passes the operator's positive test, ", verdict});
       return;
     }
     const PropertyValue value = filter.type() == PropertyFilter::Type::kPerson

@@ -53,13 +53,15 @@ bool EvaluateStep(const CompiledStep& step, const EventView& view, CompiledStep:
     if (!passed && stop_after_failure()) return false;
   }
   if (step.HasElementConditions()) {
-    const size_t index = FirstElementSatisfying(step, view.elements());
-    trace.Elements(step, view.elements(), index);
+    const ElementList& elements = view.elements();  // parsed on first use, then cached
+    const size_t index = FirstElementSatisfying(step, elements);
+    trace.Elements(step, elements, index);
     if (index == kNoElement && stop_after_failure()) return false;
   }
   if (step.selector) {
-    const size_t index = step.selector->MatchingElement(view.elements());
-    trace.SelectorResult(step, view.elements(), index);
+    const ElementList& elements = view.elements();
+    const size_t index = step.selector->MatchingElement(elements);
+    trace.SelectorResult(step, elements, index);
     if (index == kNoElement && stop_after_failure()) return false;
   }
   for (size_t i = 0; i < step.filters.size(); ++i) {

@@ -14,8 +14,9 @@
 //   POST   /explain/         the same for unsaved `steps`, validated as a create's
 //
 // Every route checks the personal API key first (api/project_access.h): `action:read` for GET
-// and explain (it changes nothing), `action:write` for the rest. Bodies are JSON, or form-encoded as PostHog's curl examples
-// send them. The logic is service::ActionService's; this file only moves bytes.
+// and explain (it changes nothing), `action:write` for the rest. Bodies are JSON, or form-encoded
+// as PostHog's curl examples send them. The logic is service::ActionService's; this file only moves
+// bytes.
 #pragma once
 
 #include "api/http/router.h"

@@ -6,8 +6,8 @@ namespace actiond::api {
 namespace {
 
 bool IsElementCondition(const engine::ConditionExplanation& c) {
-  return c.field == "tag_name" || c.field == "text" || c.field == "href" ||
-         c.field == "selector" || c.filter_type == "element";
+  return c.field == "tag_name" || c.field == "text" || c.field == "href" || c.field == "selector" ||
+         c.filter_type == "element";
 }
 
 void WriteCondition(const engine::ConditionExplanation& c, JsonWriter& json) {

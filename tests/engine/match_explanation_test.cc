@@ -44,8 +44,7 @@ class Explainer {
 };
 
 std::string PageviewAt(std::string_view url) {
-  return R"({"event": "$pageview", "properties": {"$current_url": ")" + std::string(url) +
-         R"("}})";
+  return R"({"event": "$pageview", "properties": {"$current_url": ")" + std::string(url) + R"("}})";
 }
 
 constexpr std::string_view kChain = R"({"event": "$autocapture", "elements_chain":
@@ -99,8 +98,8 @@ TEST(MatchExplanationTest, UrlConditionWithoutCurrentUrlShowsNull) {
 
 TEST(MatchExplanationTest, ElementConditionsNameTheElementThatSatisfiedThem) {
   Explainer x;
-  ActionExplanation e = x.Explain(R"([{"tag_name": "a", "text": "Pricing", "href": "/pricing"}])",
-                                  kChain);
+  ActionExplanation e =
+      x.Explain(R"([{"tag_name": "a", "text": "Pricing", "href": "/pricing"}])", kChain);
   ASSERT_TRUE(e.matched);
   ASSERT_EQ(e.steps[0].conditions.size(), 3u);
   EXPECT_EQ(e.steps[0].conditions[0].field, "tag_name");
@@ -215,8 +214,9 @@ TEST(MatchExplanationTest, PersonFiltersReadThePersonPropertiesOfTheRecord) {
   Explainer x;
   const std::string_view steps =
       R"([{"properties": [{"key": "plan", "value": "pro", "type": "person"}]}])";
-  ConditionExplanation c =
-      x.Only(steps, R"({"event": "e", "person_properties": {"plan": "pro"}, "properties": {"plan": "free"}})");
+  ConditionExplanation c = x.Only(
+      steps,
+      R"({"event": "e", "person_properties": {"plan": "pro"}, "properties": {"plan": "free"}})");
   EXPECT_TRUE(c.passed);
   EXPECT_EQ(c.filter_type, "person");
   EXPECT_EQ(c.actual_json, R"("pro")");
