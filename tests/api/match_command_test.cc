@@ -77,25 +77,20 @@ TEST(MatchCommandTest, ExplainAddsEachActionsExplanationToEveryLine) {
       R"("actual":"$pageview","passed":true,"reason":"the event is \"$pageview\""},)"
       R"({"field":"url","expected":"/pricing","matching":"contains",)"
       R"("actual":"https://a.io/pricing","passed":true,)"
-      R"("reason":"$current_url contains \"/pricing\" (LIKE, case-sensitive)"
-}]
-}]
-}
-}]
-})");
+      R"x("reason":"$current_url contains \"/pricing\" (LIKE, case-sensitive)"}]}]}}]})x");
 
   // Every action (the deleted one is not compiled, so not explained), matching or not.
   options.explain_action = 0;
-run = RunWith(options);
-EXPECT_EQ(run.exit_code, 0) << run.err;
-const std::string last = run.out.substr(run.out.rfind("{\"line\":4"));
-EXPECT_NE(last.find(R"("explanations":[{"id":1,)"), std::string::npos) << last;
-EXPECT_NE(last.find(R"({"id":2,"name":"Signed up","explanation":{"matched":false,)"),
-          std::string::npos)
-    << last;
+  run = RunWith(options);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::string last = run.out.substr(run.out.rfind("{\"line\":4"));
+  EXPECT_NE(last.find(R"("explanations":[{"id":1,)"), std::string::npos) << last;
+  EXPECT_NE(last.find(R"({"id":2,"name":"Signed up","explanation":{"matched":false,)"),
+            std::string::npos)
+      << last;
 
-options.explain_action = 42;
-EXPECT_EQ(RunWith(options).exit_code, 2);
+  options.explain_action = 42;
+  EXPECT_EQ(RunWith(options).exit_code, 2);
 }
 
 TEST(MatchCommandTest, BadFilesAndLinesExitWith2) {
