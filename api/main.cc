@@ -83,6 +83,10 @@ int Main(int argc, char** argv) {
       ->required();
   match->add_flag("--skip-invalid", match_options.skip_invalid_actions,
                   "Report and skip invalid actions instead of failing");
+  match->add_flag("--explain", match_options.explain,
+                  "Add why each action does or does not match (docs/api.md, Explain)");
+  match->add_option("--action", match_options.explain_action,
+                    "With --explain: explain only this action id");
   cli.require_subcommand(0, 1);
   CLI11_PARSE(cli, argc, argv);
 

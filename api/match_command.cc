@@ -6,10 +6,12 @@
 #include <unordered_map>
 
 #include "api/http/json_writer.h"
+#include "api/resources/explain_json.h"
 #include "engine/action_compiler.h"
 #include "engine/action_set.h"
 #include "engine/event_reader.h"
 #include "engine/event_view_fields.h"
+#include "engine/match_explanation.h"
 
 namespace actiond::api {
 
@@ -40,6 +42,7 @@ int RunMatchCommand(const MatchCommandOptions& options, std::ostream& out, std::
     return kBadInput;
   }
   std::vector<std::shared_ptr<const engine::CompiledAction>> compiled;
+  std::vector<engine::ActionId> compiled_ids;
   std::unordered_map<engine::ActionId, std::string> names;
   size_t skipped = 0;
   for (size_t i = 0; i < list->size(); ++i) {
@@ -54,9 +57,23 @@ int RunMatchCommand(const MatchCommandOptions& options, std::ostream& out, std::
       continue;
     }
     compiled.push_back(*action);
+    compiled_ids.push_back(entry.id);
     names.emplace(entry.id, entry.name);
   }
   if (skipped > 0) err << "actiond match: skipped " << skipped << " invalid action(s)\n";
+  // The compiled actions the set matches with, so that explanations cannot disagree with it.
+  std::vector<std::pair<engine::ActionId, std::shared_ptr<const engine::CompiledAction>>> explained;
+  if (options.explain) {
+    for (size_t i = 0; i < compiled.size(); ++i) {
+      if (options.explain_action == 0 || compiled_ids[i] == options.explain_action) {
+        explained.emplace_back(compiled_ids[i], compiled[i]);
+      }
+    }
+    if (options.explain_action != 0 && explained.empty()) {
+      err << "actiond match: --action " << options.explain_action << " is not a valid action\n";
+      return kBadInput;
+    }
+  }
   auto set = engine::ActionSet::Build(std::move(compiled));
 
   std::ifstream file;
@@ -73,7 +90,7 @@ int RunMatchCommand(const MatchCommandOptions& options, std::ostream& out, std::
   engine::EventReader reader;
   engine::MatchScratch scratch;
   std::vector<engine::ActionId> matched;
-  std::string line, output;
+  std::string line, output, explanation;
   for (int64_t number = 1; std::getline(*events, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto view = reader.Read(line);
@@ -91,7 +108,18 @@ int RunMatchCommand(const MatchCommandOptions& options, std::ostream& out, std::
     for (engine::ActionId id : matched) {
       json.BeginObject().MemberInt("id", id).Member("name", names[id]).EndObject();
     }
-    json.EndArray().EndObject();
+    json.EndArray();
+    if (options.explain) {
+      json.Key("explanations").BeginArray();
+      for (const auto& [id, action] : explained) {
+        explanation.clear();
+        AppendExplanationJson(engine::ExplainAction(*action, **view), &explanation);
+        json.BeginObject().MemberInt("id", id).Member("name", names[id]);
+        json.Key("explanation").Raw(explanation).EndObject();
+      }
+      json.EndArray();
+    }
+    json.EndObject();
     out << output << '\n';
   }
   return 0;

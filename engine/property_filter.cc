@@ -265,6 +265,29 @@ PropertyFilter::PropertyFilter(PropertyFilter&&) noexcept = default;
 PropertyFilter& PropertyFilter::operator=(PropertyFilter&&) noexcept = default;
 PropertyFilter::~PropertyFilter() = default;
 
+const std::string& PropertyFilter::operator_name() const noexcept {
+  return compiled_->operator_name;
+}
+
+const std::string& PropertyFilter::value_json() const noexcept { return compiled_->value_json; }
+
+size_t PropertyFilter::FirstPassingElement(const ElementList& elements) const noexcept {
+  const Compiled& c = *compiled_;
+  if (c.element_field == ElementField::kSelector) {
+    for (const Selector& selector : c.selectors) {
+      const size_t index = selector.MatchingElement(elements);
+      if (index != Selector::kNoMatch) return index;
+    }
+    return Selector::kNoMatch;
+  }
+  const bool set_test = c.op == FilterOperator::kIsSet || c.op == FilterOperator::kIsNotSet;
+  for (size_t i = 0; i < elements.size(); ++i) {
+    std::string_view field = FieldOf(elements[i], c.element_field);
+    if (set_test ? !field.empty() : StringTest(c, field)) return i;
+  }
+  return Selector::kNoMatch;
+}
+
 bool PropertyFilter::Matches(const EventView& event) const noexcept {
   const Compiled& c = *compiled_;
   switch (type_) {

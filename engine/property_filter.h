@@ -31,6 +31,16 @@ class PropertyFilter {
   Type type() const noexcept { return type_; }
   const std::string& key() const noexcept { return key_; }
 
+  // For explain (match_explanation.h), not for matching: the operator in effect as PostHog
+  // names it ("exact" when none was given; `in`/`min` keep their own names), and the filter's
+  // `value` as compact JSON ("null" when absent).
+  const std::string& operator_name() const noexcept;
+  const std::string& value_json() const noexcept;
+  // Element filters: the first element whose field passes the operator's positive test (for
+  // the key `selector`: the element a selector binds), or Selector::kNoMatch. For a negative
+  // operator that element is the one that makes the filter fail.
+  size_t FirstPassingElement(const ElementList& elements) const noexcept;
+
   PropertyFilter(PropertyFilter&&) noexcept;
   PropertyFilter& operator=(PropertyFilter&&) noexcept;
   ~PropertyFilter();

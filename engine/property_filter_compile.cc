@@ -312,7 +312,12 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
                            [&](const OperatorName& o) { return o.name == name; });
     if (it == std::end(kOperators)) return NotAChoice(name, "operator");
     compiled->op = it->op;
+    compiled->operator_name = std::string(name);
     needs_list = it->needs_list;
+  }
+  if (Field value = GetField(object, "value"); value.present) {
+    compiled->value_json.clear();
+    AppendJsJson(value.value, &compiled->value_json);
   }
 
   if (result.type_ == Type::kElement) {

@@ -59,6 +59,9 @@ struct DateOperand {
 struct FilterState {
   FilterOperator op = FilterOperator::kExact;
   ElementField element_field = ElementField::kNone;
+  // As written, for explain only (PropertyFilter::operator_name, value_json).
+  std::string operator_name = "exact";
+  std::string value_json = "null";
 
   // kExact / kIsNot: comparison forms of the values, sorted and unique (binary search).
   std::vector<std::string> values;

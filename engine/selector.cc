@@ -301,10 +301,10 @@ bool Selector::CompoundMatches(const Compound& c, const ElementList& elements,
   return true;
 }
 
-bool Selector::Matches(const ElementList& elements) const noexcept {
+size_t Selector::MatchingElement(const ElementList& elements) const noexcept {
   const size_t m = compounds_.size();
   const size_t n = elements.size();
-  if (m == 0 || n == 0) return false;
+  if (m == 0 || n == 0) return kNoMatch;
   // Dynamic programming from the outermost ancestor (index n-1) to the clicked element:
   // bound[k] says compounds 0..k match with compound k on the current element, given the
   // combinators; `parent` holds that for the element just above and `above` for any element
@@ -319,13 +319,21 @@ bool Selector::Matches(const ElementList& elements) const noexcept {
           k == 0 || (combinators_[k - 1] == Combinator::kChild ? parent[k - 1] : above[k - 1]);
       bound[k] = context && CompoundMatches(compounds_[k], elements, i);
     }
-    if (bound[m - 1]) return true;
+    if (bound[m - 1]) return i;
     for (size_t k = 0; k < m; ++k) {
       parent[k] = bound[k];
       above[k] = above[k] || bound[k];
     }
   }
-  return false;
+  return kNoMatch;
+}
+
+size_t Selector::LastCompoundCandidate(const ElementList& elements) const noexcept {
+  if (compounds_.empty()) return kNoMatch;
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (CompoundMatches(compounds_.back(), elements, i)) return i;
+  }
+  return kNoMatch;
 }
 
 }  // namespace actiond::engine

@@ -35,7 +35,17 @@ class Selector {
   // True when the last compound binds some element of `elements` (any index, not only the
   // clicked one) and the combinators hold over its ancestors. No elements → false.
   // O(elements × compounds) compound tests, no allocation; thread-safe (const).
-  bool Matches(const ElementList& elements) const noexcept;
+  bool Matches(const ElementList& elements) const noexcept {
+    return MatchingElement(elements) != kNoMatch;
+  }
+  // The same test, answering which element the last compound binds: the outermost one (highest
+  // index; the evaluation runs from the outermost ancestor down and stops there), or kNoMatch.
+  // Explain reports it.
+  static constexpr size_t kNoMatch = static_cast<size_t>(-1);
+  size_t MatchingElement(const ElementList& elements) const noexcept;
+  // For explaining a failure: the first element that the last compound alone binds (ignoring
+  // its ancestors), or kNoMatch when none does.
+  size_t LastCompoundCandidate(const ElementList& elements) const noexcept;
 
   // Limits that keep Parse and Matches cheap on hostile input; beyond them Parse fails with
   // "selector too long".

@@ -32,6 +32,8 @@
 #include <vector>
 
 #include "engine/action_definition.h"
+#include "engine/explain_request.h"
+#include "engine/match_explanation.h"
 #include "engine/status.h"
 #include "service/action_catalog.h"
 #include "service/backfill.h"
@@ -95,12 +97,26 @@ class ActionService {
   Result<PeoplePage> People(ProjectId project, ActionId id, const TimeRange& range, size_t limit,
                             size_t offset) const;
 
+  // Explain (docs/api.md §Explain): why action `id` (also when soft-deleted) does or does not
+  // match `subject`, a stored event of the project (kNotFound when its uuid is unknown) or a
+  // posted event (service/action_explain.cc). Reads only; changes nothing.
+  Result<engine::ActionExplanation> Explain(ProjectId project, ActionId id,
+                                            const engine::ExplainSubject& subject) const;
+  // The same for steps that are not saved, validated exactly as Create validates them (the
+  // same 400s and attrs).
+  Result<engine::ActionExplanation> ExplainSteps(ProjectId project,
+                                                 const std::vector<engine::ActionStep>& steps,
+                                                 const engine::ExplainSubject& subject) const;
+
   BackfillWorker* backfill_worker() noexcept { return &worker_; }
   // Blocks until no backfill is queued or running, or `timeout` passes; true when idle.
   bool WaitForBackfills(std::chrono::milliseconds timeout) { return worker_.WaitIdle(timeout); }
 
  private:
   Status RequireProject(ProjectId project) const;
+  // The stored record an explain request is about (action_explain.cc).
+  Result<std::string> ExplainedRecord(ProjectId project,
+                                      const engine::ExplainSubject& subject) const;
   Status CheckUniqueName(ProjectId project, ActionId self, const std::string& name) const;
   // Gives every step without an id a fresh one.
   Status AssignStepIds(std::vector<engine::ActionStep>* steps);

@@ -14,8 +14,10 @@
 #include "api/project_access.h"
 #include "api/resources/action_json.h"
 #include "api/resources/date_range.h"
+#include "api/resources/explain_json.h"
 #include "api/rest_route.h"
 #include "engine/action_definition.h"
+#include "engine/explain_request.h"
 #include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
@@ -213,6 +215,33 @@ Status People(const Services& s, const RouteRequest& req, RouteReply& reply) {
   return Status::Ok();
 }
 
+// Explain (docs/api.md §Explain): reading scope, as it changes nothing. The subject (`uuid` or
+// `event`) is read first, so a body that is not JSON is a parse error before anything else.
+Status ExplainSaved(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ExplainSubject subject,
+                           engine::ParseExplainSubject(req.body()));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ActionExplanation explanation,
+                           s.actions->Explain(access.project.id, id, subject));
+  AppendExplanationJson(explanation, &reply.body);
+  return Status::Ok();
+}
+
+// An unsaved definition: `steps` are parsed and validated as a create's are.
+Status ExplainUnsaved(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ExplainSubject subject,
+                           engine::ParseExplainSubject(req.body()));
+  ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
+  ACTIOND_ASSIGN_OR_RETURN(
+      const engine::ActionExplanation explanation,
+      s.actions->ExplainSteps(access.project.id,
+                              request.steps.value_or(std::vector<engine::ActionStep>{}), subject));
+  AppendExplanationJson(explanation, &reply.body);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterActionRoutes(Router& router, const Services& services) {
@@ -226,6 +255,10 @@ void RegisterActionRoutes(Router& router, const Services& services) {
   router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy));
   router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/count",
              RestRoute(services, Count));
+  router.Add(http::verb::post, "/api/projects/:project_id/actions/explain",
+             RestRoute(services, ExplainUnsaved));
+  router.Add(http::verb::post, "/api/projects/:project_id/actions/:id/explain",
+             RestRoute(services, ExplainSaved));
   router.Add(http::verb::get, "/api/projects/:project_id/actions/people",
              RestRoute(services, People));
   router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/people",

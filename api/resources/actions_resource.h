@@ -9,10 +9,14 @@
 //   GET    /:id/count/       {"count": N} over date_from / date_to (api/resources/date_range.h)
 //   GET    /people/?entity_id=ID&entity_type=actions, GET /:id/people/
 //                            the persons who performed the action (limit/offset; format=csv)
+//   POST   /:id/explain/     why the action does or does not match one event (docs/api.md
+//                            §Explain): {"uuid"} or {"event", "person_properties"}
+//   POST   /explain/         the same for unsaved `steps`, validated as a create's
 //
-// Every route checks the personal API key first (api/project_access.h): `action:read` for GET,
-// `action:write` for the rest. Bodies are JSON, or form-encoded as PostHog's curl examples
-// send them. The logic is service::ActionService's; this file only moves bytes.
+// Every route checks the personal API key first (api/project_access.h): `action:read` for GET
+// and explain (it changes nothing), `action:write` for the rest. Bodies are JSON, or form-encoded
+// as PostHog's curl examples send them. The logic is service::ActionService's; this file only moves
+// bytes.
 #pragma once
 
 #include "api/http/router.h"

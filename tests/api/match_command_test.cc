@@ -63,6 +63,36 @@ TEST(MatchCommandTest, SkipInvalidActionsReportsAndGoesOn) {
   EXPECT_NE(run.out.find(R"("matches":[{"id":6,"name":"all"}])"), std::string::npos);
 }
 
+TEST(MatchCommandTest, ExplainAddsEachActionsExplanationToEveryLine) {
+  MatchCommandOptions options{kDir + "/actions.json", kDir + "/events.jsonl"};
+  options.explain = true;
+  options.explain_action = 1;
+  RunResult run = RunWith(options);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(
+      run.out.substr(0, run.out.find('\n')),
+      R"({"line":1,"uuid":"e1","event":"$pageview","matches":[{"id":1,"name":"Pricing viewed"}],)"
+      R"("explanations":[{"id":1,"name":"Pricing viewed","explanation":{"matched":true,"steps":[)"
+      R"({"index":0,"matched":true,"conditions":[{"field":"event","expected":"$pageview",)"
+      R"("actual":"$pageview","passed":true,"reason":"the event is \"$pageview\""},)"
+      R"({"field":"url","expected":"/pricing","matching":"contains",)"
+      R"("actual":"https://a.io/pricing","passed":true,)"
+      R"x("reason":"$current_url contains \"/pricing\" (LIKE, case-sensitive)"}]}]}}]})x");
+
+  // Every action (the deleted one is not compiled, so not explained), matching or not.
+  options.explain_action = 0;
+  run = RunWith(options);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::string last = run.out.substr(run.out.rfind("{\"line\":4"));
+  EXPECT_NE(last.find(R"("explanations":[{"id":1,)"), std::string::npos) << last;
+  EXPECT_NE(last.find(R"({"id":2,"name":"Signed up","explanation":{"matched":false,)"),
+            std::string::npos)
+      << last;
+
+  options.explain_action = 42;
+  EXPECT_EQ(RunWith(options).exit_code, 2);
+}
+
 TEST(MatchCommandTest, BadFilesAndLinesExitWith2) {
   EXPECT_EQ(RunWith({"/nonexistent/actions.json", kDir + "/events.jsonl"}).exit_code, 2);
   EXPECT_EQ(RunWith({kDir + "/actions.json", "/nonexistent/events.jsonl"}).exit_code, 2);

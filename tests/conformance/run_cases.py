@@ -161,11 +161,17 @@ class ConformanceCases(unittest.TestCase):
         action = dict(action_of(case), name=case["name"][:190])
         live = self.create_action(pid, action)
         sender = "conformance-sender-%d" % number
-        r = self.srv.capture(batch_of(case, sender), token=project["api_token"])
+        batch = batch_of(case, sender)
+        r = self.srv.capture(batch, token=project["api_token"])
         self.assertEqual(r.status, 200, "POST /batch/: %r" % r)
 
         want = expected_count(case)
         self.assertEqual(self.count(pid, live["id"]), want, "live count")
+        # Explain runs the matcher's own evaluation on each stored event (docs/api.md §10): its
+        # verdicts add up to the count.
+        explain = "/api/projects/%d/actions/%d/explain/" % (pid, live["id"])
+        explained = sum(self.call("POST", explain, {"uuid": e["uuid"]})["matched"] for e in batch)
+        self.assertEqual(explained, want, "explained matches")
 
         backfilled = self.create_action(pid, dict(action, name=case["name"][:180] + " (backfill)"))
         self.wait_calculated(pid, backfilled["id"])

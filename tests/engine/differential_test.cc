@@ -10,6 +10,7 @@
 #include "engine/action_set.h"
 #include "engine/compiled_action.h"
 #include "engine/event_reader.h"
+#include "engine/match_explanation.h"
 
 namespace actiond::engine {
 namespace {
@@ -147,7 +148,12 @@ TEST(DifferentialTest, IndexedSetAgreesWithPlainEvaluationOnEveryEvent) {
     set->Match(**view, &scratch, &indexed);
     plain.clear();
     for (const auto& action : actions) {
-      if (ActionMatches(*action, **view)) plain.push_back(action->id());
+      const bool matches = ActionMatches(*action, **view);
+      if (matches) plain.push_back(action->id());
+      // Explain evaluates through the same steps as the matcher (match_explanation.h).
+      if (ExplainAction(*action, **view).matched != matches && ++disagreements <= 5) {
+        ADD_FAILURE() << "explain and match disagree on action " << action->id() << ": " << record;
+      }
     }
     if (indexed != plain && ++disagreements <= 5) {
       ADD_FAILURE() << "indexed and plain disagree on " << record;

@@ -19,6 +19,7 @@
 #include "engine/event_reader.h"
 #include "engine/json_parse.h"
 #include "engine/json_text_internal.h"
+#include "engine/match_explanation.h"
 
 namespace actiond::engine {
 namespace {
@@ -189,6 +190,8 @@ TEST_P(GoldenTest, CountMatchesExpectation) {
     ASSERT_TRUE(view.ok()) << view.status().ToString();
     set->Match(**view, &scratch, &matched);
     EXPECT_EQ(!matched.empty(), ActionMatches(**compiled, **view)) << "indexed ≠ plain";
+    // Explain must give the matcher's answer on every case (match_explanation.h).
+    EXPECT_EQ(ExplainAction(**compiled, **view).matched, !matched.empty()) << "explain ≠ match";
     count += matched.empty() ? 0 : 1;
   }
   EXPECT_EQ(count, expected) << golden.name << " (tests/conformance/matching.jsonl line "
