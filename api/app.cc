@@ -93,6 +93,10 @@ Status App::OpenServices() {
   options.webhooks.outbox_max = config_.webhook_outbox_max;
   options.webhooks.backoff_base_ms = static_cast<int64_t>(config_.webhook_backoff_s * 1000);
   options.webhooks.per_target_concurrency = config_.webhook_concurrency;
+  service::ApplyExecutorOptions apply;
+  apply.threads = config_.ingest_threads;
+  apply.max_queued = config_.ingest_queue;
+  options.apply = apply;
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
 
   service::BootstrapSettings settings;
@@ -121,6 +125,7 @@ Status App::OpenServices() {
 
   services_.accounts = &stack_->accounts();
   services_.ingest = &stack_->ingest();
+  services_.apply = stack_->apply();
   services_.actions = &stack_->actions();
   services_.events = &stack_->events();
   services_.persons = &stack_->persons();

@@ -48,6 +48,14 @@ int Main(int argc, char** argv) {
   cli.add_option("--admin-email", config.admin_email,
                  "Email of the admin user [env ACTIOND_ADMIN_EMAIL]")
       ->capture_default_str();
+  cli.add_option("--ingest-threads", config.ingest_threads,
+                 "Threads that apply capture requests (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  cli.add_option("--ingest-queue", config.ingest_queue,
+                 "Capture requests waiting to be applied; beyond, 503 with Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   // Webhooks (docs/webhooks.md).
   cli.add_option("--site-url", config.site_url,
                  "Base URL of links in webhook messages (default: http://<listen address>)");

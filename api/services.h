@@ -10,6 +10,7 @@
 namespace actiond::service {
 class AccountService;
 class ActionService;
+class ApplyExecutor;
 class EventService;
 class IngestPipeline;
 class PersonService;
@@ -23,6 +24,8 @@ class Authenticator;
 struct Services {
   service::AccountService* accounts = nullptr;
   service::IngestPipeline* ingest = nullptr;
+  // The apply stage capture requests are handed to; null: they apply on the I/O thread.
+  service::ApplyExecutor* apply = nullptr;
   // Owned by App, which calls LoadAll() at start-up and Stop() at shutdown.
   service::ActionService* actions = nullptr;
   const service::EventService* events = nullptr;

@@ -54,6 +54,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
       std::move(options.log), ActionServiceOptions{}, stack->webhook_catalog_.get());
+  if (options.apply) stack->apply_ = std::make_unique<ApplyExecutor>(*options.apply);
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
   return stack;
@@ -66,6 +67,7 @@ Status ServiceStack::StartWebhooks() {
 }
 
 Status ServiceStack::Close() {
+  if (apply_) apply_->Stop();  // requests already accepted are applied, not dropped
   if (dispatcher_) dispatcher_->Stop();
   if (actions_) actions_->Stop();
   if (!store_) return Status::Ok();

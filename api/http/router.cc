@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <future>
+#include <memory>
 
 #include "api/error_response.h"
 #include "api/log.h"
@@ -30,7 +32,8 @@ void SplitSegments(std::string_view path, std::vector<std::string_view>& out) {
 
 }  // namespace
 
-RouteRequest::RouteRequest(const HttpRequest& request) : request_(request) {
+RouteRequest::RouteRequest(const HttpRequest& request, ResponseChannel* channel)
+    : request_(request), channel_(channel) {
   const TargetParts parts = SplitTarget(request.target());
   path_ = parts.path;
   query_ = parts.query;
@@ -107,8 +110,8 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
   return true;
 }
 
-void Router::Dispatch(const HttpRequest& req, HttpResponse& res) {
-  RouteRequest rr(req);
+void Router::Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel) {
+  RouteRequest rr(req, &channel);
   // Routing allocates one small vector per request; not per event, so not worth a pool.
   std::vector<std::string_view> segments;
   SplitSegments(StripTrailingSlash(rr.path()), segments);
@@ -126,9 +129,40 @@ void Router::Dispatch(const HttpRequest& req, HttpResponse& res) {
   WriteError(NotFound("Not found."), res);
 }
 
+namespace {
+
+// Router::Handle's synchronous form: a deferred answer is handed over through a promise.
+class WaitingChannel final : public ResponseChannel {
+ public:
+  DeferredReply Defer() override {
+    deferred_ = true;
+    return [promise = promise_](HttpResponse&& res) { promise->set_value(std::move(res)); };
+  }
+  bool deferred() const noexcept { return deferred_; }
+  HttpResponse Wait() { return promise_->get_future().get(); }
+
+ private:
+  bool deferred_ = false;
+  std::shared_ptr<std::promise<HttpResponse>> promise_ =
+      std::make_shared<std::promise<HttpResponse>>();
+};
+
+}  // namespace
+
 void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
+  WaitingChannel channel;
+  Handle(req, res, channel);
+  if (!channel.deferred()) return;
   try {
-    Dispatch(req, res);
+    res = channel.Wait();
+  } catch (...) {
+    res.result(http::status::internal_server_error);
+  }
+}
+
+void Router::Handle(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel) noexcept {
+  try {
+    Dispatch(req, res, channel);
     return;
   } catch (const std::exception& e) {
     ACTIOND_LOG(ERROR) << req.method_string() << " " << req.target()

@@ -35,7 +35,7 @@ class RouteRequest {
  public:
   static constexpr size_t kMaxParams = 8;
 
-  explicit RouteRequest(const HttpRequest& request);
+  explicit RouteRequest(const HttpRequest& request, ResponseChannel* channel = nullptr);
 
   const HttpRequest& http() const noexcept { return request_; }
   http::verb method() const noexcept { return request_.method(); }
@@ -49,6 +49,9 @@ class RouteRequest {
   std::string_view Param(std::string_view name) const noexcept;
   // The decoded query string, parsed on first use.
   const QueryParams& query_params() const;
+  // Answers later: the handler's `res` is then ignored and the reply sends the answer (see
+  // ResponseChannel). Requires a channel (Router::Handle always gives one).
+  DeferredReply Defer() const { return channel_->Defer(); }
 
  private:
   friend class Router;
@@ -58,6 +61,7 @@ class RouteRequest {
   };
 
   const HttpRequest& request_;
+  ResponseChannel* channel_;
   std::string_view path_;
   std::string_view query_;
   std::array<BoundParam, kMaxParams> params_{};
@@ -74,7 +78,10 @@ class Router final : public RequestHandler {
   // RouteRequest::kMaxParams parameters per pattern.
   void Add(http::verb method, std::string_view pattern, RouteHandler handler);
 
+  // Synchronous: a deferred answer is waited for (tests and tools).
   void Handle(const HttpRequest& req, HttpResponse& res) noexcept override;
+  void Handle(const HttpRequest& req, HttpResponse& res,
+              ResponseChannel& channel) noexcept override;
 
  private:
   struct Segment {
@@ -92,7 +99,7 @@ class Router final : public RequestHandler {
     std::string allow;  // "GET, POST": the Allow header of a 405
   };
 
-  void Dispatch(const HttpRequest& req, HttpResponse& res);
+  void Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel);
   // Binds `route`'s parameters into `rr` when `segments` match it.
   static bool Match(const Route& route, const std::vector<std::string_view>& segments,
                     RouteRequest& rr) noexcept;
