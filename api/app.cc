@@ -12,6 +12,7 @@
 #include "api/http/webhook_client.h"
 #include "api/log.h"
 #include "api/resources/actions_resource.h"
+#include "api/resources/admin_resource.h"
 #include "api/resources/capture_resource.h"
 #include "api/resources/events_resource.h"
 #include "api/resources/flags_resource.h"
@@ -130,6 +131,7 @@ Status App::OpenServices() {
   services_.events = &stack_->events();
   services_.persons = &stack_->persons();
   services_.webhooks = stack_->webhooks();
+  services_.backup = &stack_->backup();
   services_.auth = auth_.get();
   return Status::Ok();
 }
@@ -144,6 +146,7 @@ void App::AddRoutes() {
   RegisterEventRoutes(router_, services_);
   RegisterPersonRoutes(router_, services_);
   RegisterHookRoutes(router_, services_);
+  RegisterAdminRoutes(router_, services_);
   RegisterWebhookDeliveryRoutes(router_, services_);
   // The Actions REST API (api/resources/actions_resource.h).
   RegisterActionRoutes(router_, services_);

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "api/app.h"
+#include "api/clock.h"
 #include "api/log.h"
 #include "api/match_command.h"
+#include "service/backup_service.h"
 
 namespace {
 
@@ -95,11 +97,27 @@ int Main(int argc, char** argv) {
                   "Add why each action does or does not match (docs/api.md, Explain)");
   match->add_option("--action", match_options.explain_action,
                     "With --explain: explain only this action id");
+  std::string backup_to;
+  CLI::App* backup = cli.add_subcommand(
+      "backup", "Copy the stopped store at --data-dir to a new directory (docs/operations.md)");
+  backup->add_option("--to", backup_to, "The new directory (absolute; must not exist)")->required();
+  backup->fallthrough();  // --data-dir, given after the subcommand, is the main option
   cli.require_subcommand(0, 1);
   CLI11_PARSE(cli, argc, argv);
 
   if (match->parsed()) {
     return actiond::api::RunMatchCommand(match_options, std::cout, std::cerr);
+  }
+  if (backup->parsed()) {
+    auto result =
+        actiond::service::BackupStoppedStore(config.data_dir, backup_to, actiond::api::NowMs);
+    if (!result.ok()) {
+      std::cerr << "actiond backup: " << result.status().ToString() << "\n";
+      return EXIT_FAILURE;
+    }
+    std::cout << "backup of " << config.data_dir << " written to " << result->path << " ("
+              << result->bytes << " bytes)\n";
+    return EXIT_SUCCESS;
   }
 
   actiond::api::App app(std::move(config));

@@ -11,6 +11,7 @@ namespace actiond::service {
 class AccountService;
 class ActionService;
 class ApplyExecutor;
+class BackupService;
 class EventService;
 class IngestPipeline;
 class PersonService;
@@ -31,6 +32,7 @@ struct Services {
   const service::EventService* events = nullptr;
   const service::PersonService* persons = nullptr;
   service::WebhookService* webhooks = nullptr;  // null when the server runs without webhooks
+  const service::BackupService* backup = nullptr;
   const Authenticator* auth = nullptr;
 };
 

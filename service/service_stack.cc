@@ -7,6 +7,7 @@
 #include "service/account_service.h"
 #include "service/action_catalog.h"
 #include "service/action_service.h"
+#include "service/backup_service.h"
 #include "service/event_service.h"
 #include "service/ingest_pipeline.h"
 #include "service/person_service.h"
@@ -36,6 +37,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   storage::Store* store = stack->store_.get();
   stack->catalog_ = std::make_unique<ActionCatalog>();
   stack->locks_ = std::make_unique<ProjectLocks>();
+  stack->backup_ = std::make_unique<BackupService>(store, options.clock);
   stack->webhook_catalog_ = std::make_unique<WebhookCatalog>();
   if (options.webhook_transport != nullptr) {
     stack->dispatcher_ = std::make_unique<WebhookDispatcher>(

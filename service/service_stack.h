@@ -32,6 +32,7 @@ namespace actiond::service {
 
 class AccountService;
 class ActionCatalog;
+class BackupService;
 class ActionService;
 class EventService;
 class IngestPipeline;
@@ -78,6 +79,7 @@ class ServiceStack {
   const EventService& events() const noexcept { return *events_; }
   const PersonService& persons() const noexcept { return *persons_; }
   WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
+  const BackupService& backup() const noexcept { return *backup_; }
 
  private:
   ServiceStack();
@@ -95,6 +97,7 @@ class ServiceStack {
   std::unique_ptr<ActionService> actions_;
   std::unique_ptr<EventService> events_;
   std::unique_ptr<PersonService> persons_;
+  std::unique_ptr<BackupService> backup_;
   // Last: destroyed first, so that no queued apply outlives the services it calls.
   std::unique_ptr<ApplyExecutor> apply_;
 };
