@@ -36,9 +36,10 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   stack->accounts_ = std::make_unique<AccountService>(store, options.clock);
   stack->ingest_ =
       std::make_unique<IngestPipeline>(store, stack->catalog_.get(), stack->locks_.get());
-  stack->actions_ =
-      std::make_unique<ActionService>(store, stack->catalog_.get(), stack->locks_.get(),
-                                      std::move(options.clock), std::move(options.log));
+  stack->actions_ = std::make_unique<ActionService>(
+      store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
+      std::move(options.log),
+      ActionServiceOptions{.backfill = options.backfill, .start_worker = true});
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
   return stack;

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "engine/status.h"
+#include "service/backfill.h"
 #include "service/clock_and_log.h"
 
 namespace actiond::storage {
@@ -36,9 +37,10 @@ class ProjectLocks;
 
 struct ServiceStackOptions {
   std::string data_dir;
-  bool fsync = false;   // every commit waits for the WAL to reach the disk
-  ClockFunction clock;  // stamps created_at, last_calculated_at
-  LogFunction log;      // backfill progress and start-up problems
+  bool fsync = false;        // every commit waits for the WAL to reach the disk
+  ClockFunction clock;       // stamps created_at, last_calculated_at
+  LogFunction log;           // backfill progress and start-up problems
+  BackfillOptions backfill;  // chunk size and pause (service/backfill.h)
 };
 
 class ServiceStack {
