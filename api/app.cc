@@ -72,6 +72,8 @@ Status App::OpenServices() {
   options.fsync = config_.fsync;
   options.clock = NowMs;
   options.log = [](std::string_view message) { ACTIOND_LOG(INFO) << message; };
+  options.backfill.chunk_events = config_.backfill_chunk_events;
+  options.backfill.pause_between_chunks = std::chrono::milliseconds(config_.backfill_pause_ms);
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
 
   service::BootstrapSettings settings;
