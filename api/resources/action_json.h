@@ -33,7 +33,7 @@ void WriteProgress(const service::BackfillProgress& progress, JsonWriter& w);
 // {"count","next","previous","results":[action…]}; progress[i] belongs to page[i].
 std::string ActionListJson(int64_t count, const PageLinks& links,
                            const std::vector<service::ActionRecord>& page,
-                           const std::vector<std::optional<service::BackfillProgress>>& progress);
+                           const std::vector<std::optional<service::BackfillProgress>>& progress = {});
 
 // {"results":[{"people":[person…],"count":n}],"next","previous"}; count = people.size().
 std::string ActionPeopleJson(const std::vector<service::Person>& people, const PageLinks& links);
