@@ -38,8 +38,8 @@ Result<CountSeries> ActionService::Series(ProjectId project, ActionId id,
   ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> json, store_->GetAction(project, id));
   if (!json) return NotFound("Not found.");
 
-  static const engine::TimeZone kUtc = engine::TimeZone::Utc();
-  const engine::TimeZone& zone = query.zone ? *query.zone : kUtc;
+  const engine::TimeZone utc = engine::TimeZone::Utc();  // no table: nothing to copy
+  const engine::TimeZone& zone = query.zone ? *query.zone : utc;
   const engine::Bucketing bucketing(query.interval, &zone);
 
   // Open ends: from the first match (nothing before it to show), to now (or the last match,

@@ -47,14 +47,21 @@ std::string ActionJson(const service::ActionRecord& record,
 }
 
 std::string ActionListJson(int64_t count, const PageLinks& links,
-                           const std::vector<service::ActionRecord>& page,
-                           const std::vector<std::optional<service::BackfillProgress>>& progress) {
+                           const std::vector<service::ActionRecord>& page) {
+  std::vector<std::string> bodies;
+  bodies.reserve(page.size());
+  for (const service::ActionRecord& record : page) {
+    bodies.push_back(service::EncodeActionRecord(record));
+  }
+  return ActionListJson(count, links, bodies);
+}
+
+std::string ActionListJson(int64_t count, const PageLinks& links,
+                           const std::vector<std::string>& bodies) {
   std::string body;
   JsonWriter w(body);
   BeginLimitOffsetPage(w, count, links);
-  for (size_t i = 0; i < page.size(); ++i) {
-    w.Raw(ActionJson(page[i], i < progress.size() ? progress[i] : std::nullopt));
-  }
+  for (const std::string& action : bodies) w.Raw(action);
   w.EndArray().EndObject();
   return body;
 }

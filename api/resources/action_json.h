@@ -30,10 +30,12 @@ std::string ActionJson(const service::ActionRecord& record,
                        const std::optional<service::BackfillProgress>& progress);
 void WriteProgress(const service::BackfillProgress& progress, JsonWriter& w);
 
-// {"count","next","previous","results":[action…]}; progress[i] belongs to page[i].
+// {"count","next","previous","results":[action…]}, from the records or from each action's body
+// (ActionJson) already written.
 std::string ActionListJson(int64_t count, const PageLinks& links,
-                           const std::vector<service::ActionRecord>& page,
-                           const std::vector<std::optional<service::BackfillProgress>>& progress = {});
+                           const std::vector<service::ActionRecord>& page);
+std::string ActionListJson(int64_t count, const PageLinks& links,
+                           const std::vector<std::string>& bodies);
 
 // {"results":[{"people":[person…],"count":n}],"next","previous"}; count = people.size().
 std::string ActionPeopleJson(const std::vector<service::Person>& people, const PageLinks& links);

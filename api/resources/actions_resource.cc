@@ -112,11 +112,19 @@ Result<service::ActionId> PathActionId(const RouteRequest& request) {
   return *id;
 }
 
-// The action as the API shows it: with its backfill's progress while one runs.
+// The action as the API shows it: with its backfill's progress while one runs. The record and
+// the progress are two reads; a backfill that finishes between them (its last commit clears
+// both) is seen by reading the record again, so `is_calculating: true` always comes with
+// `progress`.
 Result<std::string> ActionBody(const Services& s, const service::ActionRecord& record) {
   ACTIOND_ASSIGN_OR_RETURN(const std::optional<service::BackfillProgress> progress,
                            s.actions->Progress(record.team_id, record.id));
-  return ActionJson(record, progress);
+  if (record.is_calculating && !progress) {
+    ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord now,
+                             s.actions->Get(record.team_id, record.id));
+    return ActionJson(now, std::nullopt);
+  }
+  return ActionJson(record, record.is_calculating ? progress : std::nullopt);
 }
 
 Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
@@ -132,12 +140,11 @@ Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
     page.push_back(std::move(actions[static_cast<size_t>(i)]));
   }
   if (WantsCsv(req)) return ReplyCsv(ActionListCsv(page), reply);
-  std::vector<std::optional<service::BackfillProgress>> progress;
+  std::vector<std::string> bodies;
   for (const service::ActionRecord& record : page) {
-    ACTIOND_ASSIGN_OR_RETURN(progress.emplace_back(),
-                             s.actions->Progress(access.project.id, record.id));
+    ACTIOND_ASSIGN_OR_RETURN(bodies.emplace_back(), ActionBody(s, record));
   }
-  reply.body = ActionListJson(count, LimitOffsetLinks(req, limit, offset, count), page, progress);
+  reply.body = ActionListJson(count, LimitOffsetLinks(req, limit, offset, count), bodies);
   return Status::Ok();
 }
 
@@ -147,7 +154,9 @@ Status Create(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(
       const service::ActionRecord created,
       s.actions->Create(access.project.id, request, Creator(s, access.principal.user_id)));
-  ACTIOND_ASSIGN_OR_RETURN(reply.body, ActionBody(s, created));
+  // The record as committed, without progress: the backfill may already be done by now, and
+  // a create's answer should not depend on that race (GET shows the progress).
+  reply.body = service::EncodeActionRecord(created);
   return Status::Ok();
 }
 
@@ -167,7 +176,7 @@ Status Update(const Services& s, const RouteRequest& req, RouteReply& reply, boo
   ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord updated,
                            s.actions->Update(access.project.id, id, request, partial));
-  ACTIOND_ASSIGN_OR_RETURN(reply.body, ActionBody(s, updated));
+  reply.body = service::EncodeActionRecord(updated);  // without progress, as Create
   return Status::Ok();
 }
 
