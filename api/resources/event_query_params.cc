@@ -10,17 +10,23 @@
 namespace actiond::api {
 namespace {
 
-constexpr std::array<std::string_view, 10> kKnown = {
-    "limit",      "event", "distinct_id", "person_id",   "action_id",
-    "properties", "after", "before",      "before_uuid", "personal_api_key"};
+constexpr std::array<std::string_view, 11> kKnown = {
+    "limit", "event",  "distinct_id", "person_id",        "action_id", "properties",
+    "after", "before", "before_uuid", "personal_api_key", "format"};
 
 Status CheckNames(const QueryParams& query) {
   for (const auto& [key, value] : query.items()) {
+    if (key == "offset") {
+      return InvalidInput(
+          "offset is not supported: follow `next`, which pages by timestamp (PostHog deprecates "
+          "offset on this endpoint too).",
+          key);
+    }
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       return InvalidInput(
           engine::StrCat({"Unknown parameter '", key,
                           "'. Known: limit, event, distinct_id, person_id, action_id, "
-                          "properties, after, before."}),
+                          "properties, after, before, format."}),
           key);
     }
     // A filter sent twice with different values would silently keep one of them.
@@ -64,6 +70,11 @@ std::optional<std::string> Optional(const QueryParams& query, std::string_view n
 
 Result<service::EventQuery> ParseEventQuery(const QueryParams& query) {
   ACTIOND_RETURN_IF_ERROR(CheckNames(query));
+  if (const std::optional<std::string_view> format = query.Get("format");
+      format && *format != "json") {
+    return InvalidChoice(engine::StrCat({"\"", *format, "\" is not a valid choice: only json."}),
+                         "format");
+  }
   service::EventQuery out;
   ACTIOND_ASSIGN_OR_RETURN(const int64_t limit, ParseLimit(query.Get("limit")));
   out.limit = static_cast<size_t>(limit);

@@ -8,6 +8,8 @@
 //   after, before        ISO 8601; events strictly after / before (empty: no bound)
 //   before_uuid  with `before`: the cursor `next` links carry ((timestamp, uuid) order)
 //   personal_api_key     the key, when sent in the query (docs/api.md §3)
+//   format       `json` only (the default; PostHog's `csv` is not offered)
+// `offset`, which PostHog deprecates here, is refused with a pointer to `next`.
 // Any other parameter, a repeated one with two different values, or a malformed value is a 400
 // whose attr names it: a filter is never silently dropped.
 //

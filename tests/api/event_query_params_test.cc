@@ -81,6 +81,8 @@ TEST(EventQueryParamsTest, UnknownRepeatedOrMalformedParametersAreNamed) {
                    "%22gtx%22%7D%5D"),
             "properties__0__operator");
   EXPECT_TRUE(Parse("personal_api_key=phx_x").ok());  // authentication, not a filter
+  EXPECT_TRUE(Parse("format=json").ok());
+  EXPECT_EQ(AttrOf("format=csv"), "format");
 }
 
 }  // namespace
