@@ -104,6 +104,10 @@ class EventsFiltersTest(unittest.TestCase):
                 self.assertEqual(got, self.expected(lambda e: True))
         got = self.uuids(limit=2, action_id=self.action)
         self.assertEqual(got, self.expected(lambda e: e["event"] == "buy"))
+        # `next` carries the property filters (re-encoded) along with the cursor.
+        props = json.dumps([{"key": "plan", "value": "pro"}])
+        self.assertEqual(self.uuids(limit=3, properties=props),
+                         self.expected(lambda e: e["properties"].get("plan") == "pro"))
 
     def test_elements_chain_is_built_from_the_elements_array(self):
         [e] = self.srv.events(event="$autocapture")
@@ -128,6 +132,8 @@ class EventsFiltersTest(unittest.TestCase):
             ({"before": "soon"}, "before"),
             ({"before_uuid": "x"}, "before_uuid"),
             ({"person_id": ""}, "person_id"),
+            ({"format": "csv"}, "format"),
+            ({"event": "buy", "select": "event"}, "select"),
         ]
         for params, attr in cases:
             with self.subTest(params=params):
