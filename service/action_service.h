@@ -121,7 +121,7 @@ class ActionService {
   Result<int64_t> Count(ProjectId project, ActionId id, const TimeRange& range = {}) const;
   // The backfill's progress while one is unfinished for the action; nullopt otherwise.
   Result<std::optional<BackfillProgress>> Progress(ProjectId project, ActionId id) const;
-  // Counts per bucket. Day, week and month buckets in UTC read the per-day counters (O(buckets));
+  // Counts per bucket. Day, week and month buckets in UTC read the per-day counters (one per day);
   // hours, other time zones and distinct persons read the match index of the range
   // (O(matches in range)), so that every bucket is exact in its own zone.
   Result<CountSeries> Series(ProjectId project, ActionId id, const SeriesQuery& query) const;
