@@ -18,7 +18,7 @@ Status EventService::Scan(ProjectId project, const ScanOptions& options,
 }
 
 Result<bool> EventService::List(ProjectId project, const EventQuery& query,
-                                const ListedEventVisitor& visit) const {
+                                ListedEventVisitor visit) const {
   ScanOptions scan;
   scan.newest_first = true;
   scan.range = query.range;

@@ -16,7 +16,6 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +23,7 @@
 #include "engine/property_filter_list.h"
 #include "engine/status.h"
 #include "service/domain_types.h"
+#include "storage/function_ref.h"
 
 namespace actiond::storage {
 class Store;
@@ -50,7 +50,8 @@ struct ListedEvent {
   std::string_view elements_chain;  // its chain, or one written from `$elements`; "" for none
 };
 
-using ListedEventVisitor = std::function<void(const ListedEvent&)>;
+// A view of the caller's callable, as the store's visitors (storage/function_ref.h).
+using ListedEventVisitor = storage::FunctionRef<void(const ListedEvent&)>;
 
 class EventService {
  public:
@@ -63,8 +64,7 @@ class EventService {
 
   // Visits up to query.limit events that pass every filter, newest first; returns whether more
   // remain after them (continue with `before` set to the last visited event).
-  Result<bool> List(ProjectId project, const EventQuery& query,
-                    const ListedEventVisitor& visit) const;
+  Result<bool> List(ProjectId project, const EventQuery& query, ListedEventVisitor visit) const;
 
  private:
   const storage::Store* store_;

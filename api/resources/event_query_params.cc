@@ -1,5 +1,6 @@
 #include "api/resources/event_query_params.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <string>
