@@ -98,6 +98,8 @@ Status App::OpenServices() {
   apply.threads = config_.ingest_threads;
   apply.max_queued = config_.ingest_queue;
   options.apply = apply;
+  options.backfill.chunk_events = config_.backfill_chunk_events;
+  options.backfill.pause_between_chunks = std::chrono::milliseconds(config_.backfill_pause_ms);
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
 
   service::BootstrapSettings settings;

@@ -23,6 +23,10 @@ struct AppConfig {
   double header_timeout_s = 10;
   double body_timeout_s = 30;
   double idle_timeout_s = 60;
+  // Backfill chunks (events read and matched per project-lock hold) and the pause after each
+  // (service/backfill.h): a throttle for busy machines; tests use it to watch a slow backfill.
+  size_t backfill_chunk_events = 1000;
+  int backfill_pause_ms = 0;
   std::string personal_api_key;                 // ACTIOND_PERSONAL_API_KEY
   std::string project_token;                    // ACTIOND_PROJECT_TOKEN
   std::string admin_email = "admin@localhost";  // ACTIOND_ADMIN_EMAIL

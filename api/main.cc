@@ -43,6 +43,14 @@ int Main(int argc, char** argv) {
                  "Seconds a kept-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 86400.0));
+  cli.add_option("--backfill-chunk-events", config.backfill_chunk_events,
+                 "Events a backfill reads and matches per chunk (per project-lock hold)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
+  cli.add_option("--backfill-pause-ms", config.backfill_pause_ms,
+                 "Pause of the backfill worker after each chunk (a throttle)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60'000));
   cli.add_option("--personal-api-key", config.personal_api_key,
                  "Personal API key (phx_...) kept at start [env ACTIOND_PERSONAL_API_KEY]");
   cli.add_option("--project-token", config.project_token,

@@ -20,6 +20,7 @@
 
 #include "engine/status.h"
 #include "service/apply_executor.h"
+#include "service/backfill.h"
 #include "service/clock_and_log.h"
 #include "service/webhook_dispatcher.h"
 #include "service/webhook_transport.h"
@@ -55,6 +56,7 @@ struct ServiceStackOptions {
   // The apply stage capture requests are handed to (apply()); nullopt: none, requests apply
   // on the caller's thread.
   std::optional<ApplyExecutorOptions> apply;
+  BackfillOptions backfill;  // chunk size and pause (service/backfill.h)
 };
 
 class ServiceStack {
