@@ -55,7 +55,9 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
                                        stack->webhook_catalog_.get(), stack->outbox_.get());
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
-      std::move(options.log), ActionServiceOptions{.backfill = options.backfill, .start_worker = true}, stack->webhook_catalog_.get());
+      std::move(options.log),
+      ActionServiceOptions{.backfill = options.backfill, .start_worker = true},
+      stack->webhook_catalog_.get());
   if (options.apply) stack->apply_ = std::make_unique<ApplyExecutor>(*options.apply);
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
