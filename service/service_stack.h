@@ -19,6 +19,7 @@
 
 #include "engine/status.h"
 #include "service/clock_and_log.h"
+#include "service/ops_counters.h"
 #include "service/webhook_dispatcher.h"
 #include "service/webhook_transport.h"
 
@@ -73,9 +74,14 @@ class ServiceStack {
   const PersonService& persons() const noexcept { return *persons_; }
   WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
 
+  // The operators' numbers (docs/operations.md §Metrics): the counters, the webhook
+  // dispatcher's outcomes and the store's statistics. Thread-safe; not during Close().
+  OpsSnapshot Snapshot() const;
+
  private:
   ServiceStack();
 
+  OpsCounters counters_;
   // Declared in construction order; destroyed in reverse (services before the store).
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ActionCatalog> catalog_;
