@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config ca-certificates python3 git clang-format
           libboost-dev libre2-dev libsimdjson-dev librocksdb-dev zlib1g-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev ccache libssl-dev openssl)
+          libgtest-dev libgmock-dev libbenchmark-dev ccache libssl-dev openssl
+          prometheus-cpp-dev libspdlog-dev)
 for option in "$@"; do
   case "$option" in
     --with-node)

@@ -107,13 +107,16 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
   return true;
 }
 
-void Router::Dispatch(const HttpRequest& req, HttpResponse& res) {
+void Router::Dispatch(const HttpRequest& req, HttpResponse& res, const std::string** route_out,
+                      std::string_view* project_id) {
   RouteRequest rr(req);
   // Routing allocates one small vector per request; not per event, so not worth a pool.
   std::vector<std::string_view> segments;
   SplitSegments(StripTrailingSlash(rr.path()), segments);
   for (const Route& route : routes_) {
     if (!Match(route, segments, rr)) continue;
+    *route_out = &route.pattern;
+    *project_id = rr.Param("project_id");
     for (const MethodHandler& mh : route.handlers) {
       if (mh.method == req.method()) {
         mh.handler(rr, res);
@@ -127,8 +130,12 @@ void Router::Dispatch(const HttpRequest& req, HttpResponse& res) {
 }
 
 void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string* route = nullptr;
+  std::string_view project_id;
   try {
-    Dispatch(req, res);
+    Dispatch(req, res, &route, &project_id);
+    Report(req, res, route, project_id, start);
     return;
   } catch (const std::exception& e) {
     ACTIOND_LOG(ERROR) << req.method_string() << " " << req.target()
@@ -143,6 +150,26 @@ void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
   } catch (...) {
     // Out of memory while building the error: leave the bare 500 to the server.
     res.result(http::status::internal_server_error);
+  }
+  Report(req, res, route, project_id, start);
+}
+
+void Router::Report(const HttpRequest& req, const HttpResponse& res, const std::string* route,
+                    std::string_view project_id,
+                    std::chrono::steady_clock::time_point start) noexcept {
+  if (!observer_) return;
+  try {
+    RequestRecord record;
+    record.method = req.method_string();
+    record.route = route != nullptr ? std::string_view(*route) : kUnmatchedRoute;
+    record.status = res.result_int();
+    record.body_bytes = res.body().size();
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record.project_id = project_id;
+    observer_(record);
+  } catch (...) {
+    // Metrics and the access log never fail a request.
   }
 }
 

@@ -1,0 +1,233 @@
+"""Black-box tests of operability (docs/operations.md): GET /metrics (Prometheus text that moves
+with requests, bounded labels), the access log and --log-format, /_livez and /_readyz,
+--version, ACTIOND_<FLAG> environment variables, and a start on a busy port.
+
+    python3 tests/blackbox/ops_test.py --bin build/actiond
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid as uuidlib
+
+import server
+from server import event
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(text):
+    """{(name, frozenset(labels.items())): value} and {name: type}; raises on a bad line."""
+    samples, types = {}, {}
+    for line in text.splitlines():
+        if not line:
+            continue
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ", 3)
+            types[name] = kind
+            continue
+        if line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        if not m:
+            raise AssertionError("not a Prometheus sample line: %r" % line)
+        labels = frozenset(LABEL.findall(m.group(3) or ""))
+        samples[(m.group(1), labels)] = float(m.group(4))
+    return samples, types
+
+
+def value(samples, name, **labels):
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def label_values(samples, name, label):
+    return {dict(k[1]).get(label) for k in samples if k[0] == name}
+
+
+class MetricsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = server.Server().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def scrape(self):
+        r = self.srv.request("GET", "/metrics")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.headers["content-type"].startswith("text/plain"), r.headers)
+        return parse_metrics(r.body.decode("utf-8"))
+
+    def test_every_documented_metric_is_there_with_its_type(self):
+        samples, types = self.scrape()
+        expected = {
+            "actiond_http_requests_total": "counter",
+            "actiond_http_request_duration_seconds": "histogram",
+            "actiond_events_ingested_total": "counter",
+            "actiond_events_duplicate_total": "counter",
+            "actiond_matches_total": "counter",
+            "actiond_ingest_queue_depth": "gauge",
+            "actiond_backfill_events_total": "counter",
+            "actiond_webhook_deliveries_total": "counter",
+            "actiond_rocksdb_bytes_written_total": "counter",
+            "actiond_rocksdb_compaction_pending": "gauge",
+            "actiond_rocksdb_block_cache_hits_total": "counter",
+            "actiond_rocksdb_block_cache_misses_total": "counter",
+        }
+        for name, kind in expected.items():
+            self.assertEqual(types.get(name), kind, name)
+        self.assertEqual(value(samples, "actiond_ingest_queue_depth"), 0)
+        self.assertEqual(label_values(samples, "actiond_webhook_deliveries_total", "outcome"),
+                         {"delivered", "retried", "dead_letter", "dropped"})
+        # Documented in docs/operations.md, every one.
+        with open(os.path.join(server.repo_root(), "docs", "operations.md")) as f:
+            doc = f.read()
+        for name in expected:
+            self.assertIn(name, doc)
+
+    def test_counters_move_with_requests(self):
+        before, _ = self.scrape()
+        first = event("ops_metric", "m1")
+        self.assertEqual(self.srv.capture([first, event("ops_metric", "m1")]).status, 200)
+        self.assertEqual(self.srv.capture([first]).status, 200)  # a retry: a duplicate
+        self.assertEqual(self.srv.api("GET", "/api/projects/1/actions/").status, 200)
+        after, _ = self.scrape()
+        self.assertEqual(value(after, "actiond_events_ingested_total")
+                         - value(before, "actiond_events_ingested_total"), 2)
+        self.assertEqual(value(after, "actiond_events_duplicate_total")
+                         - value(before, "actiond_events_duplicate_total"), 1)
+        self.assertEqual(value(after, "actiond_http_requests_total", route="/batch", code="200")
+                         - value(before, "actiond_http_requests_total", route="/batch",
+                                 code="200"), 2)
+        route = "/api/projects/:project_id/actions"
+        self.assertGreaterEqual(value(after, "actiond_http_requests_total", route=route,
+                                      code="200")
+                                - value(before, "actiond_http_requests_total", route=route,
+                                        code="200"), 1)
+        self.assertGreaterEqual(value(after, "actiond_http_request_duration_seconds_count")
+                                - value(before, "actiond_http_request_duration_seconds_count"), 3)
+        self.assertGreater(value(after, "actiond_rocksdb_bytes_written_total"),
+                           value(before, "actiond_rocksdb_bytes_written_total"))
+
+    def test_matches_and_backfill_events_are_counted(self):
+        name = "ops_match_%s" % uuidlib.uuid4().hex[:8]
+        self.assertEqual(self.srv.capture([event(name, "b1")]).status, 200)
+        before, _ = self.scrape()
+        r = self.srv.api("POST", "/api/projects/1/actions/",
+                         {"name": name, "steps": [{"event": name}]})
+        self.assertEqual(r.status, 201, r)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # the backfill reads the stored events
+            samples, _ = self.scrape()
+            if value(samples, "actiond_backfill_events_total") > value(
+                    before, "actiond_backfill_events_total"):
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("actiond_backfill_events_total did not move")
+        self.assertEqual(self.srv.capture([event(name, "b2")]).status, 200)
+        after, _ = self.scrape()
+        self.assertEqual(value(after, "actiond_matches_total")
+                         - value(before, "actiond_matches_total"), 1)
+
+    def test_labels_stay_bounded_whatever_the_paths(self):
+        before, _ = self.scrape()
+        junk = ["/nope-%s" % uuidlib.uuid4().hex, "/api/projects/%s/zzz" % uuidlib.uuid4().hex,
+                "/api/projects/1/actions/%s/?x=%s" % (uuidlib.uuid4().hex, uuidlib.uuid4().hex)]
+        for path in junk:
+            self.srv.api("GET", path)
+        after, _ = self.scrape()
+        routes = label_values(after, "actiond_http_requests_total", "route")
+        self.assertIn("unmatched", routes)
+        for r in routes:
+            self.assertFalse(re.search(r"[0-9a-f]{32}", r), r)
+        self.assertGreaterEqual(
+            value(after, "actiond_http_requests_total", route="unmatched", code="404")
+            - value(before, "actiond_http_requests_total", route="unmatched", code="404"), 2)
+        # Three different junk paths add at most the routes they matched, not a value each.
+        for path in junk[:2]:
+            self.srv.api("GET", path.replace("nope", "nope2"))
+        again, _ = self.scrape()
+        self.assertEqual(label_values(again, "actiond_http_requests_total", "route"), routes)
+
+    def test_livez_and_readyz(self):
+        for path in ("/_livez", "/_readyz"):
+            r = self.srv.request("GET", path)
+            self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.srv.request("GET", "/_readyz").json(), {"status": "ready"})
+
+    def test_access_log_has_route_pattern_and_no_query_or_token(self):
+        secret = "sekrit%s" % uuidlib.uuid4().hex
+        r = self.srv.api("GET", "/api/projects/1/actions/?search=%s" % secret)
+        self.assertEqual(r.status, 200, r)
+        self.srv.capture([event("x", "d")], path="/e/?token=%s" % secret)
+        time.sleep(0.1)
+        log = self.srv.stderr()
+        self.assertNotIn(secret, log)
+        self.assertNotIn(self.srv.personal_key, log)
+        self.assertNotIn(self.srv.project_token, log)
+        self.assertRegex(log, r"access method=GET route=/api/projects/:project_id/actions "
+                              r"status=200 bytes=\d+ duration_ms=[0-9.]+ project_id=1")
+
+
+class StartupTest(unittest.TestCase):
+    def run_bin(self, args, env=None, timeout=20):
+        e = dict(os.environ)
+        e.update(env or {})
+        return subprocess.run([server.BIN] + args, env=e, capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+
+    def test_version(self):
+        r = self.run_bin(["--version"])
+        self.assertEqual(r.returncode, 0, r)
+        self.assertRegex(r.stdout.strip(), r"^actiond \d+\.\d+\.\d+ \(commit ([0-9a-f]{7,}|unknown)\)$")
+
+    def test_json_logs_from_the_environment_and_flags_override_it(self):
+        s = server.Server(env={"ACTIOND_LOG_FORMAT": "json", "ACTIOND_LOG_LEVEL": "error"},
+                          args=["--log-level", "info"]).start()
+        try:
+            self.assertEqual(s.request("GET", "/_livez").status, 200)
+            s.stop()
+            lines = [json.loads(line) for line in s.stderr().splitlines() if line.strip()]
+            self.assertTrue(lines)
+            for line in lines:
+                self.assertEqual(set(line) >= {"ts", "level", "msg"}, True, line)
+            msgs = [line["msg"] for line in lines]
+            self.assertTrue(any(m.startswith("store opened") for m in msgs), msgs)
+            access = [line for line in lines if line["msg"] == "access"]
+            self.assertTrue(any(a["route"] == "/_livez" and a["status"] == "200"
+                                for a in access), access)
+            self.assertTrue(any(m == "closing the store" for m in msgs), msgs)
+        finally:
+            s.cleanup()
+
+    def test_env_values_are_checked_like_flags(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = self.run_bin(["--data-dir", os.path.join(d, "data")],
+                             env={"ACTIOND_THREADS": "-1"})
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("--threads", r.stderr)
+            self.assertIn("not in range 0 to 1024", r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(d, "data")))
+
+    def test_busy_port_fails_before_any_store_is_made(self):
+        with socket.socket() as taken, tempfile.TemporaryDirectory() as d:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            port = taken.getsockname()[1]
+            data = os.path.join(d, "data")
+            r = self.run_bin(["--listen", "127.0.0.1:%d" % port, "--data-dir", data])
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("Address already in use", r.stderr)
+            self.assertFalse(os.path.exists(data), os.listdir(d))
+
+
+if __name__ == "__main__":
+    server.main()
