@@ -8,6 +8,7 @@
 #include "api/http/request_body.h"
 #include "api/project_access.h"
 #include "api/rest_route.h"
+#include "engine/api_scope.h"
 #include "engine/utf8.h"
 #include "service/account_service.h"
 
@@ -15,18 +16,6 @@ namespace actiond::api {
 namespace {
 
 constexpr size_t kMaxLabelChars = 40;
-
-// "*" or "<object>:read|write", the object in lower-case letters and underscores.
-bool IsValidScope(std::string_view scope) {
-  if (scope == "*") return true;
-  const size_t colon = scope.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return false;
-  const std::string_view object = scope.substr(0, colon);
-  const std::string_view access = scope.substr(colon + 1);
-  return std::all_of(object.begin(), object.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }) &&
-         (access == "read" || access == "write");
-}
 
 // Whether a key scoped to `teams` reaches no further than `principal`: a key limited to some
 // projects must not mint, see or revoke one that reaches other projects (or all of them).
@@ -64,7 +53,7 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
     return InvalidInput("Expected a non-empty list of scopes.", "scopes");
   }
   for (const engine::JsonValue& scope : scopes->items()) {
-    if (!scope.is_string() || !IsValidScope(scope.string())) {
+    if (!scope.is_string() || !engine::IsPostHogScope(scope.string())) {
       return InvalidInput("Invalid scope: " + (scope.is_string() ? scope.string() : scope.ToJson()),
                           "scopes");
     }

@@ -5,6 +5,8 @@ with requests, bounded labels), the access log and --log-format, /_livez and /_r
     python3 tests/blackbox/ops_test.py --bin build/actiond
 """
 
+import csv
+import io
 import json
 import os
 import re
@@ -157,6 +159,30 @@ class MetricsTest(unittest.TestCase):
         again, _ = self.scrape()
         self.assertEqual(label_values(again, "actiond_http_requests_total", "route"), routes)
 
+    def test_scopes_are_posthogs(self):
+        r = self.srv.api("POST", "/api/personal_api_keys/",
+                         {"label": "plural", "scopes": ["actions:read"]})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["attr"], "scopes")
+        self.assertEqual(r.json()["detail"], "Invalid scope: actions:read")
+        for scopes in (["action:read", "query:read"], ["*"]):
+            r = self.srv.api("POST", "/api/personal_api_keys/", {"label": "ok", "scopes": scopes})
+            self.assertEqual(r.status, 201, r)
+
+    def test_csv_cells_cannot_run_as_formulas(self):
+        name = "=HYPERLINK(\"http://x\",\"y\")%s" % uuidlib.uuid4().hex[:6]
+        r = self.srv.api("POST", "/api/projects/1/actions/",
+                         {"name": name, "steps": [{"event": "@evil"}]})
+        self.assertEqual(r.status, 201, r)
+        r = self.srv.api("GET", "/api/projects/1/actions/?format=csv")
+        self.assertEqual(r.status, 200, r)
+        rows = list(csv.reader(io.StringIO(r.body.decode("utf-8"))))
+        cells = [c for row in rows[1:] for c in row]
+        self.assertIn("'" + name, cells)
+        self.assertIn("'@evil", cells)
+        for c in cells:
+            self.assertFalse(c[:1] in ("=", "+", "-", "@", "\t", "\r"), c)
+
     def test_livez_and_readyz(self):
         for path in ("/_livez", "/_readyz"):
             r = self.srv.request("GET", path)
@@ -216,6 +242,46 @@ class StartupTest(unittest.TestCase):
             self.assertIn("--threads", r.stderr)
             self.assertIn("not in range 0 to 1024", r.stderr)
             self.assertFalse(os.path.exists(os.path.join(d, "data")))
+
+    def test_first_start_writes_initial_credentials_0600(self):
+        s = server.Server(project_token=None, personal_key=None).start()
+        try:
+            path = os.path.join(s.data_dir, "initial-credentials")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+            with open(path) as f:
+                text = f.read()
+            key = re.search(r"phx_[A-Za-z0-9_-]{43}", s.stdout()).group(0)
+            token = re.search(r"phc_[A-Za-z0-9_-]{43}", s.stdout()).group(0)
+            self.assertIn(key, text)
+            self.assertIn(token, text)
+            self.assertEqual(s.api("GET", "/api/projects/1/", key=key).status, 200)
+        finally:
+            s.cleanup()
+
+    def test_key_that_does_not_look_like_one_is_refused_at_start(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "data")
+            for key, why in (("phx_short", "at least 32"), ("phc_" + "a" * 40, "project token"),
+                             ("hunter2", "must start with phx_")):
+                r = self.run_bin(["--listen", "127.0.0.1:0", "--data-dir", data],
+                                 env={"ACTIOND_PERSONAL_API_KEY": key})
+                self.assertNotEqual(r.returncode, 0, key)
+                self.assertIn(why, r.stderr)
+                self.assertNotIn(key, r.stderr)
+                self.assertFalse(os.path.exists(data))
+
+    def test_key_from_a_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            key = "phx_fromfile_" + uuidlib.uuid4().hex
+            path = os.path.join(d, "key")
+            with open(path, "w") as f:
+                f.write(key + "\n")
+            s = server.Server(personal_key=None, args=["--personal-api-key-file", path]).start()
+            try:
+                self.assertEqual(s.api("GET", "/api/projects/1/", key=key).status, 200)
+                self.assertFalse(os.path.exists(os.path.join(s.data_dir, "initial-credentials")))
+            finally:
+                s.cleanup()
 
     def test_busy_port_fails_before_any_store_is_made(self):
         with socket.socket() as taken, tempfile.TemporaryDirectory() as d:
