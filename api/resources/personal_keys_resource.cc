@@ -88,7 +88,12 @@ void WriteKeyJson(const service::ApiKey& key, const std::string* value, JsonWrit
   w.BeginObject().MemberInt("id", key.id).Member("label", key.label);
   if (value != nullptr) w.Member("value", *value);
   w.Member("mask_value", key.mask_value).Member("created_at", key.created_at);
-  w.MemberNull("last_used_at").MemberInt("user_id", key.user_id);
+  if (key.last_used_at.empty()) {
+    w.MemberNull("last_used_at");
+  } else {
+    w.Member("last_used_at", key.last_used_at);
+  }
+  w.MemberInt("user_id", key.user_id);
   w.Key("scopes").BeginArray();
   for (const std::string& scope : key.scopes) w.String(scope);
   w.EndArray();

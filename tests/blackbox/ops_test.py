@@ -169,6 +169,18 @@ class MetricsTest(unittest.TestCase):
             r = self.srv.api("POST", "/api/personal_api_keys/", {"label": "ok", "scopes": scopes})
             self.assertEqual(r.status, 201, r)
 
+    def test_last_used_at_is_noted_at_most_once_a_minute(self):
+        made = self.srv.api("POST", "/api/personal_api_keys/",
+                            {"label": "used", "scopes": ["*"]}).json()
+        path = "/api/personal_api_keys/%s/" % made["id"]
+        self.assertIsNone(self.srv.api("GET", path).json()["last_used_at"])
+        self.assertEqual(self.srv.api("GET", "/api/projects/1/", key=made["value"]).status, 200)
+        first = self.srv.api("GET", path).json()["last_used_at"]
+        self.assertRegex(first or "", r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+        time.sleep(1.1)
+        self.assertEqual(self.srv.api("GET", "/api/projects/1/", key=made["value"]).status, 200)
+        self.assertEqual(self.srv.api("GET", path).json()["last_used_at"], first)
+
     def test_csv_cells_cannot_run_as_formulas(self):
         name = "=HYPERLINK(\"http://x\",\"y\")%s" % uuidlib.uuid4().hex[:6]
         r = self.srv.api("POST", "/api/projects/1/actions/",
