@@ -157,7 +157,8 @@ TEST(RecordsTest, ApiKeyBytesAreThoseOfExistingStores) {
            .scoped_teams = {1, -2},
            .user_id = 258,
            .created_at = "c",
-           .mask_value = "m"};
+           .mask_value = "m",
+           .last_used_at = ""};
   std::string stored = Bytes(
       "\x01\x03\x00\x00\x00\x00\x00\x00\x00\x02\x63\x69\x01\x68\x02\x0b\x61\x63\x74\x69\x6f\x6e"
       "\x3a\x72\x65\x61\x64\x01\x2a\x02\x01\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff\xff\xff"
