@@ -19,6 +19,7 @@
 #include "api/http/webhook_client.h"
 #include "api/log.h"
 #include "api/resources/actions_resource.h"
+#include "api/resources/admin_resource.h"
 #include "api/resources/capture_resource.h"
 #include "api/resources/events_resource.h"
 #include "api/resources/flags_resource.h"
@@ -157,6 +158,12 @@ Status App::OpenServices() {
   options.webhooks.outbox_max = config_.webhook_outbox_max;
   options.webhooks.backoff_base_ms = static_cast<int64_t>(config_.webhook_backoff_s * 1000);
   options.webhooks.per_target_concurrency = config_.webhook_concurrency;
+  service::ApplyExecutorOptions apply;
+  apply.threads = config_.ingest_threads;
+  apply.max_queued = config_.ingest_queue;
+  options.apply = apply;
+  options.backfill.chunk_events = config_.backfill_chunk_events;
+  options.backfill.pause_between_chunks = std::chrono::milliseconds(config_.backfill_pause_ms);
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
   ACTIOND_LOG(INFO) << "store opened at " << config_.data_dir;
 
@@ -198,10 +205,12 @@ Status App::OpenServices() {
 
   services_.accounts = &stack_->accounts();
   services_.ingest = &stack_->ingest();
+  services_.apply = stack_->apply();
   services_.actions = &stack_->actions();
   services_.events = &stack_->events();
   services_.persons = &stack_->persons();
   services_.webhooks = stack_->webhooks();
+  services_.backup = &stack_->backup();
   services_.auth = auth_.get();
   return Status::Ok();
 }
@@ -232,6 +241,7 @@ void App::AddRoutes() {
   RegisterEventRoutes(router_, services_);
   RegisterPersonRoutes(router_, services_);
   RegisterHookRoutes(router_, services_);
+  RegisterAdminRoutes(router_, services_);
   RegisterWebhookDeliveryRoutes(router_, services_);
   // The Actions REST API (api/resources/actions_resource.h).
   RegisterActionRoutes(router_, services_);

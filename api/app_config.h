@@ -12,8 +12,10 @@ namespace actiond::api {
 struct AppConfig {
   std::string listen = "127.0.0.1:8000";  // HOST:PORT ([v6-address]:PORT for IPv6)
   std::string data_dir = "./data";
-  bool fsync = false;  // fsync the WAL on every commit
-  int threads = 0;     // 0: one per core
+  bool fsync = false;           // fsync the WAL on every commit
+  int threads = 0;              // I/O threads; 0: one per core
+  int ingest_threads = 0;       // apply-stage threads; 0: one per core
+  size_t ingest_queue = 1'024;  // capture requests waiting to be applied; then 503
   size_t max_connections = 10'000;
   // Seconds a client has for a request's header (from accept, or from its first byte on a
   // kept-alive connection), for its body once the header is in, and between requests on a
@@ -21,6 +23,10 @@ struct AppConfig {
   double header_timeout_s = 10;
   double body_timeout_s = 30;
   double idle_timeout_s = 60;
+  // Backfill chunks (events read and matched per project-lock hold) and the pause after each
+  // (service/backfill.h): a throttle for busy machines; tests use it to watch a slow backfill.
+  size_t backfill_chunk_events = 1000;
+  int backfill_pause_ms = 0;
   // Must look like a key (engine/personal_api_key_format.h), else Start() refuses.
   std::string personal_api_key;  // ACTIOND_PERSONAL_API_KEY
   // A file holding the key (its first line), so that it is not seen in `ps`; not with the above.

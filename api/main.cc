@@ -8,9 +8,11 @@
 #include <string>
 
 #include "api/app.h"
+#include "api/clock.h"
 #include "api/log.h"
 #include "api/match_command.h"
 #include "api/version.h"
+#include "service/backup_service.h"
 
 namespace {
 
@@ -71,6 +73,14 @@ int Main(int argc, char** argv) {
                  "Seconds a kept-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 86400.0));
+  cli.add_option("--backfill-chunk-events", config.backfill_chunk_events,
+                 "Events a backfill reads and matches per chunk (per project-lock hold)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}));
+  cli.add_option("--backfill-pause-ms", config.backfill_pause_ms,
+                 "Pause of the backfill worker after each chunk (a throttle)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60'000));
   cli.add_option("--personal-api-key", config.personal_api_key,
                  "Personal API key (phx_ and 32+ characters) kept at start");
   cli.add_option("--personal-api-key-file", config.personal_api_key_file,
@@ -78,6 +88,14 @@ int Main(int argc, char** argv) {
   cli.add_option("--project-token", config.project_token, "Token (phc_...) of the default project");
   cli.add_option("--admin-email", config.admin_email, "Email of the admin user")
       ->capture_default_str();
+  cli.add_option("--ingest-threads", config.ingest_threads,
+                 "Threads that apply capture requests (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
+  cli.add_option("--ingest-queue", config.ingest_queue,
+                 "Capture requests waiting to be applied; beyond, 503 with Retry-After")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   // Webhooks (docs/webhooks.md).
   cli.add_option("--site-url", config.site_url,
                  "Base URL of links in webhook messages (default: http://<listen address>)");
@@ -117,6 +135,11 @@ int Main(int argc, char** argv) {
                   "Add why each action does or does not match (docs/api.md, Explain)");
   match->add_option("--action", match_options.explain_action,
                     "With --explain: explain only this action id");
+  std::string backup_to;
+  CLI::App* backup = cli.add_subcommand(
+      "backup", "Copy the stopped store at --data-dir to a new directory (docs/operations.md)");
+  backup->add_option("--to", backup_to, "The new directory (absolute; must not exist)")->required();
+  backup->fallthrough();  // --data-dir, given after the subcommand, is the main option
   AddEnvironmentNames(cli);
   cli.require_subcommand(0, 1);
   CLI11_PARSE(cli, argc, argv);
@@ -129,6 +152,17 @@ int Main(int argc, char** argv) {
 
   if (match->parsed()) {
     return actiond::api::RunMatchCommand(match_options, std::cout, std::cerr);
+  }
+  if (backup->parsed()) {
+    auto result =
+        actiond::service::BackupStoppedStore(config.data_dir, backup_to, actiond::api::NowMs);
+    if (!result.ok()) {
+      std::cerr << "actiond backup: " << result.status().ToString() << "\n";
+      return EXIT_FAILURE;
+    }
+    std::cout << "backup of " << config.data_dir << " written to " << result->path << " ("
+              << result->bytes << " bytes)\n";
+    return EXIT_SUCCESS;
   }
 
   actiond::api::App app(std::move(config));

@@ -53,9 +53,9 @@ void AppendSnapshot(const service::OpsSnapshot& s, std::vector<prometheus::Metri
                     "Action matches written by capture requests (backfills not included)",
                     MetricType::Counter, s.matches));
   out.push_back(One("actiond_ingest_queue_depth",
-                    "Events waiting to be ingested. Always 0: capture requests are ingested "
-                    "synchronously, there is no queue (docs/architecture.md)",
-                    MetricType::Gauge, 0));
+                    "Capture requests decoded and waiting for the apply stage (bounded by "
+                    "--ingest-queue; beyond, 503)",
+                    MetricType::Gauge, s.ingest_queue_depth));
   out.push_back(One("actiond_backfill_events_total", "Stored events read by backfills",
                     MetricType::Counter, s.backfill_events));
   prometheus::MetricFamily webhooks =

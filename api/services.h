@@ -10,6 +10,8 @@
 namespace actiond::service {
 class AccountService;
 class ActionService;
+class ApplyExecutor;
+class BackupService;
 class EventService;
 class IngestPipeline;
 class PersonService;
@@ -23,11 +25,14 @@ class Authenticator;
 struct Services {
   service::AccountService* accounts = nullptr;
   service::IngestPipeline* ingest = nullptr;
+  // The apply stage capture requests are handed to; null: they apply on the I/O thread.
+  service::ApplyExecutor* apply = nullptr;
   // Owned by App, which calls LoadAll() at start-up and Stop() at shutdown.
   service::ActionService* actions = nullptr;
   const service::EventService* events = nullptr;
   const service::PersonService* persons = nullptr;
   service::WebhookService* webhooks = nullptr;  // null when the server runs without webhooks
+  const service::BackupService* backup = nullptr;
   const Authenticator* auth = nullptr;
 };
 

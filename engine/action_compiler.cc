@@ -45,30 +45,6 @@ Result<std::optional<StringMatcher>> CompileMatcher(const std::optional<std::str
   return std::optional<StringMatcher>(std::move(*matcher));
 }
 
-Status CompileFilters(std::string_view properties_json, std::vector<PropertyFilter>* out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string scratch;
-  if (ParseJson(parser, properties_json, &root, &scratch) != simdjson::SUCCESS) {
-    return InvalidInput("Expected a list of property filters.", "properties");
-  }
-  if (root.is_null()) return Status::Ok();
-  simdjson::dom::array filters;
-  if (root.get_array().get(filters) != simdjson::SUCCESS) {
-    return InvalidInput("Expected a list of property filters.", "properties");
-  }
-  size_t index = 0;
-  for (simdjson::dom::element filter : filters) {
-    auto compiled = PropertyFilter::Compile(filter);
-    if (!compiled.ok()) {
-      return compiled.status().WithAttrPrefix("properties__" + std::to_string(index));
-    }
-    out->push_back(std::move(*compiled));
-    ++index;
-  }
-  return Status::Ok();
-}
-
 // Exact element conditions name tokens that must appear in the chain (element_signature.h).
 void AddRequiredElementTokens(CompiledStep* step) {
   using Token = ElementSignature::Token;
@@ -98,7 +74,7 @@ Result<CompiledStep> CompileStep(const ActionStep& step) {
     if (!selector.ok()) return selector.status().WithAttrPrefix("selector");
     out.selector = std::move(*selector);
   }
-  ACTIOND_RETURN_IF_ERROR(CompileFilters(step.properties_json, &out.filters));
+  ACTIOND_RETURN_IF_ERROR(CompilePropertyFilters(step.properties_json, &out.filters));
   AddRequiredElementTokens(&out);
   return out;
 }

@@ -37,6 +37,9 @@ class EventView {
 
   // The event's elements (possibly empty), parsed on first call.
   const ElementList& elements() const noexcept;
+  // The chain the elements are read from (top-level `elements_chain`, else the property
+  // `$elements_chain`); empty when there is none (then they come from `$elements`, if any).
+  std::string_view elements_chain_source() const noexcept { return elements_chain_; }
 
  private:
   friend class EventReaderImpl;

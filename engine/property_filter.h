@@ -54,4 +54,8 @@ class PropertyFilter {
   std::unique_ptr<const Compiled> compiled_;
 };
 
+// Compiles a JSON list of filters (null: none) into `out`; attrs `properties` and
+// `properties__N__…` (property_filter_list.h). Shared by action steps and the events API.
+Status CompilePropertyFilters(std::string_view json, std::vector<PropertyFilter>* out);
+
 }  // namespace actiond::engine

@@ -112,6 +112,7 @@ Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id,
   ACTIOND_ASSIGN_OR_RETURN(int64_t job_id, store_->NextId("backfill"));
   BackfillState state;
   state.job_id = job_id;
+  ACTIOND_ASSIGN_OR_RETURN(state.events_total, store_->EventCount(project));
   batch->PutMeta(BackfillMetaKey(project, id), EncodeBackfillState(state));
   return job_id;
 }
@@ -285,6 +286,18 @@ Result<int64_t> ActionService::Count(ProjectId project, ActionId id, const TimeR
   if (!json) return NotFoundStatus();
   if (range.from_ms >= range.to_ms) return int64_t{0};
   return store_->Count(project, id, range);
+}
+
+Result<std::optional<BackfillProgress>> ActionService::Progress(ProjectId project,
+                                                                ActionId id) const {
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                           store_->GetMeta(BackfillMetaKey(project, id)));
+  if (!bytes) return std::optional<BackfillProgress>();
+  ACTIOND_ASSIGN_OR_RETURN(const BackfillState state, DecodeBackfillState(*bytes));
+  BackfillProgress progress;
+  progress.events_scanned = state.events_done;
+  progress.events_total = std::max(state.events_total, state.events_done);
+  return std::optional<BackfillProgress>(progress);
 }
 
 Result<PeoplePage> ActionService::People(ProjectId project, ActionId id, const TimeRange& range,

@@ -35,6 +35,8 @@
 #include "engine/explain_request.h"
 #include "engine/match_explanation.h"
 #include "engine/status.h"
+#include "engine/time_buckets.h"
+#include "engine/time_zone.h"
 #include "service/action_catalog.h"
 #include "service/backfill.h"
 #include "service/domain_types.h"
@@ -51,6 +53,37 @@ struct ActionServiceOptions {
   // (backfill_worker()->RunOneChunk()) turn it off.
   bool start_worker = true;
 };
+
+// How far an unfinished backfill has got (docs/api.md §9 "Counts during a recompute").
+struct BackfillProgress {
+  int64_t events_scanned = 0;  // events the backfill has read
+  // The project's events when the backfill started (an O(1) counter read then), or
+  // events_scanned when more have been read since (events ingested meanwhile are read too).
+  int64_t events_total = 0;
+};
+
+// A count series request (docs/api.md §9 "Counts over time").
+struct SeriesQuery {
+  TimeRange range;  // unbounded ends: the first match / now
+  engine::Interval interval = engine::Interval::kDay;
+  const engine::TimeZone* zone = nullptr;  // must outlive the call; nullptr: UTC
+  bool distinct_persons = false;           // count persons (each once per bucket), not matches
+  int64_t now_ms = 0;                      // the end of a range without date_to
+};
+
+struct SeriesBucket {
+  int64_t key = 0;  // engine::Bucketing's key; Label(key) is the API's `date`
+  int64_t count = 0;
+};
+
+struct CountSeries {
+  // Matches in the range, or with distinct_persons the persons (each once over the range).
+  int64_t total = 0;
+  std::vector<SeriesBucket> buckets;  // ascending, every bucket of the range, empty ones too
+};
+
+// The most buckets one series answers; more is a 400 naming `interval`.
+inline constexpr size_t kMaxSeriesBuckets = 10'000;
 
 // One page of the persons who performed an action.
 struct PeoplePage {
@@ -92,6 +125,12 @@ class ActionService {
 
   // Matches with timestamps in `range`, from counters (never scans events).
   Result<int64_t> Count(ProjectId project, ActionId id, const TimeRange& range = {}) const;
+  // The backfill's progress while one is unfinished for the action; nullopt otherwise.
+  Result<std::optional<BackfillProgress>> Progress(ProjectId project, ActionId id) const;
+  // Counts per bucket. Day, week and month buckets in UTC read the per-day counters (one per day);
+  // hours, other time zones and distinct persons read the match index of the range
+  // (O(matches in range)), so that every bucket is exact in its own zone.
+  Result<CountSeries> Series(ProjectId project, ActionId id, const SeriesQuery& query) const;
   // The persons behind the matches in `range` (merged persons once, events without a person
   // left out), skipping `offset` persons and returning at most `limit`.
   Result<PeoplePage> People(ProjectId project, ActionId id, const TimeRange& range, size_t limit,

@@ -69,22 +69,27 @@ bool ParseBackfillMetaKey(std::string_view key, ProjectId* project, ActionId* ac
 
 std::string EncodeBackfillState(const BackfillState& state) {
   std::string out;
-  out.push_back(static_cast<char>(storage::kRecordFormat));
+  out.push_back(static_cast<char>(kBackfillStateWithTotal));
   AppendFixed64(static_cast<uint64_t>(state.job_id), &out);
   AppendFixed64(static_cast<uint64_t>(state.events_done), &out);
+  AppendFixed64(static_cast<uint64_t>(state.events_total), &out);
   if (state.cursor) out.append(storage::EncodeEventCursor(*state.cursor));
   return out;
 }
 
 Result<BackfillState> DecodeBackfillState(std::string_view bytes) {
-  if (bytes.size() < 17 || static_cast<unsigned char>(bytes[0]) != storage::kRecordFormat) {
+  const unsigned char format = bytes.empty() ? 0 : static_cast<unsigned char>(bytes[0]);
+  const size_t fixed = format == kBackfillStateWithTotal ? 25 : 17;
+  if (bytes.size() < fixed ||
+      (format != storage::kRecordFormat && format != kBackfillStateWithTotal)) {
     return Status(StatusCode::kCorruption, "unreadable backfill state");
   }
   BackfillState state;
   state.job_id = static_cast<int64_t>(ReadFixed64(bytes.substr(1)));
   state.events_done = static_cast<int64_t>(ReadFixed64(bytes.substr(9)));
-  if (bytes.size() > 17) {
-    ACTIOND_ASSIGN_OR_RETURN(EventCursor cursor, storage::DecodeEventCursor(bytes.substr(17)));
+  if (fixed == 25) state.events_total = static_cast<int64_t>(ReadFixed64(bytes.substr(17)));
+  if (bytes.size() > fixed) {
+    ACTIOND_ASSIGN_OR_RETURN(EventCursor cursor, storage::DecodeEventCursor(bytes.substr(fixed)));
     state.cursor = std::move(cursor);
   }
   return state;
@@ -177,6 +182,10 @@ void BackfillWorker::Loop() {
       if (stop_) return;
     }
     RunOneChunk();
+    if (options_.pause_between_chunks.count() > 0) {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, options_.pause_between_chunks, [this] { return stop_; });
+    }
   }
 }
 

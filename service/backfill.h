@@ -51,7 +51,11 @@ namespace actiond::service {
 // The progress of an unfinished backfill.
 struct BackfillState {
   int64_t job_id = 0;
-  int64_t events_done = 0;            // events read so far (for progress reports)
+  int64_t events_done = 0;  // events read so far (for progress reports)
+  // The project's stored events when the job started (Store::EventCount, O(1)): the progress
+  // estimate's denominator. Events ingested meanwhile are read too, so events_done may pass it
+  // (docs/api.md §9 "Counts during a recompute"). 0 in states written before it was kept.
+  int64_t events_total = 0;
   std::optional<EventCursor> cursor;  // the last event processed; nullopt: none yet
 
   friend bool operator==(const BackfillState&, const BackfillState&) = default;
@@ -62,6 +66,10 @@ inline constexpr std::string_view kBackfillMetaPrefix = "backfill/";
 std::string BackfillMetaKey(ProjectId project, ActionId action);
 // Reads a key made by BackfillMetaKey; false for anything else.
 bool ParseBackfillMetaKey(std::string_view key, ProjectId* project, ActionId* action);
+// Layout: a format byte, job_id, events_done, [events_total when the byte is
+// kBackfillStateWithTotal], then the cursor when there is one. States written with
+// storage::kRecordFormat (before events_total was kept) still decode, with events_total 0.
+inline constexpr unsigned char kBackfillStateWithTotal = 2;
 std::string EncodeBackfillState(const BackfillState& state);
 Result<BackfillState> DecodeBackfillState(std::string_view bytes);
 
@@ -70,6 +78,9 @@ struct BackfillOptions {
   int log_every_chunks = 100;  // progress line every this many chunks of a job
   // Bumped by the events each chunk reads (docs/operations.md §Metrics); null: not counted.
   std::atomic<int64_t>* events_read = nullptr;
+  // Pause of the worker thread after each chunk that leaves work: leaves the disk and a core
+  // to ingestion on a busy machine (--backfill-pause-ms; 0: none).
+  std::chrono::milliseconds pause_between_chunks{0};
 };
 
 class BackfillWorker {

@@ -29,6 +29,7 @@ struct OpsSnapshot {
   int64_t events_duplicate = 0;
   int64_t matches = 0;
   int64_t backfill_events = 0;
+  int64_t ingest_queue_depth = 0;  // capture requests waiting for the apply stage
   // Webhook deliveries by outcome since start (service/webhook_dispatcher.h).
   int64_t webhooks_delivered = 0;
   int64_t webhooks_retried = 0;

@@ -7,6 +7,7 @@
 #include "service/account_service.h"
 #include "service/action_catalog.h"
 #include "service/action_service.h"
+#include "service/backup_service.h"
 #include "service/event_service.h"
 #include "service/ingest_pipeline.h"
 #include "service/person_service.h"
@@ -36,6 +37,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   storage::Store* store = stack->store_.get();
   stack->catalog_ = std::make_unique<ActionCatalog>();
   stack->locks_ = std::make_unique<ProjectLocks>();
+  stack->backup_ = std::make_unique<BackupService>(store, options.clock);
   stack->webhook_catalog_ = std::make_unique<WebhookCatalog>();
   if (options.webhook_transport != nullptr) {
     stack->dispatcher_ = std::make_unique<WebhookDispatcher>(
@@ -56,6 +58,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
       std::move(options.log), action_options, stack->webhook_catalog_.get());
+  if (options.apply) stack->apply_ = std::make_unique<ApplyExecutor>(*options.apply);
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
   return stack;
@@ -76,6 +79,7 @@ OpsSnapshot ServiceStack::Snapshot() const {
   out.events_duplicate = read(counters_.events_duplicate);
   out.matches = read(counters_.matches);
   out.backfill_events = read(counters_.backfill_events);
+  if (apply_) out.ingest_queue_depth = static_cast<int64_t>(apply_->queued());
   if (dispatcher_) {
     out.webhooks_delivered = dispatcher_->delivered();
     out.webhooks_retried = dispatcher_->retried();
@@ -94,6 +98,7 @@ OpsSnapshot ServiceStack::Snapshot() const {
 }
 
 Status ServiceStack::Close() {
+  if (apply_) apply_->Stop();  // requests already accepted are applied, not dropped
   if (dispatcher_) dispatcher_->Stop();
   if (actions_) actions_->Stop();
   if (!store_) return Status::Ok();

@@ -15,9 +15,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/status.h"
+#include "service/apply_executor.h"
+#include "service/backfill.h"
 #include "service/clock_and_log.h"
 #include "service/ops_counters.h"
 #include "service/webhook_dispatcher.h"
@@ -31,6 +34,7 @@ namespace actiond::service {
 
 class AccountService;
 class ActionCatalog;
+class BackupService;
 class ActionService;
 class EventService;
 class IngestPipeline;
@@ -50,6 +54,10 @@ struct ServiceStackOptions {
   // answered) before the stack is destroyed.
   WebhookTransport* webhook_transport = nullptr;
   WebhookOptions webhooks;
+  // The apply stage capture requests are handed to (apply()); nullopt: none, requests apply
+  // on the caller's thread.
+  std::optional<ApplyExecutorOptions> apply;
+  BackfillOptions backfill;  // chunk size and pause (service/backfill.h)
 };
 
 class ServiceStack {
@@ -63,16 +71,18 @@ class ServiceStack {
   // starts the deliver stage, which resumes the outbox. A no-op without a transport.
   Status StartWebhooks();
 
-  // Idempotent: stops the deliver stage and backfills, then closes the store (returns its
-  // error on closing).
+  // Idempotent: runs the apply stage's queued requests and stops it, stops the deliver stage
+  // and backfills, then closes the store (returns its error on closing).
   Status Close();
 
   AccountService& accounts() noexcept { return *accounts_; }
   ActionService& actions() noexcept { return *actions_; }
   IngestPipeline& ingest() noexcept { return *ingest_; }
+  ApplyExecutor* apply() noexcept { return apply_.get(); }  // null without options.apply
   const EventService& events() const noexcept { return *events_; }
   const PersonService& persons() const noexcept { return *persons_; }
   WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
+  const BackupService& backup() const noexcept { return *backup_; }
 
   // The operators' numbers (docs/operations.md §Metrics): the counters, the webhook
   // dispatcher's outcomes and the store's statistics. Thread-safe; not during Close().
@@ -95,6 +105,9 @@ class ServiceStack {
   std::unique_ptr<ActionService> actions_;
   std::unique_ptr<EventService> events_;
   std::unique_ptr<PersonService> persons_;
+  std::unique_ptr<BackupService> backup_;
+  // Last: destroyed first, so that no queued apply outlives the services it calls.
+  std::unique_ptr<ApplyExecutor> apply_;
 };
 
 }  // namespace actiond::service

@@ -5,6 +5,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <charconv>
@@ -353,6 +354,21 @@ Status Store::Commit(const WriteBatch& batch) {
   // RocksDB's WriteBatch::Write takes a non-const batch but does not change it.
   auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep().batch);
   return FromRocks(impl_->db->Write(impl_->write_options, rocks_batch), "committing");
+}
+
+Status Store::Checkpoint(const std::string& dir) const {
+  if (impl_->db == nullptr) return Closed();
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    return Status(StatusCode::kAlreadyExists, dir + " already exists");
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  ACTIOND_RETURN_IF_ERROR(
+      FromRocks(rocksdb::Checkpoint::Create(impl_->db, &raw), "preparing a checkpoint"));
+  const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: the memtables are flushed first, so the copy needs no WAL replay.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                   "writing a checkpoint to " + dir);
 }
 
 Status Store::SyncWal() {

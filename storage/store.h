@@ -111,6 +111,13 @@ class Store final : public BatchTarget {
   // Makes every commit so far durable on disk (useful when fsync is off, e.g. at shutdown).
   Status SyncWal();
 
+  // Writes a consistent copy of the whole store, as of one instant, to `dir`, which must not
+  // exist (its parent must): RocksDB's checkpoint — table files hard-linked when `dir` is on
+  // the same filesystem (else copied), the live part of the WAL copied. Online: commits go on
+  // meanwhile. The copy opens as a store of its own (docs/operations.md §4).
+  // Errors: kAlreadyExists when `dir` exists; kIoError.
+  Status Checkpoint(const std::string& dir) const;
+
   int schema_version() const noexcept { return kSchemaVersion; }
 
   // A snapshot of RocksDB's statistics; all zero after Close(). Thread-safe, cheap (reads

@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Installs what building and testing actiond needs, from Debian 12's packages only.
 # Idempotent: packages already present are not fetched again. Run as root.
-# Usage: tools/install-deps.sh [--with-node] [--with-fuzz] [--with-lint]
+# Usage: tools/install-deps.sh [--server-only] [--with-node] [--with-fuzz] [--with-lint]
+#   --server-only  what building the server needs (tools/run.sh, the Dockerfile), no test tools
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config ca-certificates python3 git clang-format
+# Building actiond.
+packages=(build-essential cmake pkg-config ca-certificates git
           libboost-dev libre2-dev libsimdjson-dev librocksdb-dev zlib1g-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev ccache libssl-dev openssl
-          prometheus-cpp-dev libspdlog-dev)
+          libssl-dev ccache prometheus-cpp-dev libspdlog-dev)
+# Testing it: unit tests, benchmarks, the black-box tests (Python), the format check, the
+# webhook tests' private CA (openssl), the systemd unit's check (systemd-analyze).
+test_packages=(python3 clang-format libgtest-dev libgmock-dev libbenchmark-dev openssl systemd)
+server_only=0
+for option in "$@"; do
+  [[ $option == --server-only ]] && server_only=1
+done
+((server_only)) || packages+=("${test_packages[@]}")
 for option in "$@"; do
   case "$option" in
+    --server-only) ;;
     --with-node)
       # The real-client tests run posthog-node; a machine may already have Node.js from elsewhere.
       command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tools/install-deps.sh
+tools/install-deps.sh --server-only  # the server alone: no test tools
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DACTIOND_BUILD_TESTS=OFF \
       -DACTIOND_BUILD_BENCH=OFF >/dev/null
 cmake --build build-release -j"$(nproc)" --target actiond

@@ -1,7 +1,11 @@
 #include "api/http/router.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
+#include <future>
+#include <memory>
+#include <string>
 
 #include "api/error_response.h"
 #include "api/log.h"
@@ -30,7 +34,8 @@ void SplitSegments(std::string_view path, std::vector<std::string_view>& out) {
 
 }  // namespace
 
-RouteRequest::RouteRequest(const HttpRequest& request) : request_(request) {
+RouteRequest::RouteRequest(const HttpRequest& request, ResponseChannel* channel)
+    : request_(request), channel_(channel) {
   const TargetParts parts = SplitTarget(request.target());
   path_ = parts.path;
   query_ = parts.query;
@@ -107,9 +112,9 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
   return true;
 }
 
-void Router::Dispatch(const HttpRequest& req, HttpResponse& res, const std::string** route_out,
-                      std::string_view* project_id) {
-  RouteRequest rr(req);
+void Router::Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel,
+                      const std::string** route_out, std::string_view* project_id) {
+  RouteRequest rr(req, &channel);
   // Routing allocates one small vector per request; not per event, so not worth a pool.
   std::vector<std::string_view> segments;
   SplitSegments(StripTrailingSlash(rr.path()), segments);
@@ -129,13 +134,102 @@ void Router::Dispatch(const HttpRequest& req, HttpResponse& res, const std::stri
   WriteError(NotFound("Not found."), res);
 }
 
-void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
-  const auto start = std::chrono::steady_clock::now();
+namespace {
+
+// Router::Handle's synchronous form: a deferred answer is handed over through a promise.
+class WaitingChannel final : public ResponseChannel {
+ public:
+  DeferredReply Defer() override {
+    deferred_ = true;
+    return [promise = promise_](HttpResponse&& res) { promise->set_value(std::move(res)); };
+  }
+  bool deferred() const noexcept { return deferred_; }
+  HttpResponse Wait() { return promise_->get_future().get(); }
+
+ private:
+  bool deferred_ = false;
+  std::shared_ptr<std::promise<HttpResponse>> promise_ =
+      std::make_shared<std::promise<HttpResponse>>();
+};
+
+// Reports a request to the router's observer when its answer is ready: at once for a
+// synchronous answer, or when a deferred one is sent (the DeferredReply is wrapped).
+class ObservingChannel final : public ResponseChannel {
+ public:
+  ObservingChannel(ResponseChannel& inner, const RequestObserver& observer, std::string_view method)
+      : inner_(inner), observer_(observer), method_(method) {}
+
+  DeferredReply Defer() override {
+    deferred_ = true;
+    DeferredReply reply = inner_.Defer();
+    // The request may be gone when the reply is sent: copy what the report needs.
+    return [reply = std::move(reply), observer = &observer_, method = std::string(method_),
+            route = std::string(route_name()), project = std::string(project_id),
+            start = start_](HttpResponse&& res) mutable {
+      Report(*observer, method, route, project, res, start);
+      reply(std::move(res));
+    };
+  }
+
+  // Set by Dispatch when a route matches, before its handler runs (and so before Defer()).
   const std::string* route = nullptr;
   std::string_view project_id;
+
+  bool deferred() const noexcept { return deferred_; }
+  void ReportNow(const HttpResponse& res) const {
+    Report(observer_, method_, route_name(), project_id, res, start_);
+  }
+
+  static void Report(const RequestObserver& observer, std::string_view method,
+                     std::string_view route, std::string_view project_id, const HttpResponse& res,
+                     std::chrono::steady_clock::time_point start) {
+    if (!observer) return;
+    try {
+      RequestRecord record;
+      record.method = method;
+      record.route = route;
+      record.status = res.result_int();
+      record.body_bytes = res.body().size();
+      record.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      record.project_id = project_id;
+      observer(record);
+    } catch (...) {
+      // Metrics and the access log never fail a request.
+    }
+  }
+
+ private:
+  ResponseChannel& inner_;
+  const RequestObserver& observer_;
+  std::string_view route_name() const noexcept {
+    return route != nullptr ? std::string_view(*route) : kUnmatchedRoute;
+  }
+
+  std::string_view method_;  // a view into the request, which outlives the synchronous report
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  bool deferred_ = false;
+};
+
+}  // namespace
+
+void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
+  WaitingChannel channel;
+  Handle(req, res, channel);
+  if (!channel.deferred()) return;
   try {
-    Dispatch(req, res, &route, &project_id);
-    Report(req, res, route, project_id, start);
+    res = channel.Wait();
+  } catch (...) {
+    res.result(http::status::internal_server_error);
+  }
+}
+
+void Router::Handle(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel) noexcept {
+  // Constructed outside the try: it only stores views and reads the clock.
+  ObservingChannel observing(channel, observer_, req.method_string());
+  try {
+    Dispatch(req, res, observing, &observing.route, &observing.project_id);
+    if (!observing.deferred()) observing.ReportNow(res);
     return;
   } catch (const std::exception& e) {
     ACTIOND_LOG(ERROR) << req.method_string() << " " << req.target()
@@ -151,26 +245,7 @@ void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
     // Out of memory while building the error: leave the bare 500 to the server.
     res.result(http::status::internal_server_error);
   }
-  Report(req, res, route, project_id, start);
-}
-
-void Router::Report(const HttpRequest& req, const HttpResponse& res, const std::string* route,
-                    std::string_view project_id,
-                    std::chrono::steady_clock::time_point start) noexcept {
-  if (!observer_) return;
-  try {
-    RequestRecord record;
-    record.method = req.method_string();
-    record.route = route != nullptr ? std::string_view(*route) : kUnmatchedRoute;
-    record.status = res.result_int();
-    record.body_bytes = res.body().size();
-    record.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    record.project_id = project_id;
-    observer_(record);
-  } catch (...) {
-    // Metrics and the access log never fail a request.
-  }
+  if (!observing.deferred()) observing.ReportNow(res);
 }
 
 }  // namespace actiond::api

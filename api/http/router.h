@@ -12,7 +12,8 @@
 // Path parameters are raw (not percent-decoded) views into the request target.
 //
 // Observer: when set, every answered request is reported once (api/http/request_record.h) with
-// its route pattern, status, body size and duration — for metrics and the access log.
+// its route pattern, status, body size and duration — when its answer is ready, deferred or
+// not — for metrics and the access log.
 //
 // Thread-safety: register every route with Add() (and set the observer) before the server
 // starts; Handle() is then
@@ -41,7 +42,7 @@ class RouteRequest {
  public:
   static constexpr size_t kMaxParams = 8;
 
-  explicit RouteRequest(const HttpRequest& request);
+  explicit RouteRequest(const HttpRequest& request, ResponseChannel* channel = nullptr);
 
   const HttpRequest& http() const noexcept { return request_; }
   http::verb method() const noexcept { return request_.method(); }
@@ -55,6 +56,9 @@ class RouteRequest {
   std::string_view Param(std::string_view name) const noexcept;
   // The decoded query string, parsed on first use.
   const QueryParams& query_params() const;
+  // Answers later: the handler's `res` is then ignored and the reply sends the answer (see
+  // ResponseChannel). Requires a channel (Router::Handle always gives one).
+  DeferredReply Defer() const { return channel_->Defer(); }
 
  private:
   friend class Router;
@@ -64,6 +68,7 @@ class RouteRequest {
   };
 
   const HttpRequest& request_;
+  ResponseChannel* channel_;
   std::string_view path_;
   std::string_view query_;
   std::array<BoundParam, kMaxParams> params_{};
@@ -83,7 +88,10 @@ class Router final : public RequestHandler {
   // Reports each answered request; set before the server starts.
   void set_observer(RequestObserver observer) { observer_ = std::move(observer); }
 
+  // Synchronous: a deferred answer is waited for (tests and tools).
   void Handle(const HttpRequest& req, HttpResponse& res) noexcept override;
+  void Handle(const HttpRequest& req, HttpResponse& res,
+              ResponseChannel& channel) noexcept override;
 
  private:
   struct Segment {
@@ -103,10 +111,8 @@ class Router final : public RequestHandler {
 
   // Answers the request; sets `*route` to the matched pattern (null: none matched) and
   // `*project_id` to its :project_id parameter.
-  void Dispatch(const HttpRequest& req, HttpResponse& res, const std::string** route,
-                std::string_view* project_id);
-  void Report(const HttpRequest& req, const HttpResponse& res, const std::string* route,
-              std::string_view project_id, std::chrono::steady_clock::time_point start) noexcept;
+  void Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel,
+                const std::string** route, std::string_view* project_id);
   // Binds `route`'s parameters into `rr` when `segments` match it.
   static bool Match(const Route& route, const std::vector<std::string_view>& segments,
                     RouteRequest& rr) noexcept;

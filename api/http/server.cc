@@ -103,7 +103,7 @@ struct Server::Impl {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public ResponseChannel {
  public:
   Session(tcp::socket&& socket, Server::Impl& server, bool counted)
       : stream_(std::move(socket)), server_(server), counted_(counted) {}
@@ -249,14 +249,36 @@ class Session : public std::enable_shared_from_this<Session> {
     HandleRequest();
   }
 
+  // ResponseChannel: the handler answers later (on another thread); the session waits, with
+  // no read pending and no timer running, and sends the answer on its strand.
+  DeferredReply Defer() override {
+    deferred_ = true;
+    stream_.expires_never();
+    return [self = shared_from_this(), version = request_version_,
+            keep_alive = request_keep_alive_](HttpResponse&& res) {
+      net::post(self->stream_.get_executor(),
+                [self, version, keep_alive, res = std::move(res)]() mutable {
+                  self->res_ = std::move(res);
+                  self->res_.version(version);
+                  const bool keep = keep_alive && !self->server_.draining.load();
+                  self->res_.keep_alive(keep);
+                  self->Send(!keep, /*linger=*/false);
+                });
+    };
+  }
+
   void HandleRequest() {
     bool keep_alive = false;
+    deferred_ = false;
     try {
       HttpRequest req = parser_->release();
       res_ = HttpResponse();
       res_.version(req.version());
       res_.result(beast::http::status::ok);
-      server_.handler.Handle(req, res_);
+      request_version_ = req.version();
+      request_keep_alive_ = req.keep_alive();
+      server_.handler.Handle(req, res_, *this);
+      if (deferred_) return;  // the reply sends the answer
       keep_alive = req.keep_alive() && !server_.draining.load();
     } catch (const std::exception& e) {
       // Handle() is noexcept; this catches our own plumbing (an allocation failure).
@@ -327,7 +349,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   HttpResponse res_;
   bool first_request_ = true;
-  bool idle_ = false;  // waiting for the first byte of a request
+  bool idle_ = false;      // waiting for the first byte of a request
+  bool deferred_ = false;  // the current request's answer comes through Defer()'s reply
+  unsigned request_version_ = 11;
+  bool request_keep_alive_ = false;
   std::optional<std::chrono::steady_clock::time_point> header_deadline_;
   size_t discarded_ = 0;
   std::array<char, 8192> discard_;

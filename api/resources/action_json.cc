@@ -30,12 +30,43 @@ void AppendCsvField(std::string_view raw, std::string* out) {
 
 }  // namespace
 
+void WriteProgress(const service::BackfillProgress& progress, JsonWriter& w) {
+  w.BeginObject()
+      .MemberInt("events_scanned", progress.events_scanned)
+      .MemberInt("events_total", progress.events_total)
+      .EndObject();
+}
+
+std::string ActionJson(const service::ActionRecord& record,
+                       const std::optional<service::BackfillProgress>& progress) {
+  std::string body = service::EncodeActionRecord(record);
+  if (!progress || body.empty() || body.back() != '}') return body;
+  // The stored object is PostHog's, member for member; `progress` is actiond's one addition,
+  // last, and only while a backfill runs (docs/api.md §9.1).
+  body.pop_back();
+  body.append(",\"progress\":");
+  JsonWriter w(body);
+  WriteProgress(*progress, w);
+  body.push_back('}');
+  return body;
+}
+
 std::string ActionListJson(int64_t count, const PageLinks& links,
                            const std::vector<service::ActionRecord>& page) {
+  std::vector<std::string> bodies;
+  bodies.reserve(page.size());
+  for (const service::ActionRecord& record : page) {
+    bodies.push_back(service::EncodeActionRecord(record));
+  }
+  return ActionListJson(count, links, bodies);
+}
+
+std::string ActionListJson(int64_t count, const PageLinks& links,
+                           const std::vector<std::string>& bodies) {
   std::string body;
   JsonWriter w(body);
   BeginLimitOffsetPage(w, count, links);
-  for (const service::ActionRecord& record : page) w.Raw(service::EncodeActionRecord(record));
+  for (const std::string& action : bodies) w.Raw(action);
   w.EndArray().EndObject();
   return body;
 }

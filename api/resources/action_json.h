@@ -16,15 +16,26 @@
 #include <string_view>
 #include <vector>
 
+#include "api/http/json_writer.h"
 #include "api/http/page_links.h"
 #include "engine/status.h"
+#include "service/action_service.h"
 #include "service/domain_types.h"
 
 namespace actiond::api {
 
-// {"count","next","previous","results":[action…]}
+// The Action object; with `progress` (a backfill is running) it ends with
+// "progress": {"events_scanned", "events_total"}.
+std::string ActionJson(const service::ActionRecord& record,
+                       const std::optional<service::BackfillProgress>& progress);
+void WriteProgress(const service::BackfillProgress& progress, JsonWriter& w);
+
+// {"count","next","previous","results":[action…]}, from the records or from each action's body
+// (ActionJson) already written.
 std::string ActionListJson(int64_t count, const PageLinks& links,
                            const std::vector<service::ActionRecord>& page);
+std::string ActionListJson(int64_t count, const PageLinks& links,
+                           const std::vector<std::string>& bodies);
 
 // {"results":[{"people":[person…],"count":n}],"next","previous"}; count = people.size().
 std::string ActionPeopleJson(const std::vector<service::Person>& people, const PageLinks& links);

@@ -1,6 +1,9 @@
 #include "api/resources/actions_resource.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,8 +22,10 @@
 #include "engine/action_definition.h"
 #include "engine/explain_request.h"
 #include "engine/str_cat.h"
+#include "engine/time_buckets.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
+#include "service/time_zones.h"
 
 namespace actiond::api {
 namespace {
@@ -109,6 +114,21 @@ Result<service::ActionId> PathActionId(const RouteRequest& request) {
   return *id;
 }
 
+// The action as the API shows it: with its backfill's progress while one runs. The record and
+// the progress are two reads; a backfill that finishes between them (its last commit clears
+// both) is seen by reading the record again, so `is_calculating: true` always comes with
+// `progress`.
+Result<std::string> ActionBody(const Services& s, const service::ActionRecord& record) {
+  ACTIOND_ASSIGN_OR_RETURN(const std::optional<service::BackfillProgress> progress,
+                           s.actions->Progress(record.team_id, record.id));
+  if (record.is_calculating && !progress) {
+    ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord now,
+                             s.actions->Get(record.team_id, record.id));
+    return ActionJson(now, std::nullopt);
+  }
+  return ActionJson(record, record.is_calculating ? progress : std::nullopt);
+}
+
 Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
   ACTIOND_ASSIGN_OR_RETURN(std::vector<service::ActionRecord> actions,
@@ -122,7 +142,11 @@ Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
     page.push_back(std::move(actions[static_cast<size_t>(i)]));
   }
   if (WantsCsv(req)) return ReplyCsv(ActionListCsv(page), reply);
-  reply.body = ActionListJson(count, LimitOffsetLinks(req, limit, offset, count), page);
+  std::vector<std::string> bodies;
+  for (const service::ActionRecord& record : page) {
+    ACTIOND_ASSIGN_OR_RETURN(bodies.emplace_back(), ActionBody(s, record));
+  }
+  reply.body = ActionListJson(count, LimitOffsetLinks(req, limit, offset, count), bodies);
   return Status::Ok();
 }
 
@@ -132,6 +156,8 @@ Status Create(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(
       const service::ActionRecord created,
       s.actions->Create(access.project.id, request, Creator(s, access.principal.user_id)));
+  // The record as committed, without progress: the backfill may already be done by now, and
+  // a create's answer should not depend on that race (GET shows the progress).
   reply.body = service::EncodeActionRecord(created);
   return Status::Ok();
 }
@@ -142,7 +168,7 @@ Status Retrieve(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord record,
                            s.actions->Get(access.project.id, id));
   if (WantsCsv(req)) return ReplyCsv(ActionListCsv({record}), reply);
-  reply.body = service::EncodeActionRecord(record);
+  ACTIOND_ASSIGN_OR_RETURN(reply.body, ActionBody(s, record));
   return Status::Ok();
 }
 
@@ -152,7 +178,7 @@ Status Update(const Services& s, const RouteRequest& req, RouteReply& reply, boo
   ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord updated,
                            s.actions->Update(access.project.id, id, request, partial));
-  reply.body = service::EncodeActionRecord(updated);
+  reply.body = service::EncodeActionRecord(updated);  // without progress, as Create
   return Status::Ok();
 }
 
@@ -170,14 +196,89 @@ Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
   return Status(StatusCode::kNotSupported, kHardDeleteDetail);
 }
 
+Status CheckCountParams(const QueryParams& query) {
+  static constexpr std::array<std::string_view, 6> kKnown = {
+      "date_from", "date_to", "interval", "timezone", "distinct", "personal_api_key"};
+  for (const auto& [key, unused] : query.items()) {
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
+      return InvalidInput(engine::StrCat({"Unknown parameter '", key,
+                                          "'. Known: date_from, date_to, interval, timezone, "
+                                          "distinct."}),
+                          key);
+    }
+  }
+  return Status::Ok();
+}
+
+// `{"count"[, "interval", "timezone"], "is_calculating"[, "progress"][, "series"]}`
+// (docs/api.md §9 "Count").
 Status Count(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
   const QueryParams& query = req.query_params();
-  ACTIOND_ASSIGN_OR_RETURN(const service::TimeRange range,
-                           ParseDateRange(query.Get("date_from"), query.Get("date_to"), NowMs()));
-  ACTIOND_ASSIGN_OR_RETURN(const int64_t count, s.actions->Count(access.project.id, id, range));
-  JsonWriter(reply.body).BeginObject().MemberInt("count", count).EndObject();
+  ACTIOND_RETURN_IF_ERROR(CheckCountParams(query));
+  ACTIOND_ASSIGN_OR_RETURN(const std::shared_ptr<const engine::TimeZone> zone,
+                           service::FindTimeZone(query.GetOr("timezone", "UTC")));
+  std::optional<engine::Interval> interval;
+  if (const std::optional<std::string_view> text = query.Get("interval")) {
+    interval = engine::ParseInterval(*text);
+    if (!interval) {
+      return InvalidChoice(engine::StrCat({"\"", *text,
+                                           "\" is not a valid choice: use hour, day, "
+                                           "week or month."}),
+                           "interval");
+    }
+  }
+  const std::optional<std::string_view> distinct = query.Get("distinct");
+  if (distinct && *distinct != "persons") {
+    return InvalidChoice(
+        engine::StrCat({"\"", *distinct, "\" is not a valid choice: use persons."}), "distinct");
+  }
+  if (distinct && !interval) {
+    return InvalidInput("distinct=persons counts per bucket: give an interval too.", "distinct");
+  }
+  const int64_t now = NowMs();
+  ACTIOND_ASSIGN_OR_RETURN(
+      const service::TimeRange range,
+      ParseDateRange(query.Get("date_from"), query.Get("date_to"), now, zone.get()));
+  // Progress first: a backfill that finishes between the two reads is then reported as still
+  // calculating with a count that is already final, never the other way round.
+  ACTIOND_ASSIGN_OR_RETURN(const std::optional<service::BackfillProgress> progress,
+                           s.actions->Progress(access.project.id, id));
+
+  JsonWriter w(reply.body);
+  w.BeginObject();
+  service::CountSeries series;
+  if (interval) {
+    service::SeriesQuery series_query;
+    series_query.range = range;
+    series_query.interval = *interval;
+    series_query.zone = zone.get();
+    series_query.distinct_persons = distinct.has_value();
+    series_query.now_ms = now;
+    ACTIOND_ASSIGN_OR_RETURN(series, s.actions->Series(access.project.id, id, series_query));
+    w.MemberInt("count", series.total);
+    w.Member("interval", engine::IntervalName(*interval));
+    w.Member("timezone", zone->name());
+  } else {
+    ACTIOND_ASSIGN_OR_RETURN(const int64_t count, s.actions->Count(access.project.id, id, range));
+    w.MemberInt("count", count);
+  }
+  w.Key("is_calculating").Bool(progress.has_value());
+  if (progress) {
+    w.Key("progress");
+    WriteProgress(*progress, w);
+  }
+  if (interval) {
+    const engine::Bucketing bucketing(*interval, zone.get());
+    w.Key("series").BeginArray();
+    for (const service::SeriesBucket& bucket : series.buckets) {
+      w.BeginObject().Member("date", bucketing.Label(bucket.key)).MemberInt("count", bucket.count);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
   return Status::Ok();
 }
 

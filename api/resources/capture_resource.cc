@@ -1,7 +1,10 @@
 #include "api/resources/capture_resource.h"
 
 #include <boost/beast/core/string.hpp>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "api/clock.h"
 #include "api/error_response.h"
@@ -11,6 +14,7 @@
 #include "api/log.h"
 #include "engine/capture_payload.h"
 #include "service/account_service.h"
+#include "service/apply_executor.h"
 #include "service/ingest_pipeline.h"
 #include "service/random.h"
 
@@ -29,6 +33,63 @@ std::string_view BearerToken(std::string_view authorization) {
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
   return token;
+}
+
+// Parsed capture requests travel from the I/O thread to the apply stage and back here, so
+// that their buffers (each event's strings) keep their capacity from one request to the next:
+// steady ingestion allocates nothing per event (docs/architecture.md §3).
+class CaptureRequestPool {
+ public:
+  std::unique_ptr<engine::CaptureRequest> Acquire() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<engine::CaptureRequest>();
+    std::unique_ptr<engine::CaptureRequest> request = std::move(free_.back());
+    free_.pop_back();
+    return request;
+  }
+  void Release(std::unique_ptr<engine::CaptureRequest> request) {
+    std::lock_guard lock(mutex_);
+    if (free_.size() < kKept) free_.push_back(std::move(request));
+  }
+
+ private:
+  static constexpr size_t kKept = 64;  // about the requests in flight at once
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<engine::CaptureRequest>> free_;
+};
+
+CaptureRequestPool& RequestPool() {
+  static CaptureRequestPool pool;
+  return pool;
+}
+
+// Returns a request to the pool however its handling ends.
+struct PooledRequest {
+  std::unique_ptr<engine::CaptureRequest> request = RequestPool().Acquire();
+  PooledRequest() = default;
+  PooledRequest(PooledRequest&&) = default;
+  PooledRequest& operator=(PooledRequest&&) = default;
+  PooledRequest(const PooledRequest&) = delete;
+  PooledRequest& operator=(const PooledRequest&) = delete;
+  ~PooledRequest() {
+    if (request) RequestPool().Release(std::move(request));
+  }
+};
+
+// The apply stage's answer to one capture request: `res` already carries its CORS headers.
+void Apply(const Services& services, service::ProjectId project, const PooledRequest& pooled,
+           int64_t now_ms, HttpResponse& res) {
+  Result<service::IngestResult> ingested =
+      services.ingest->Ingest(project, pooled.request->events, now_ms);
+  if (!ingested.ok()) {
+    if (ingested.status().code() >= StatusCode::kUnavailable) {
+      ACTIOND_LOG(ERROR) << "capture: ingest into project " << project << ": "
+                         << ingested.status().ToString();
+    }
+    WriteCaptureError(ingested.status(), res);
+    return;
+  }
+  SetJson(res, http::status::ok, R"({"status":1})");
 }
 
 struct Endpoint {
@@ -63,9 +124,10 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
   static service::SystemRandom random;  // stateless: safe to share between threads
   options.random = &random;
 
-  // One parser and one request buffer per I/O thread, reused (docs/architecture.md §3).
+  // One parser per I/O thread and pooled request buffers, reused (docs/architecture.md §3).
   thread_local engine::CapturePayloadParser parser;
-  thread_local engine::CaptureRequest request;
+  PooledRequest pooled;
+  engine::CaptureRequest& request = *pooled.request;
   if (const Status status = parser.Parse(*decoded, options, &request); !status.ok()) {
     WriteCaptureError(status, res);
     return;
@@ -82,17 +144,27 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
     WriteCaptureError(Status(StatusCode::kUnauthenticated, ""), res);  // the table's detail
     return;
   }
-  Result<service::IngestResult> ingested =
-      services.ingest->Ingest((*project)->id, request.events, now_ms);
-  if (!ingested.ok()) {
-    if (ingested.status().code() >= StatusCode::kUnavailable) {
-      ACTIOND_LOG(ERROR) << "capture: ingest into project " << (*project)->id << ": "
-                         << ingested.status().ToString();
-    }
-    WriteCaptureError(ingested.status(), res);
+  const service::ProjectId project_id = (*project)->id;
+  if (services.apply == nullptr) {  // no apply stage (tools, tests): apply on this thread
+    Apply(services, project_id, pooled, now_ms, res);
     return;
   }
-  SetJson(res, http::status::ok, R"({"status":1})");
+  // The apply stage (service/apply_executor.h) stores and matches the events; this I/O thread
+  // is free for other requests meanwhile, and the answer leaves when the batch has committed.
+  DeferredReply reply = rr.Defer();
+  // Jobs are std::functions (copyable): the request's buffers ride in a shared_ptr.
+  auto held = std::make_shared<PooledRequest>(std::move(pooled));
+  auto job = [&services, project_id, now_ms, reply, held, answer = res]() mutable {
+    Apply(services, project_id, *held, now_ms, answer);
+    reply(std::move(answer));
+  };
+  if (!services.apply->TrySubmit(project_id, std::move(job))) {
+    HttpResponse busy = res;
+    WriteCaptureError(Status(StatusCode::kUnavailable,
+                             "The server is applying as many requests as it queues; retry later."),
+                      busy);
+    reply(std::move(busy));
+  }
 }
 
 }  // namespace

@@ -12,14 +12,22 @@ enum class Side { kFrom, kTo };
 
 // The bound a parameter sets: the first instant included (kFrom) or the first excluded (kTo);
 // nullopt for no bound.
+// The first instant of the local day `day` (days since 1970-01-01 on the zone's calendar).
+int64_t DayStart(int64_t day, const engine::TimeZone* zone) {
+  const int64_t local = day * engine::kMillisPerDay;
+  return zone ? zone->LocalToUtcMs(local) : local;
+}
+
 Result<std::optional<int64_t>> ParseBound(std::optional<std::string_view> text, Side side,
-                                          int64_t now_ms) {
+                                          int64_t now_ms, const engine::TimeZone* zone) {
   if (!text || text->empty() || *text == "all") return std::optional<int64_t>();
   const std::string_view attr = side == Side::kFrom ? "date_from" : "date_to";
   if (auto parsed = engine::ParseIso8601(*text)) {
-    if (side == Side::kFrom) return std::optional<int64_t>(parsed->epoch_ms);
-    return std::optional<int64_t>(parsed->date_only ? parsed->epoch_ms + engine::kMillisPerDay
-                                                    : parsed->epoch_ms + 1);
+    if (parsed->date_only) {
+      const int64_t day = engine::UtcDay(parsed->epoch_ms);
+      return std::optional<int64_t>(DayStart(side == Side::kFrom ? day : day + 1, zone));
+    }
+    return std::optional<int64_t>(side == Side::kFrom ? parsed->epoch_ms : parsed->epoch_ms + 1);
   }
   std::optional<engine::RelativeDate> relative = engine::ParseRelativeDate(*text);
   if (!relative && text->front() != '-') {
@@ -35,18 +43,19 @@ Result<std::optional<int64_t>> ParseBound(std::optional<std::string_view> text, 
   if (relative->unit == engine::RelativeDate::Unit::kHour) {
     return std::optional<int64_t>(side == Side::kFrom ? instant : instant + 1);
   }
-  const int64_t day_start = engine::UtcDay(instant) * engine::kMillisPerDay;
-  return std::optional<int64_t>(side == Side::kFrom ? day_start
-                                                    : day_start + engine::kMillisPerDay);
+  const int64_t day = engine::UtcDay(instant + (zone ? zone->OffsetMs(instant) : 0));
+  return std::optional<int64_t>(DayStart(side == Side::kFrom ? day : day + 1, zone));
 }
 
 }  // namespace
 
 Result<service::TimeRange> ParseDateRange(std::optional<std::string_view> date_from,
-                                          std::optional<std::string_view> date_to, int64_t now_ms) {
+                                          std::optional<std::string_view> date_to, int64_t now_ms,
+                                          const engine::TimeZone* zone) {
   service::TimeRange range;
-  ACTIOND_ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseBound(date_from, Side::kFrom, now_ms));
-  ACTIOND_ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseBound(date_to, Side::kTo, now_ms));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<int64_t> from,
+                           ParseBound(date_from, Side::kFrom, now_ms, zone));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseBound(date_to, Side::kTo, now_ms, zone));
   if (from) range.from_ms = *from;
   if (to) range.to_ms = *to;
   return range;

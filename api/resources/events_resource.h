@@ -3,13 +3,12 @@
 //   {"next": absolute URL or null, "results": [{"id" (the uuid), "uuid", "event",
 //    "distinct_id", "properties", "timestamp", "person_id" (null without a person),
 //    "elements_chain" ("" when none)}]}
-// Query: `limit` (default 100, at most 10,000; not a positive integer → 100), `event` and
-// `distinct_id` (exact match), `after` / `before` (ISO 8601; events strictly after / before;
-// anything else → 400 with attr after / before). `next` continues strictly after the page's
-// last event: it keeps the query and sets `before` to that event's timestamp and `before_uuid`
-// to its uuid (the position is (timestamp, uuid), so events sharing a millisecond are neither
-// skipped nor repeated).
-// Filters are applied while scanning the project's events newest first.
+// Query parameters: api/resources/event_query_params.h (every filter PostHog's events API
+// takes, each unknown or malformed one a 400 naming it); filtering: service/event_service.h.
+// `next` continues strictly after the page's last event: it keeps the query and sets `before`
+// to that event's timestamp and `before_uuid` to its uuid (the position is (timestamp, uuid), so
+// events sharing a millisecond are neither skipped nor repeated). `elements_chain` is the
+// event's chain, or one written from its `$elements` array (engine/elements_chain_writer.h).
 // Thread-safety: stateless handler; one field reader per thread.
 #pragma once
 

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace actiond::api {
 namespace {
@@ -145,6 +146,29 @@ TEST(RouterTest, RequestGivesMethodBodyAndHeaders) {
   HttpResponse res;
   router.Handle(req, res);
   EXPECT_EQ(res.body(), "POST payload text/plain /e/");
+}
+
+}  // namespace
+}  // namespace actiond::api
+
+namespace actiond::api {
+namespace {
+
+TEST(RouterDeferTest, TheSynchronousHandleWaitsForADeferredAnswer) {
+  Router router;
+  std::thread worker;
+  router.Add(http::verb::post, "/batch", [&](const RouteRequest& rr, HttpResponse& res) {
+    DeferredReply reply = rr.Defer();
+    HttpResponse later = res;
+    res.body() = "ignored: the answer was deferred";
+    worker = std::thread([reply, later]() mutable {
+      later.body() = "applied";
+      reply(std::move(later));
+    });
+  });
+  const HttpResponse res = Route(router, http::verb::post, "/batch");
+  worker.join();
+  EXPECT_EQ(res.body(), "applied");
 }
 
 }  // namespace

@@ -432,3 +432,63 @@ TEST(ServerTest, StartFailsWhenThePortIsTaken) {
 
 }  // namespace
 }  // namespace actiond::api
+
+namespace actiond::api {
+namespace {
+
+// A handler that defers `/slow` to a thread of its own, which answers only when the test says;
+// every other path is answered at once.
+class DeferringHandler : public RequestHandler {
+ public:
+  void Handle(const HttpRequest& req, HttpResponse& res) noexcept override {
+    res.body() = "sync " + std::string(req.target());
+  }
+  void Handle(const HttpRequest& req, HttpResponse& res,
+              ResponseChannel& channel) noexcept override {
+    if (req.target() != "/slow") return Handle(req, res);
+    DeferredReply reply = channel.Defer();
+    HttpResponse later = res;
+    waiter_ = std::thread([this, reply, later]() mutable {
+      release_.wait();
+      later.body() = "deferred";
+      reply(std::move(later));
+    });
+  }
+  void Release() { release_promise_.set_value(); }
+  ~DeferringHandler() override {
+    if (waiter_.joinable()) waiter_.join();
+  }
+
+ private:
+  std::promise<void> release_promise_;
+  std::shared_future<void> release_ = release_promise_.get_future().share();
+  std::thread waiter_;
+};
+
+TEST(ServerTest, ADeferredAnswerLeavesTheIoThreadFreeForOtherRequests) {
+  DeferringHandler handler;
+  ServerOptions options = TestOptions();
+  options.threads = 1;  // one I/O thread: it must not be the one waiting
+  RunningServer rs(options, handler);
+  TestClient slow(rs.port());
+  ASSERT_TRUE(slow.Send(Get("/slow")));
+  std::this_thread::sleep_for(50ms);
+  TestClient other(rs.port());
+  ASSERT_TRUE(other.Send(Get("/read")));
+  const auto read = other.ReadResponse();
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->body, "sync /read");
+  handler.Release();
+  const auto answer = slow.ReadResponse();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "deferred");
+  EXPECT_NE(answer->Header("connection"), "close");
+  ASSERT_TRUE(slow.Send(Get("/after")));  // the connection goes on after a deferred answer
+  const auto after = slow.ReadResponse();
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->body, "sync /after");
+}
+
+}  // namespace
+}  // namespace actiond::api

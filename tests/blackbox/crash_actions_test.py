@@ -108,7 +108,7 @@ class KillDuringActionUpdatesTest(unittest.TestCase):
             steps = [{"event": s["event"]} for s in self.action(action)["steps"]]
             expected_count, expected_people = self.recount(steps)
             count = self.srv.api("GET", "/api/projects/1/actions/%d/count/" % action).json()
-            self.assertEqual(count, {"count": expected_count},
+            self.assertEqual(count["count"], expected_count,
                              "round %d: action %d with steps %s" % (round_no, action, steps))
             people = self.srv.api("GET", "/api/projects/1/actions/%d/people/" % action).json()
             got = {p["distinct_ids"][0] for p in people["results"][0]["people"]}

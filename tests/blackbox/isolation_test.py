@@ -125,11 +125,12 @@ class IsolationTest(unittest.TestCase):
         action = s.api("GET", "/api/projects/%d/actions/%d/" % (b, act)).json()
         action.pop("is_calculating")
         action.pop("last_calculated_at")
+        action.pop("progress", None)  # present while calculating: timing, not state
         return {
             "action": action,
             "actions": [x["id"] for x in s.api("GET", "/api/projects/%d/actions/" % b)
                         .json()["results"]],
-            "count": s.api("GET", "/api/projects/%d/actions/%d/count/" % (b, act)).json(),
+            "count": s.api("GET", "/api/projects/%d/actions/%d/count/" % (b, act)).json()["count"],
             "events": sorted(e["uuid"] for e in s.events(project=b)),
             "persons": s.api("GET", "/api/projects/%d/persons/" % b).json()["count"],
         }
@@ -244,7 +245,7 @@ class IsolationTest(unittest.TestCase):
         self.assertEqual([e["event"] for e in events["results"]], ["visible_a"])
         count = self.srv.api("GET", "/api/projects/%d/actions/%d/count/"
                              % (a, self.a_action["id"]), key=self.key_a_value).json()
-        self.assertEqual(count, {"count": 1})
+        self.assertEqual(count["count"], 1)
 
     def test_a_key_of_b_cannot_reach_a_either(self):
         a, key = self.a["id"], self.key_b["value"]
@@ -268,7 +269,7 @@ class IsolationTest(unittest.TestCase):
         a_count = self.srv.api("GET", "/api/projects/%d/actions/%d/count/"
                                % (self.a["id"], self.a_action["id"])).json()["count"]
         self.assertEqual(a_count, 1)
-        self.assertEqual(b_count, self.b_state["count"]["count"] + 1)
+        self.assertEqual(b_count, self.b_state["count"] + 1)
         IsolationTest.b_state = self.state_of_b()
 
     # --- tokens and keys do not cross ------------------------------------------------------------

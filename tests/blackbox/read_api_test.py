@@ -78,10 +78,12 @@ class ReadApiTest(unittest.TestCase):
         r = self.get("/api/projects/1/events/?after=yesterday")
         self.assertEqual(r.status, 400, r)
         self.assertEqual(r.json()["attr"], "after")
-        for limit in ("-1", "abc", "0"):
+        # A limit that is not 1 to 10,000 is refused, naming the maximum (docs/api.md §4).
+        for limit in ("-1", "abc", "0", "10001"):
             r = self.get("/api/projects/1/events/?limit=" + limit)
-            self.assertEqual(r.status, 200, r)
-            self.assertEqual(len(r.json()["results"]), len(self.events))
+            self.assertEqual(r.status, 400, r)
+            self.assertEqual(r.json()["attr"], "limit")
+            self.assertIn("10000", r.json()["detail"])
 
     # --- persons ---------------------------------------------------------------------------
 

@@ -294,6 +294,31 @@ TEST_F(ActionServiceTest, BackfillCountsStoredEventsAndFinishes) {
   EXPECT_NE(log_.back().find("done: 35 events"), std::string::npos) << log_.back();
 }
 
+TEST_F(ActionServiceTest, ProgressIsReportedWhileTheBackfillRuns) {
+  for (int i = 0; i < 35; ++i) Ingest("view", kT0 + i * 1000);
+  ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
+  auto progress = Ok(service_->Progress(kProject, a.id));
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_EQ(progress->events_scanned, 0);
+  EXPECT_EQ(progress->events_total, 35);  // fixed when the backfill started
+  EXPECT_TRUE(service_->backfill_worker()->RunOneChunk());
+  progress = Ok(service_->Progress(kProject, a.id));
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_EQ(progress->events_scanned, 10);
+  EXPECT_EQ(progress->events_total, 35);
+  // Events ingested meanwhile are read too: the total never falls behind what was scanned.
+  for (int i = 0; i < 30; ++i) Ingest("view", kT0 + 100'000 + i);
+  EXPECT_TRUE(service_->backfill_worker()->RunOneChunk());
+  EXPECT_TRUE(service_->backfill_worker()->RunOneChunk());
+  EXPECT_TRUE(service_->backfill_worker()->RunOneChunk());
+  progress = Ok(service_->Progress(kProject, a.id));
+  ASSERT_TRUE(progress.has_value());
+  EXPECT_EQ(progress->events_scanned, 40);
+  EXPECT_EQ(progress->events_total, 40);
+  RunBackfills();
+  EXPECT_FALSE(Ok(service_->Progress(kProject, a.id)).has_value());
+}
+
 TEST_F(ActionServiceTest, BackfillOfAnEmptyProjectFinishesInOneChunk) {
   ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
   EXPECT_EQ(RunBackfills(), 1);
@@ -471,6 +496,56 @@ TEST_F(ActionServiceTest, CountOverRanges) {
   EXPECT_EQ(Count(a.id, {kT0 + kDay, kT0}), 0);  // empty range
 }
 
+std::vector<int64_t> Counts(const CountSeries& series) {
+  std::vector<int64_t> out;
+  for (const SeriesBucket& b : series.buckets) out.push_back(b.count);
+  return out;
+}
+
+TEST_F(ActionServiceTest, SeriesFromCountersAndFromMatchesAgree) {
+  Ingest("buy", kT0 + 1, "a");
+  Ingest("buy", kT0 + kDay / 2, "a");
+  Ingest("buy", kT0 + kDay / 2 + 1, "b");
+  Ingest("buy", kT0 + 3 * kDay + 5, "a");
+  ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
+  RunBackfills();
+  SeriesQuery query;
+  query.range = {kT0, kT0 + 4 * kDay};
+  query.interval = engine::Interval::kDay;
+  query.now_ms = now_.load();
+  const CountSeries days = Ok(service_->Series(kProject, a.id, query));  // per-day counters
+  EXPECT_EQ(days.total, 4);
+  EXPECT_EQ(Counts(days), (std::vector<int64_t>{3, 0, 0, 1}));
+  query.interval = engine::Interval::kHour;  // the match index
+  const CountSeries hours = Ok(service_->Series(kProject, a.id, query));
+  EXPECT_EQ(hours.total, 4);
+  EXPECT_EQ(hours.buckets.size(), 96u);
+  EXPECT_EQ(hours.buckets[0].count, 1);
+  EXPECT_EQ(hours.buckets[12].count, 2);
+  EXPECT_EQ(hours.buckets[72].count, 1);
+  query.interval = engine::Interval::kDay;
+  query.distinct_persons = true;
+  const CountSeries persons = Ok(service_->Series(kProject, a.id, query));
+  EXPECT_EQ(persons.total, 2);
+  EXPECT_EQ(Counts(persons), (std::vector<int64_t>{2, 0, 0, 1}));
+}
+
+TEST_F(ActionServiceTest, SeriesOpenEndsRunFromTheFirstMatchToNowAndCapTheBuckets) {
+  Ingest("buy", kT0 + 5, "a");
+  ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
+  RunBackfills();
+  SeriesQuery query;
+  query.interval = engine::Interval::kDay;
+  query.now_ms = kT0 + 2 * kDay + 7;
+  const CountSeries series = Ok(service_->Series(kProject, a.id, query));
+  EXPECT_EQ(Counts(series), (std::vector<int64_t>{1, 0, 0}));
+  query.interval = engine::Interval::kHour;
+  query.now_ms = kT0 + 500 * kDay;  // 12,000 hours
+  auto too_many = service_->Series(kProject, a.id, query);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.status().attr(), "interval");
+}
+
 TEST_F(ActionServiceTest, PeopleListsEachPersonOnceInFirstMatchOrder) {
   ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
   RunBackfills();
@@ -540,13 +615,27 @@ TEST(BackfillStateTest, MetaKeyAndStateRoundTrip) {
   EXPECT_EQ(action, 345);
   EXPECT_FALSE(ParseBackfillMetaKey("backfill/12/345", &project, &action));
 
-  BackfillState state{7, 1000, EventCursor{kT0, "00000000-0000-4000-8000-000000000001"}};
+  BackfillState state{7, 1000, 5000, EventCursor{kT0, "00000000-0000-4000-8000-000000000001"}};
   auto decoded = DecodeBackfillState(EncodeBackfillState(state));
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, state);
-  BackfillState fresh{8, 0, std::nullopt};
+  BackfillState fresh{8, 0, 0, std::nullopt};
   EXPECT_EQ(*DecodeBackfillState(EncodeBackfillState(fresh)), fresh);
   EXPECT_EQ(DecodeBackfillState("x").status().code(), StatusCode::kCorruption);
+}
+
+// A store written before events_total was kept resumes its backfills (events_total 0).
+TEST(BackfillStateTest, StatesWithoutATotalStillDecode) {
+  std::string old(1, static_cast<char>(storage::kRecordFormat));
+  for (uint64_t v : {uint64_t{7}, uint64_t{1000}}) {
+    for (int shift = 56; shift >= 0; shift -= 8) old.push_back(static_cast<char>(v >> shift));
+  }
+  auto decoded = DecodeBackfillState(old);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->job_id, 7);
+  EXPECT_EQ(decoded->events_done, 1000);
+  EXPECT_EQ(decoded->events_total, 0);
+  EXPECT_FALSE(decoded->cursor.has_value());
 }
 
 }  // namespace
