@@ -104,6 +104,11 @@ Status ResolvePersonalApiKey(AppConfig& config) {
     return InvalidInput(engine::StrCat({"refusing to start: ", format.message()}),
                         "personal_api_key");
   }
+  if (engine::PersonalApiKeyIsShort(config.personal_api_key)) {
+    ACTIOND_LOG(WARNING) << "the personal API key has fewer than "
+                         << engine::kRecommendedPersonalApiKeySecretChars
+                         << " characters after phx_: use a longer one (generated keys have 43)";
+  }
   return Status::Ok();
 }
 

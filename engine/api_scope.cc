@@ -46,6 +46,8 @@ constexpr std::string_view kScopeObjects[] = {
     "webhook",
     "logs",
     "chat_conversation",
+    // actiond's own: the events API's scope (docs/api.md §3).
+    "event",
 };
 
 }  // namespace

@@ -19,8 +19,9 @@ Status CheckPersonalApiKeyFormat(std::string_view key) {
   if (secret.size() < kMinPersonalApiKeySecretChars) {
     return InvalidInput(
         StrCat({"the personal API key must have at least ",
-                std::to_string(kMinPersonalApiKeySecretChars), " characters after phx_ (it has ",
-                std::to_string(secret.size()), ")"}),
+                std::to_string(kMinPersonalApiKeySecretChars), " characters after phx_ (",
+                std::to_string(kRecommendedPersonalApiKeySecretChars),
+                " or more recommended; it has ", std::to_string(secret.size()), ")"}),
         "personal_api_key");
   }
   for (const char c : secret) {
@@ -33,6 +34,10 @@ Status CheckPersonalApiKeyFormat(std::string_view key) {
     }
   }
   return Status::Ok();
+}
+
+bool PersonalApiKeyIsShort(std::string_view key) noexcept {
+  return key.size() < 4 + kRecommendedPersonalApiKeySecretChars;
 }
 
 }  // namespace actiond::engine

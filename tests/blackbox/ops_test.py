@@ -273,7 +273,7 @@ class StartupTest(unittest.TestCase):
     def test_key_that_does_not_look_like_one_is_refused_at_start(self):
         with tempfile.TemporaryDirectory() as d:
             data = os.path.join(d, "data")
-            for key, why in (("phx_short", "at least 32"), ("phc_" + "a" * 40, "project token"),
+            for key, why in (("phx_short", "at least 16"), ("phc_" + "a" * 40, "project token"),
                              ("hunter2", "must start with phx_")):
                 r = self.run_bin(["--listen", "127.0.0.1:0", "--data-dir", data],
                                  env={"ACTIOND_PERSONAL_API_KEY": key})

@@ -7,7 +7,7 @@ namespace {
 
 TEST(ApiScopeTest, AcceptsPostHogObjectsWithReadOrWriteAndTheWildcard) {
   for (const char* scope : {"*", "action:read", "action:write", "query:read", "person:read",
-                            "webhook:write", "organization_member:read"}) {
+                            "webhook:write", "organization_member:read", "event:read"}) {
     EXPECT_TRUE(IsPostHogScope(scope)) << scope;
   }
 }
