@@ -53,7 +53,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   stack->ingest_ = std::make_unique<IngestPipeline>(
       store, stack->catalog_.get(), stack->locks_.get(), stack->webhook_catalog_.get(),
       stack->outbox_.get(), &stack->counters_);
-  ActionServiceOptions action_options;
+  ActionServiceOptions action_options{.backfill = options.backfill, .start_worker = true};
   action_options.backfill.events_read = &stack->counters_.backfill_events;
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),

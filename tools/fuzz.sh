@@ -52,21 +52,18 @@ mkdir -p "$artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-passed=0
-failed=0
-for name in "${targets[@]}"; do
-  bin="$build/fuzz/${name}_fuzz"
-  corpus="tests/fuzz/corpus/$name"
-  log="$work/$name.log"
+# One target: prints "PASS …" or "FAIL …" (with its log tail) and returns non-zero on failure.
+fuzz_one() {
+  local name=$1
+  local bin="$build/fuzz/${name}_fuzz" corpus="tests/fuzz/corpus/$name" log="$work/$name.log"
   if [[ ! -x "$bin" ]]; then
     echo "FAIL $name: no fuzz target $bin"
-    failed=$((failed + 1))
-    continue
+    return 1
   fi
   mkdir -p "$work/$name" "$artifacts/$name"
   [[ -d "$corpus" ]] && cp -R "$corpus/." "$work/$name/"
+  local seeds status=0 runs cov total report
   seeds=$(find "$work/$name" -type f | wc -l)
-  status=0
   # The outer timeout only guards against libFuzzer itself hanging (it stops on its own).
   timeout --signal=KILL $((seconds + 120)) "$bin" -max_total_time="$seconds" -timeout=5 \
     -rss_limit_mb=2048 -detect_leaks=1 -print_final_stats=1 \
@@ -77,16 +74,33 @@ for name in "${targets[@]}"; do
   report=$(grep -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY: |ALARM: working on|==ERROR|out-of-memory' "$log" || true)
   if ((status == 0)) && [[ -z "$report" ]]; then
     echo "PASS $name: ${seconds}s, ${runs:-?} runs, cov ${cov:-?}, corpus $seeds -> $total"
-    passed=$((passed + 1))
     if ((update_corpus)); then
       "$bin" -merge=1 "$repo/$corpus" "$work/$name" >"$work/$name.merge.log" 2>&1 || {
         echo "fuzz.sh: merging into $corpus failed (see $work/$name.merge.log)" >&2; }
     fi
+    return 0
+  fi
+  echo "FAIL $name: exit $status after ${runs:-?} runs; reproducer(s) in $artifacts/$name/"
+  echo "---- $name: last lines of the libFuzzer log"
+  tail -n 60 "$log" | sed 's/^/  /'
+  echo "----"
+  return 1
+}
+
+# Each libFuzzer process uses one core: run as many targets at once as there are cores, each
+# for its full time, and print their results in target order.
+for name in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= $(nproc))); do wait -n || true; done
+  (fuzz_one "$name" >"$work/$name.result" 2>&1; echo $? >"$work/$name.status") &
+done
+wait
+passed=0
+failed=0
+for name in "${targets[@]}"; do
+  cat "$work/$name.result"
+  if [[ "$(cat "$work/$name.status" 2>/dev/null)" == 0 ]]; then
+    passed=$((passed + 1))
   else
-    echo "FAIL $name: exit $status after ${runs:-?} runs; reproducer(s) in $artifacts/$name/"
-    echo "---- $name: last lines of the libFuzzer log"
-    tail -n 60 "$log" | sed 's/^/  /'
-    echo "----"
     failed=$((failed + 1))
   fi
 done

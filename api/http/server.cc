@@ -103,7 +103,7 @@ struct Server::Impl {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session>, public ResponseChannel {
+class Session final : public std::enable_shared_from_this<Session>, public ResponseChannel {
  public:
   Session(tcp::socket&& socket, Server::Impl& server, bool counted)
       : stream_(std::move(socket)), server_(server), counted_(counted) {}

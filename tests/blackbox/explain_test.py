@@ -1,105 +1,15 @@
 """Black-box tests of explain (docs/api.md §10): both endpoints, stored and posted events, scopes,
-the 400s and 404s, agreement with the count, and every example of the Explain section run in
-document order against a fresh server.
+the 400s and 404s, and agreement with the count. The section's examples run with every other
+example of docs/api.md in tests/blackbox/docs_examples_test.py.
 
     python3 tests/blackbox/explain_test.py --bin build/actiond
 """
 
-import json
-import os
-import re
-import shlex
 import unittest
 import uuid as uuidlib
 
 import server
 from server import Server, event
-
-ELLIPSIS = "\u2026"  # in a documented answer, stands for any value
-
-
-def doc_examples():
-    """(curl command, expected JSON) pairs of docs/api.md §10, in document order."""
-    with open(os.path.join(server.repo_root(), "docs", "api.md"), encoding="utf-8") as f:
-        text = f.read()
-    section = text[text.index("## 10. Explain"):]
-    nxt = re.search(r"\n## \d+\.", section[1:])
-    if nxt:
-        section = section[:nxt.start() + 1]
-    pairs = re.findall(r"```sh\n(.*?)```\s*```json\n(.*?)```", section, re.S)
-    return [(cmd, json.loads(expected)) for cmd, expected in pairs]
-
-
-def parse_curl(command, key):
-    """The method, path, headers and body of one documented curl command."""
-    words = shlex.split(command.replace("\\\n", " "))
-    assert words[0] == "curl", command
-    method, headers, body, url = "GET", {}, None, None
-    i = 1
-    while i < len(words):
-        w = words[i]
-        if w == "-X":
-            method = words[i + 1]
-            i += 2
-        elif w == "-H":
-            name, value = words[i + 1].split(":", 1)
-            headers[name.strip()] = value.strip().replace("$KEY", key)
-            i += 2
-        elif w in ("-d", "--data"):
-            body = words[i + 1]
-            method = "POST" if method == "GET" else method
-            i += 2
-        else:
-            url = w
-            i += 1
-    assert url.startswith("$ACTIOND/"), url
-    return method, url[len("$ACTIOND"):], headers, body
-
-
-def matches(expected, actual, path="$"):
-    """None when `actual` fits `expected` ("…" = any value; objects need the same keys)."""
-    if expected == ELLIPSIS:
-        return None
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict) or set(expected) != set(actual):
-            return "%s: keys %s, expected %s" % (
-                path, sorted(actual) if isinstance(actual, dict) else actual, sorted(expected))
-        for k in expected:
-            problem = matches(expected[k], actual[k], "%s.%s" % (path, k))
-            if problem:
-                return problem
-        return None
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(expected) != len(actual):
-            return "%s: %r, expected %r" % (path, actual, expected)
-        for i, (e, a) in enumerate(zip(expected, actual)):
-            problem = matches(e, a, "%s[%d]" % (path, i))
-            if problem:
-                return problem
-        return None
-    if expected != actual or type(expected) is not type(actual):
-        return "%s: %r, expected %r" % (path, actual, expected)
-    return None
-
-
-class DocumentedExamplesTest(unittest.TestCase):
-    def test_every_example_of_the_explain_section_answers_as_documented(self):
-        examples = doc_examples()
-        self.assertGreaterEqual(len(examples), 6)
-        srv = Server().start()
-        try:
-            for command, expected in examples:
-                method, path, headers, body = parse_curl(command, srv.personal_key)
-                r = srv.request(method, path, body=body, headers=headers)
-                problem = matches(expected, r.json())
-                self.assertIsNone(problem, "%s\n-> %d %s" % (command, r.status, r.body[:2000]))
-                if "type" in expected and "code" in expected:  # an error
-                    want_status = 404 if expected["code"] == "not_found" else 400
-                else:
-                    want_status = 201 if "id" in expected else 200  # a create, or an answer
-                self.assertEqual(r.status, want_status, command)
-        finally:
-            srv.cleanup()
 
 
 STEPS = [{"event": "$pageview", "url": "/pricing"},
