@@ -53,7 +53,7 @@ const QueryParams& RouteRequest::query_params() const {
   return *query_params_;
 }
 
-void Router::Add(http::verb method, std::string_view pattern, RouteHandler handler) {
+void Router::Add(http::verb method, std::string_view pattern, RouteHandler handler, bool in_allow) {
   const std::string normalized(StripTrailingSlash(pattern));
   auto it = std::find_if(routes_.begin(), routes_.end(),
                          [&](const Route& r) { return r.pattern == normalized; });
@@ -92,6 +92,7 @@ void Router::Add(http::verb method, std::string_view pattern, RouteHandler handl
     }
   }
   route.handlers.push_back({method, std::move(handler)});
+  if (!in_allow) return;
   if (!route.allow.empty()) route.allow.append(", ");
   route.allow.append(http::to_string(method));
 }

@@ -82,8 +82,10 @@ class Router final : public RequestHandler {
  public:
   // Registers `handler` for `method` on `pattern` (a leading '/' is required; a trailing '/' is
   // ignored). Registering the same method and pattern twice replaces the handler. At most
-  // RouteRequest::kMaxParams parameters per pattern.
-  void Add(http::verb method, std::string_view pattern, RouteHandler handler);
+  // RouteRequest::kMaxParams parameters per pattern. `in_allow` false: the handler exists only
+  // to refuse the method in a route's own words (a 405 of its own, as hard DELETE of an action),
+  // so the method is left out of the route's `Allow` header.
+  void Add(http::verb method, std::string_view pattern, RouteHandler handler, bool in_allow = true);
 
   // Reports each answered request; set before the server starts.
   void set_observer(RequestObserver observer) { observer_ = std::move(observer); }

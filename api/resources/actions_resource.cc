@@ -192,7 +192,9 @@ Status Put(const Services& s, const RouteRequest& req, RouteReply& reply) {
 
 Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_RETURN_IF_ERROR(AuthorizeProject(s, req, {kWriteScope}).status());
-  reply.headers.emplace_back(http::field::allow, "GET, PUT, PATCH, HEAD, OPTIONS");
+  // What this route serves (RegisterActionRoutes; DELETE is left out of it): PostHog's list
+  // adds HEAD and OPTIONS, which actiond does not serve here.
+  reply.headers.emplace_back(http::field::allow, "GET, PATCH, PUT");
   return Status(StatusCode::kNotSupported, kHardDeleteDetail);
 }
 
@@ -353,7 +355,7 @@ void RegisterActionRoutes(Router& router, const Services& services) {
   router.Add(http::verb::get, kOne, RestRoute(services, Retrieve));
   router.Add(http::verb::patch, kOne, RestRoute(services, Patch));
   router.Add(http::verb::put, kOne, RestRoute(services, Put));
-  router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy));
+  router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy), /*in_allow=*/false);
   router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/count",
              RestRoute(services, Count));
   router.Add(http::verb::post, "/api/projects/:project_id/actions/explain",

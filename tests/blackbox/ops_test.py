@@ -195,6 +195,31 @@ class MetricsTest(unittest.TestCase):
         for c in cells:
             self.assertFalse(c[:1] in ("=", "+", "-", "@", "\t", "\r"), c)
 
+    def test_every_405_allows_exactly_the_methods_the_route_serves(self):
+        r = self.srv.api("POST", "/api/projects/1/actions/",
+                         {"name": "allow", "steps": [{"event": "allow"}]})
+        self.assertEqual(r.status, 201, r)
+        action = r.json()["id"]
+        paths = ["/api/projects/", "/api/projects/1/", "/api/projects/1/actions/",
+                 "/api/projects/1/actions/%d/" % action, "/api/projects/1/actions/%d/count/" % action,
+                 "/api/personal_api_keys/", "/api/projects/1/events/", "/batch/", "/metrics",
+                 "/_readyz", "/api/projects/1/hooks/"]
+        methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+        for path in paths:
+            served, allows = set(), set()
+            for m in methods:
+                # Bodies that change nothing: an empty name is refused before anything is stored.
+                body = {"name": ""} if m in ("POST", "PUT", "PATCH") else None
+                r = self.srv.api(m, path, body=body)
+                if r.status == 405:
+                    allows.add(r.headers["allow"])
+                else:
+                    served.add(m)
+            with self.subTest(path=path):
+                self.assertTrue(allows, path)
+                for allow in allows:
+                    self.assertEqual(set(a.strip() for a in allow.split(",")), served, allow)
+
     def test_livez_and_readyz(self):
         for path in ("/_livez", "/_readyz"):
             r = self.srv.request("GET", path)
