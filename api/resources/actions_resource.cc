@@ -290,7 +290,8 @@ Result<service::ActionId> PeopleActionId(const RouteRequest& req) {
   const QueryParams& query = req.query_params();
   const std::optional<std::string_view> type = query.Get("entity_type");
   if (type && *type != "actions") {
-    return InvalidChoice(engine::StrCat({"\"", *type, "\" is not a valid choice."}), "entity_type");
+    return InvalidChoice(engine::StrCat({"\"", *type, "\" is not a valid choice: use actions."}),
+                         "entity_type");
   }
   const std::optional<std::string_view> entity = query.Get("entity_id");
   if (!entity || entity->empty()) return Required("This field is required.", "entity_id");
