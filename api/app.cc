@@ -1,11 +1,18 @@
 #include "api/app.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/asio/signal_set.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
+#include "api/access_log.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/http/query_params.h"
@@ -23,6 +30,9 @@
 #include "api/resources/users_resource.h"
 #include "api/resources/webhook_deliveries_resource.h"
 #include "api/rest_route.h"
+#include "api/version.h"
+#include "engine/personal_api_key_format.h"
+#include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
 #include "service/service_stack.h"
@@ -36,19 +46,78 @@ Status Health(const Services&, const RouteRequest&, RouteReply& reply) {
   return Status::Ok();
 }
 
-}  // namespace
+constexpr std::string_view kInitialCredentialsFile = "initial-credentials";
 
-void ApplyEnvironment(AppConfig& config) {
-  if (const char* v = std::getenv("ACTIOND_PERSONAL_API_KEY"); v != nullptr && *v != '\0') {
-    config.personal_api_key = v;
+// Creates (or replaces) `path` with `text`, readable and writable by the owner only: the mode
+// is set when the file is created, so the secret is never readable by others, not even briefly.
+Status WritePrivateFile(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status(StatusCode::kIoError,
+                  engine::StrCat({"cannot write ", path, ": ", std::strerror(errno)}));
   }
-  if (const char* v = std::getenv("ACTIOND_PROJECT_TOKEN"); v != nullptr && *v != '\0') {
-    config.project_token = v;
+  bool ok = ::fchmod(fd, 0600) == 0;  // an existing file keeps its mode through O_CREAT
+  size_t written = 0;
+  while (ok && written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<size_t>(n);
   }
-  if (const char* v = std::getenv("ACTIOND_ADMIN_EMAIL"); v != nullptr && *v != '\0') {
-    config.admin_email = v;
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    return Status(StatusCode::kIoError,
+                  engine::StrCat({"cannot write ", path, ": ", std::strerror(errno)}));
   }
+  return Status::Ok();
 }
+
+// The key of --personal-api-key-file: the file's first line, without surrounding spaces.
+Result<std::string> ReadKeyFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return InvalidInput(
+        engine::StrCat({"cannot read --personal-api-key-file ", path, ": ", std::strerror(errno)}),
+        "personal_api_key_file");
+  }
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), file));
+  std::fclose(file);
+  text = text.substr(0, text.find_first_of("\r\n"));
+  return std::string(TrimOws(text));
+}
+
+// The start-up key, from its flag, variable or file, checked before anything is opened
+// (docs/operations.md §Secrets).
+Status ResolvePersonalApiKey(AppConfig& config) {
+  if (!config.personal_api_key_file.empty()) {
+    if (!config.personal_api_key.empty()) {
+      return InvalidInput(
+          "give the personal API key once: --personal-api-key or --personal-api-key-file",
+          "personal_api_key");
+    }
+    ACTIOND_ASSIGN_OR_RETURN(config.personal_api_key, ReadKeyFile(config.personal_api_key_file));
+  }
+  if (config.personal_api_key.empty()) return Status::Ok();
+  if (Status format = engine::CheckPersonalApiKeyFormat(config.personal_api_key); !format.ok()) {
+    return InvalidInput(engine::StrCat({"refusing to start: ", format.message()}),
+                        "personal_api_key");
+  }
+  if (engine::PersonalApiKeyIsShort(config.personal_api_key)) {
+    ACTIOND_LOG(WARNING) << "the personal API key has fewer than "
+                         << engine::kRecommendedPersonalApiKeySecretChars
+                         << " characters after phx_: use a longer one (generated keys have 43)";
+  }
+  return Status::Ok();
+}
+
+// Liveness: the process answers HTTP at all (docs/operations.md §Health).
+void Livez(const RouteRequest&, HttpResponse& res) {
+  SetJson(res, http::status::ok, R"({"status":"ok"})");
+}
+
+}  // namespace
 
 Status ParseListenAddress(const std::string& listen, std::string& host, uint16_t& port) {
   const size_t colon = listen.rfind(':');
@@ -101,6 +170,7 @@ Status App::OpenServices() {
   options.backfill.chunk_events = config_.backfill_chunk_events;
   options.backfill.pause_between_chunks = std::chrono::milliseconds(config_.backfill_pause_ms);
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
+  ACTIOND_LOG(INFO) << "store opened at " << config_.data_dir;
 
   service::BootstrapSettings settings;
   settings.project_token = config_.project_token;
@@ -109,16 +179,28 @@ Status App::OpenServices() {
   ACTIOND_ASSIGN_OR_RETURN(const service::BootstrapResult boot,
                            stack_->accounts().Bootstrap(settings));
   for (const std::string& warning : boot.warnings) ACTIOND_LOG(WARNING) << warning;
-  // Printed once, on stdout, so that a script can capture them; they are stored only hashed.
+  // Printed once, on stdout, so that a script can capture them, and written to
+  // DATA_DIR/initial-credentials (mode 0600) for whoever missed stdout; the store keeps the key
+  // only hashed (docs/operations.md §First start).
+  std::string credentials;
   if (boot.new_project_token) {
-    std::printf("actiond: project token of the default project (id 1): %s\n",
-                boot.new_project_token->c_str());
+    credentials.append(engine::StrCat(
+        {"actiond: project token of the default project (id 1): ", *boot.new_project_token, "\n"}));
   }
   if (boot.new_personal_api_key) {
-    std::printf("actiond: personal API key (shown once, keep it): %s\n",
-                boot.new_personal_api_key->c_str());
+    credentials.append(engine::StrCat(
+        {"actiond: personal API key (shown once, keep it): ", *boot.new_personal_api_key, "\n"}));
   }
-  std::fflush(stdout);
+  if (!credentials.empty()) {
+    std::fwrite(credentials.data(), 1, credentials.size(), stdout);
+    std::fflush(stdout);
+    const std::string path = engine::StrCat({config_.data_dir, "/", kInitialCredentialsFile});
+    if (const Status written = WritePrivateFile(path, credentials); !written.ok()) {
+      ACTIOND_LOG(WARNING) << written.ToString();
+    } else {
+      ACTIOND_LOG(INFO) << "first start: the new secrets are also in " << path << " (mode 0600)";
+    }
+  }
 
   // Every live action must be in the catalog before the first event is matched.
   ACTIOND_RETURN_IF_ERROR(stack_->actions().LoadAll());
@@ -140,6 +222,22 @@ Status App::OpenServices() {
 
 void App::AddRoutes() {
   router_.Add(http::verb::get, "/_health", RestRoute(services_, Health));
+  router_.Add(http::verb::get, "/_livez", Livez);
+  // Ready: the store is open and requests are served; 503 while starting or draining.
+  router_.Add(http::verb::get, "/_readyz", [this](const RouteRequest&, HttpResponse& res) {
+    if (ready_.load(std::memory_order_acquire)) {
+      SetJson(res, http::status::ok, R"({"status":"ready"})");
+    } else {
+      SetJson(res, http::status::service_unavailable, R"({"status":"not ready"})");
+    }
+  });
+  // Unauthenticated, like most Prometheus targets: it holds counts, never a secret or a
+  // client-chosen label (docs/operations.md §Metrics).
+  router_.Add(http::verb::get, "/metrics", [this](const RouteRequest&, HttpResponse& res) {
+    res.result(http::status::ok);
+    res.set(http::field::content_type, Metrics::kContentType);
+    res.body() = metrics_.Render();
+  });
   RegisterCaptureRoutes(router_, services_);
   RegisterFlagsRoutes(router_);
   RegisterProjectRoutes(router_, services_);
@@ -157,6 +255,7 @@ void App::AddRoutes() {
 Status App::Start() {
   ServerOptions options;
   ACTIOND_RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
+  ACTIOND_RETURN_IF_ERROR(ResolvePersonalApiKey(config_));
   options.threads = config_.threads;
   options.max_connections = config_.max_connections;
   auto ms = [](double seconds) {
@@ -165,10 +264,19 @@ Status App::Start() {
   options.header_timeout = ms(config_.header_timeout_s);
   options.body_timeout = ms(config_.body_timeout_s);
   options.idle_timeout = ms(config_.idle_timeout_s);
-  ACTIOND_RETURN_IF_ERROR(OpenServices());
-  AddRoutes();
+  ACTIOND_LOG(INFO) << "actiond " << Version() << " (commit " << GitCommit() << ") starting";
+  // Bound before the store is opened or created: a busy port leaves no half-made data dir.
+  // Nothing is accepted before Run(), so the routes are all in place by the first request.
   server_ = std::make_unique<Server>(std::move(options), router_);
   ACTIOND_RETURN_IF_ERROR(server_->Start());
+  ACTIOND_RETURN_IF_ERROR(OpenServices());
+  metrics_.set_snapshot_source([stack = stack_.get()] { return stack->Snapshot(); });
+  router_.set_observer([this](const RequestRecord& request) {
+    metrics_.Record(request);
+    LogAccess(request);
+  });
+  AddRoutes();
+  ready_.store(true, std::memory_order_release);
   ACTIOND_LOG(INFO) << "listening on " << config_.listen << " (port " << server_->port()
                     << "), data dir " << config_.data_dir;
   return Status::Ok();
@@ -188,11 +296,13 @@ void App::Run() {
 }
 
 void App::Stop() {
+  ready_.store(false, std::memory_order_release);
   if (server_) server_->Stop();
 }
 
 void App::Shutdown() {
   if (stack_) {
+    ACTIOND_LOG(INFO) << "closing the store";
     // Stops the deliver stage first (deliveries in flight stay pending in the outbox).
     if (const Status status = stack_->Close(); !status.ok()) {
       ACTIOND_LOG(ERROR) << "closing the store: " << status.ToString();

@@ -2,13 +2,16 @@
 // the store) and the handlers' view of them (api/services.h), the router and the server, and
 // wires them together. main.cc only parses flags into an AppConfig and calls Start() and Run().
 //
-// Start(): creates --data-dir, opens the store (--fsync), makes sure the default project, the
-// admin user and the start-up key exist (service/account_service.h; secrets made there are printed
-// once on stdout), loads every live action into the catalog and resumes backfills, registers the
-// routes and starts listening. Run(): serves until SIGINT/SIGTERM or Stop(), drains in-flight
-// requests, stops backfills and closes the store.
+// Start(): binds the listen socket first, so that a busy port fails before anything is written
+// (docs/operations.md §First start); then creates --data-dir, opens the store (--fsync), makes sure
+// the default project, the admin user and the start-up key exist (service/account_service.h;
+// secrets made there are printed once on stdout), loads every live action into the catalog and
+// resumes backfills, registers the routes (with GET /metrics, /_livez and /_readyz,
+// docs/operations.md). Run(): serves until SIGINT/SIGTERM or Stop(), drains in-flight requests,
+// stops backfills and closes the store.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -16,6 +19,7 @@
 #include "api/app_config.h"
 #include "api/http/router.h"
 #include "api/http/server.h"
+#include "api/metrics.h"
 #include "api/services.h"
 #include "engine/status.h"
 
@@ -26,11 +30,6 @@ class ServiceStack;
 namespace actiond::api {
 
 class WebhookClient;
-
-// Fills the fields an environment variable sets (ACTIOND_PERSONAL_API_KEY,
-// ACTIOND_PROJECT_TOKEN, ACTIOND_ADMIN_EMAIL) from the process environment. Call it before
-// parsing flags, so that flags override the environment.
-void ApplyEnvironment(AppConfig& config);
 
 // Splits "HOST:PORT" ("[::1]:8000" for IPv6). kInvalidInput when the port is missing or not a
 // number in 0..65535, or the host is empty.
@@ -63,6 +62,9 @@ class App {
 
   AppConfig config_;
   Router router_;
+  Metrics metrics_;
+  // True from the end of Start() until Stop(): GET /_readyz answers 200 only then.
+  std::atomic<bool> ready_{false};
   // Declared before the stack, so destroyed after it; stopped (every request answered) before
   // the stack goes (service/service_stack.h).
   std::unique_ptr<WebhookClient> webhook_client_;

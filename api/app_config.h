@@ -27,7 +27,10 @@ struct AppConfig {
   // (service/backfill.h): a throttle for busy machines; tests use it to watch a slow backfill.
   size_t backfill_chunk_events = 1000;
   int backfill_pause_ms = 0;
-  std::string personal_api_key;                 // ACTIOND_PERSONAL_API_KEY
+  // Must look like a key (engine/personal_api_key_format.h), else Start() refuses.
+  std::string personal_api_key;  // ACTIOND_PERSONAL_API_KEY
+  // A file holding the key (its first line), so that it is not seen in `ps`; not with the above.
+  std::string personal_api_key_file;            // ACTIOND_PERSONAL_API_KEY_FILE
   std::string project_token;                    // ACTIOND_PROJECT_TOKEN
   std::string admin_email = "admin@localhost";  // ACTIOND_ADMIN_EMAIL
   // Webhooks (docs/webhooks.md): links in messages start with site_url ("" → http://<listen>).

@@ -4,6 +4,7 @@
 #include <boost/beast/core/string.hpp>
 
 #include "api/http/http_message.h"
+#include "api/log.h"
 #include "engine/json_value.h"
 
 namespace actiond::api {
@@ -54,6 +55,11 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
   ACTIOND_ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
                            accounts_->FindPersonalKeyByValue(found->value));
   if (!key) return invalid;
+  // last_used_at (docs/api.md, Personal API keys): a failure to note it never fails the request.
+  if (Status noted = accounts_->NotePersonalKeyUse(*key); !noted.ok()) {
+    ACTIOND_LOG(WARNING) << "noting the use of personal API key " << key->id << ": "
+                         << noted.ToString();
+  }
   Principal principal;
   principal.user_id = key->user_id;
   principal.scopes = std::move(key->scopes);

@@ -5,12 +5,14 @@
 namespace actiond::api {
 namespace {
 
-// Django capture's wording, which SDK users search for.
+// Django capture's opening words, which SDK users search for, then where actiond's own token
+// is: actiond has no project settings page (docs/operations.md §First start).
 constexpr std::string_view kInvalidTokenDetail =
-    "Project API key invalid. You can find your project API key in your PostHog project "
-    "settings.";
+    "Project API key invalid. actiond's project tokens (phc_...) are the api_token of each "
+    "project in GET /api/projects/, and the default project's was printed at first start.";
 constexpr std::string_view kMissingTokenDetail =
-    "API key not provided. You can find your project API key in your PostHog project settings.";
+    "API key not provided. actiond's project tokens (phc_...) are the api_token of each project "
+    "in GET /api/projects/, and the default project's was printed at first start.";
 
 ErrorShape RestShape(StatusCode code, StatusReason reason) noexcept {
   using S = http::status;

@@ -1,6 +1,8 @@
 // actiond: a PostHog-compatible actions engine. This file only turns flags and environment into
-// an AppConfig; api/app.h does the rest.
+// an AppConfig; api/app.h does the rest. Every option of the server is also read from
+// ACTIOND_<FLAG> (docs/operations.md §Configuration); a flag overrides its variable.
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -9,15 +11,43 @@
 #include "api/clock.h"
 #include "api/log.h"
 #include "api/match_command.h"
+#include "api/version.h"
 #include "service/backup_service.h"
 
 namespace {
 
+// "--webhook-max-attempts" → "ACTIOND_WEBHOOK_MAX_ATTEMPTS".
+std::string EnvName(const std::string& long_name) {
+  std::string name = "ACTIOND_";
+  for (const char c : long_name) {
+    name.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return name;
+}
+
+// Gives every option of `app` that has a long name (but --help and --version) its variable.
+void AddEnvironmentNames(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    const std::vector<std::string>& names = option->get_lnames();
+    if (names.empty() || names.front() == "help" || names.front() == "version") continue;
+    option->envname(EnvName(names.front()));
+  }
+}
+
 int Main(int argc, char** argv) {
   actiond::api::AppConfig config;
-  actiond::api::ApplyEnvironment(config);  // flags, parsed next, override the environment
+  std::string log_format = "text";
+  std::string log_level = "info";
 
   CLI::App cli{"actiond: a PostHog-compatible actions engine"};
+  cli.set_version_flag("--version", std::string("actiond ") + std::string(actiond::api::Version()) +
+                                        " (commit " + std::string(actiond::api::GitCommit()) + ")");
+  cli.add_option("--log-format", log_format, "Log lines as text or json (one object a line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  cli.add_option("--log-level", log_level, "Least level logged: debug, info, warning or error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warning", "error"}));
   cli.add_option("--listen", config.listen, "Address to serve HTTP on, HOST:PORT")
       ->capture_default_str();
   cli.add_option("--data-dir", config.data_dir, "Directory of the RocksDB store")
@@ -25,7 +55,7 @@ int Main(int argc, char** argv) {
   cli.add_flag("--fsync", config.fsync, "fsync the write-ahead log on every commit");
   cli.add_option("--threads", config.threads, "I/O threads (0: one per core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1024).description("an integer in [0 - 1024], 0: one per core"));
   cli.add_option("--max-connections", config.max_connections,
                  "Connections served at once; more are answered 503")
       ->capture_default_str()
@@ -52,11 +82,11 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0, 60'000));
   cli.add_option("--personal-api-key", config.personal_api_key,
-                 "Personal API key (phx_...) kept at start [env ACTIOND_PERSONAL_API_KEY]");
-  cli.add_option("--project-token", config.project_token,
-                 "Token (phc_...) of the default project [env ACTIOND_PROJECT_TOKEN]");
-  cli.add_option("--admin-email", config.admin_email,
-                 "Email of the admin user [env ACTIOND_ADMIN_EMAIL]")
+                 "Personal API key (phx_ and 32+ characters) kept at start");
+  cli.add_option("--personal-api-key-file", config.personal_api_key_file,
+                 "File whose first line is the personal API key (not visible in ps)");
+  cli.add_option("--project-token", config.project_token, "Token (phc_...) of the default project");
+  cli.add_option("--admin-email", config.admin_email, "Email of the admin user")
       ->capture_default_str();
   cli.add_option("--ingest-threads", config.ingest_threads,
                  "Threads that apply capture requests (0: one per core)")
@@ -110,8 +140,15 @@ int Main(int argc, char** argv) {
       "backup", "Copy the stopped store at --data-dir to a new directory (docs/operations.md)");
   backup->add_option("--to", backup_to, "The new directory (absolute; must not exist)")->required();
   backup->fallthrough();  // --data-dir, given after the subcommand, is the main option
+  AddEnvironmentNames(cli);
   cli.require_subcommand(0, 1);
   CLI11_PARSE(cli, argc, argv);
+
+  if (const actiond::Status status = actiond::api::ConfigureLogging(log_format, log_level);
+      !status.ok()) {
+    std::cerr << "actiond: " << status.message() << "\n";
+    return EXIT_FAILURE;
+  }
 
   if (match->parsed()) {
     return actiond::api::RunMatchCommand(match_options, std::cout, std::cerr);

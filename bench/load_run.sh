@@ -19,7 +19,7 @@ loadgen=${LOADGEN_BIN:-$build/load_generator}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/actiond-load.XXXXXX")
 token=phc_load_$RANDOM$RANDOM
-key=phx_load_$RANDOM$RANDOM$RANDOM
+key=phx_load_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')  # actiond wants 32+ chars after phx_
 server_pid=
 cleanup() {
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then

@@ -15,8 +15,9 @@ namespace {
 // A condition is present when its field is neither null nor "" (docs/semantics.md §1).
 bool Present(const std::optional<std::string>& field) { return field && !field->empty(); }
 
+// DRF's words, then the choices, so that the client can fix the value without the docs.
 std::string InvalidChoiceMessage(std::string_view value) {
-  return StrCat({"\"", value, "\" is not a valid choice."});
+  return StrCat({"\"", value, "\" is not a valid choice: use contains, exact or regex."});
 }
 
 Result<StringMatchMode> UrlMode(const std::optional<std::string>& url_matching) {

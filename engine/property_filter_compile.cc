@@ -56,8 +56,19 @@ constexpr OperatorName kOperators[] = {
 
 std::string Quoted(std::string_view text) { return StrCat({"\"", text, "\""}); }
 
-Status NotAChoice(std::string_view text, std::string_view attr) {
-  return InvalidChoice(Quoted(text) + " is not a valid choice.", attr);
+// DRF's words, then the choices, so that the client can fix the value without the docs.
+Status NotAChoice(std::string_view text, std::string_view attr, std::string_view choices) {
+  return InvalidChoice(StrCat({Quoted(text), " is not a valid choice: use ", choices, "."}), attr);
+}
+
+// "exact, is_not, …": every operator name, for NotAChoice.
+std::string OperatorChoices() {
+  std::string out;
+  for (const OperatorName& o : kOperators) {
+    if (!out.empty()) out.append(", ");
+    out.append(o.name);
+  }
+  return out;
 }
 
 // A field of the filter object; nullopt-like `present=false` when absent or JSON null.
@@ -299,7 +310,7 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
     } else if (name == "element") {
       result.type_ = Type::kElement;
     } else {
-      return NotAChoice(name, "type");
+      return NotAChoice(name, "type", "event, person or element");
     }
   }
 
@@ -310,7 +321,7 @@ Result<PropertyFilter> PropertyFilter::Compile(simdjson::dom::element filter) {
     std::string_view name = op.value.get_string().value_unsafe();
     auto it = std::find_if(std::begin(kOperators), std::end(kOperators),
                            [&](const OperatorName& o) { return o.name == name; });
-    if (it == std::end(kOperators)) return NotAChoice(name, "operator");
+    if (it == std::end(kOperators)) return NotAChoice(name, "operator", OperatorChoices());
     compiled->op = it->op;
     compiled->operator_name = std::string(name);
     needs_list = it->needs_list;

@@ -197,7 +197,24 @@ Result<std::vector<ApiKey>> AccountService::ListPersonalKeys() const {
   return store_->ListApiKeys();
 }
 
+Status AccountService::NotePersonalKeyUse(const ApiKey& key) const {
+  constexpr int64_t kWriteEveryMs = 60'000;
+  const int64_t now = clock_();
+  std::lock_guard lock(key_use_mutex_);
+  int64_t& written = key_use_written_ms_[key.id];
+  if (written != 0 && now - written < kWriteEveryMs) return Status::Ok();
+  written = now;
+  // Read again under the lock: a key revoked since the request found it is not written back.
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<ApiKey> current, store_->GetApiKey(key.id));
+  if (!current) return Status::Ok();
+  current->last_used_at = engine::FormatIso8601(now);
+  storage::WriteBatch batch(*store_);
+  batch.PutApiKey(*current);
+  return store_->Commit(batch);
+}
+
 Status AccountService::RevokePersonalKey(const ApiKey& key) {
+  std::lock_guard lock(key_use_mutex_);
   storage::WriteBatch batch(*store_);
   batch.DeleteApiKey(key);
   return store_->Commit(batch);

@@ -28,6 +28,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,6 +110,10 @@ class AccountService {
   // value.
   Result<std::optional<ApiKey>> FindPersonalKeyByValue(std::string_view value) const;
   Result<std::vector<ApiKey>> ListPersonalKeys() const;  // ascending id
+  // Records that `key` was just used: sets its last_used_at to now, at most once a minute per
+  // key (one write a minute, not one per request); a key revoked meanwhile stays revoked.
+  // Thread-safe.
+  Status NotePersonalKeyUse(const ApiKey& key) const;
   // Deletes the key: a request carrying it fails from the next lookup on.
   Status RevokePersonalKey(const ApiKey& key);
 
@@ -126,6 +132,10 @@ class AccountService {
   ClockFunction clock_;
   ProjectLocks* locks_;
   WebhookCatalog* webhooks_;
+  // Serialises last_used_at writes with revocations; when each key's was last written.
+  // Mutable: noting a use is bookkeeping of the authenticator's const lookups.
+  mutable std::mutex key_use_mutex_;
+  mutable std::map<int64_t, int64_t> key_use_written_ms_;
 };
 
 // PostHog's mask_key_value: `phx_...abcd` (the first and last four characters), or eight

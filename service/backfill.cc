@@ -10,6 +10,7 @@
 #include "engine/date_time.h"
 #include "engine/event_reader.h"
 #include "engine/json_fields.h"
+#include "engine/str_cat.h"
 #include "storage/action_record.h"
 
 namespace actiond::service {
@@ -198,6 +199,9 @@ BackfillWorker::ChunkResult BackfillWorker::RunChunk(Job& job) {
   if (job.chunks == 0) {
     job.started_ms = clock_();
     job.started_done = state->events_done;
+    Log(engine::StrCat({"backfill of action ", std::to_string(job.action), " (project ",
+                        std::to_string(job.project), ") started",
+                        state->events_done > 0 ? " (resumed)" : ""}));
   }
 
   auto events = store_->ReadEventsAfter(job.project, state->cursor, options_.chunk_events);
@@ -216,6 +220,10 @@ BackfillWorker::ChunkResult BackfillWorker::RunChunk(Job& job) {
 
   BackfillState next = *state;
   next.events_done += static_cast<int64_t>(events->size());
+  if (options_.events_read != nullptr) {
+    options_.events_read->fetch_add(static_cast<int64_t>(events->size()),
+                                    std::memory_order_relaxed);
+  }
   if (!events->empty()) {
     next.cursor = EventCursor{events->back().timestamp_ms, events->back().uuid};
   }

@@ -22,6 +22,7 @@
 // Thread-safety: all public methods may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -75,6 +76,8 @@ Result<BackfillState> DecodeBackfillState(std::string_view bytes);
 struct BackfillOptions {
   size_t chunk_events = 1000;  // events per chunk (and per lock hold)
   int log_every_chunks = 100;  // progress line every this many chunks of a job
+  // Bumped by the events each chunk reads (docs/operations.md §Metrics); null: not counted.
+  std::atomic<int64_t>* events_read = nullptr;
   // Pause of the worker thread after each chunk that leaves work: leaves the disk and a core
   // to ingestion on a busy machine (--backfill-pause-ms; 0: none).
   std::chrono::milliseconds pause_between_chunks{0};

@@ -155,6 +155,11 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   if (outbox_ != nullptr && !s.outbox.entries.empty()) outbox_->Committed(s.outbox);
   result.deliveries = s.outbox.entries.size();
   result.deliveries_dropped = static_cast<size_t>(s.outbox.dropped);
+  if (counters_ != nullptr) {
+    OpsCounters::Add(counters_->events_ingested, static_cast<int64_t>(result.stored));
+    OpsCounters::Add(counters_->events_duplicate, static_cast<int64_t>(result.duplicates));
+    OpsCounters::Add(counters_->matches, static_cast<int64_t>(result.matches));
+  }
   return result;
 }
 

@@ -27,6 +27,7 @@
 #include "engine/status.h"
 #include "service/action_catalog.h"
 #include "service/domain_types.h"
+#include "service/ops_counters.h"
 #include "service/project_locks.h"
 #include "service/webhook_catalog.h"
 #include "service/webhook_outbox.h"
@@ -44,10 +45,17 @@ struct IngestResult {
 
 class IngestPipeline {
  public:
-  // `webhooks` and `outbox` may be null together (no webhooks: tests, tools).
+  // `webhooks` and `outbox` may be null together (no webhooks: tests, tools). `counters`, when
+  // not null, is bumped once per committed request (docs/operations.md §Metrics).
   IngestPipeline(storage::Store* store, const ActionCatalog* catalog, ProjectLocks* locks,
-                 const WebhookCatalog* webhooks = nullptr, WebhookOutbox* outbox = nullptr)
-      : store_(store), catalog_(catalog), locks_(locks), webhooks_(webhooks), outbox_(outbox) {}
+                 const WebhookCatalog* webhooks = nullptr, WebhookOutbox* outbox = nullptr,
+                 OpsCounters* counters = nullptr)
+      : store_(store),
+        catalog_(catalog),
+        locks_(locks),
+        webhooks_(webhooks),
+        outbox_(outbox),
+        counters_(counters) {}
 
   // Stores the events that are new, with their persons' changes and their matches, in one
   // commit. A person created by the request has created_at = its first event's timestamp (as
@@ -65,6 +73,7 @@ class IngestPipeline {
   ProjectLocks* locks_;
   const WebhookCatalog* webhooks_;
   WebhookOutbox* outbox_;
+  OpsCounters* counters_;
 };
 
 }  // namespace actiond::service

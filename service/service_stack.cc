@@ -50,14 +50,14 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   }
   stack->accounts_ = std::make_unique<AccountService>(store, options.clock, stack->locks_.get(),
                                                       stack->webhook_catalog_.get());
-  stack->ingest_ =
-      std::make_unique<IngestPipeline>(store, stack->catalog_.get(), stack->locks_.get(),
-                                       stack->webhook_catalog_.get(), stack->outbox_.get());
+  stack->ingest_ = std::make_unique<IngestPipeline>(
+      store, stack->catalog_.get(), stack->locks_.get(), stack->webhook_catalog_.get(),
+      stack->outbox_.get(), &stack->counters_);
+  ActionServiceOptions action_options{.backfill = options.backfill, .start_worker = true};
+  action_options.backfill.events_read = &stack->counters_.backfill_events;
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
-      std::move(options.log),
-      ActionServiceOptions{.backfill = options.backfill, .start_worker = true},
-      stack->webhook_catalog_.get());
+      std::move(options.log), action_options, stack->webhook_catalog_.get());
   if (options.apply) stack->apply_ = std::make_unique<ApplyExecutor>(*options.apply);
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
@@ -68,6 +68,33 @@ Status ServiceStack::StartWebhooks() {
   if (!webhook_service_) return Status::Ok();
   ACTIOND_RETURN_IF_ERROR(webhook_service_->LoadAll());
   return dispatcher_->Start();
+}
+
+OpsSnapshot ServiceStack::Snapshot() const {
+  OpsSnapshot out;
+  auto read = [](const std::atomic<int64_t>& counter) {
+    return counter.load(std::memory_order_relaxed);
+  };
+  out.events_ingested = read(counters_.events_ingested);
+  out.events_duplicate = read(counters_.events_duplicate);
+  out.matches = read(counters_.matches);
+  out.backfill_events = read(counters_.backfill_events);
+  if (apply_) out.ingest_queue_depth = static_cast<int64_t>(apply_->queued());
+  if (dispatcher_) {
+    out.webhooks_delivered = dispatcher_->delivered();
+    out.webhooks_retried = dispatcher_->retried();
+    out.webhooks_dead_lettered = dispatcher_->dead_lettered();
+    out.webhooks_dropped = dispatcher_->dropped();
+  }
+  if (store_) {
+    const storage::StoreStatistics stats = store_->Statistics();
+    out.rocksdb_bytes_written = stats.bytes_written;
+    out.rocksdb_compaction_pending = stats.compaction_pending;
+    out.rocksdb_pending_compaction_bytes = stats.pending_compaction_bytes;
+    out.rocksdb_block_cache_hits = stats.block_cache_hits;
+    out.rocksdb_block_cache_misses = stats.block_cache_misses;
+  }
+  return out;
 }
 
 Status ServiceStack::Close() {

@@ -22,6 +22,7 @@
 #include "service/apply_executor.h"
 #include "service/backfill.h"
 #include "service/clock_and_log.h"
+#include "service/ops_counters.h"
 #include "service/webhook_dispatcher.h"
 #include "service/webhook_transport.h"
 
@@ -83,9 +84,14 @@ class ServiceStack {
   WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
   const BackupService& backup() const noexcept { return *backup_; }
 
+  // The operators' numbers (docs/operations.md §Metrics): the counters, the webhook
+  // dispatcher's outcomes and the store's statistics. Thread-safe; not during Close().
+  OpsSnapshot Snapshot() const;
+
  private:
   ServiceStack();
 
+  OpsCounters counters_;
   // Declared in construction order; destroyed in reverse (services before the store).
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<ActionCatalog> catalog_;

@@ -263,7 +263,9 @@ void WebhookDispatcher::Finish(Completion completion) {
   if (leaves_outbox) {
     delivered_.fetch_add(1, std::memory_order_relaxed);
     Release(project, 1);
-  } else if (!due) {
+  } else if (due) {
+    retried_.fetch_add(1, std::memory_order_relaxed);
+  } else {
     dead_lettered_.fetch_add(1, std::memory_order_relaxed);
     Log(engine::StrCat({"webhooks: delivery ", std::to_string(d.id), " of project ",
                         std::to_string(project), " (action ", std::to_string(d.action_id),

@@ -86,6 +86,8 @@ class WebhookDispatcher {
   int64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   int64_t delivered() const noexcept { return delivered_.load(std::memory_order_relaxed); }
   int64_t dead_lettered() const noexcept { return dead_lettered_.load(std::memory_order_relaxed); }
+  // Failed attempts that were scheduled to be tried again.
+  int64_t retried() const noexcept { return retried_.load(std::memory_order_relaxed); }
   int64_t undelivered(ProjectId project) const;
 
  private:
@@ -122,7 +124,7 @@ class WebhookDispatcher {
   std::deque<Completion> completions_;        // guarded by mutex_
   std::map<ProjectId, int64_t> undelivered_;  // guarded by mutex_
   std::set<ProjectId> full_logged_;           // guarded by mutex_: "outbox full" said once
-  std::atomic<int64_t> dropped_{0}, delivered_{0}, dead_lettered_{0};
+  std::atomic<int64_t> dropped_{0}, delivered_{0}, dead_lettered_{0}, retried_{0};
   // Every Post's `done` must have run before the dispatcher goes away.
   int64_t posts_outstanding_ = 0;  // guarded by mutex_
   std::condition_variable posts_done_;

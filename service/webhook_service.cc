@@ -5,6 +5,7 @@
 
 #include "engine/date_time.h"
 #include "engine/http_url.h"
+#include "engine/str_cat.h"
 #include "service/random.h"
 #include "storage/action_record.h"
 #include "storage/store.h"
@@ -56,7 +57,9 @@ Result<Hook> WebhookService::CreateHook(ProjectId project, int64_t user_id,
   }
   ACTIOND_RETURN_IF_ERROR(ValidateWebhookUrl(*request.target, "target"));
   if (*request.event != kActionPerformed) {
-    return InvalidChoice("\"" + *request.event + "\" is not a valid choice.", "event");
+    return InvalidChoice(
+        engine::StrCat({"\"", *request.event, "\" is not a valid choice: use action_performed."}),
+        "event");
   }
   Hook hook;
   hook.id = RandomToken("");

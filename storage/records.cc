@@ -146,9 +146,12 @@ constexpr auto kProjectFieldsV1 =
 constexpr auto kProjectFields =
     std::make_tuple(&Project::id, &Project::name, &Project::api_token, &Project::created_at,
                     &Project::slack_incoming_webhook);
-constexpr auto kApiKeyFields = std::make_tuple(
+constexpr auto kApiKeyFieldsV1 = std::make_tuple(
     &ApiKey::id, &ApiKey::label, &ApiKey::secure_value_hash, &ApiKey::scopes, &ApiKey::scoped_teams,
     &ApiKey::user_id, &ApiKey::created_at, &ApiKey::mask_value);
+constexpr auto kApiKeyFields = std::make_tuple(
+    &ApiKey::id, &ApiKey::label, &ApiKey::secure_value_hash, &ApiKey::scopes, &ApiKey::scoped_teams,
+    &ApiKey::user_id, &ApiKey::created_at, &ApiKey::mask_value, &ApiKey::last_used_at);
 constexpr auto kPersonFields =
     std::make_tuple(&Person::uuid, &Person::id, &Person::created_at, &Person::properties_json,
                     &Person::is_identified, &Person::distinct_ids);
@@ -210,10 +213,15 @@ Result<Delivery> DecodeDelivery(std::string_view bytes) {
   return Decode<Delivery>(bytes, kDeliveryFields, "webhook delivery");
 }
 
-std::string EncodeApiKey(const ApiKey& key) { return Encode(key, kApiKeyFields); }
+std::string EncodeApiKey(const ApiKey& key) {
+  return Encode(key, kApiKeyFields, kApiKeyRecordFormat);
+}
 
 Result<ApiKey> DecodeApiKey(std::string_view bytes) {
-  return Decode<ApiKey>(bytes, kApiKeyFields, "api key");
+  if (!bytes.empty() && static_cast<unsigned char>(bytes[0]) == kRecordFormat) {
+    return Decode<ApiKey>(bytes, kApiKeyFieldsV1, "api key");  // stored before format 2
+  }
+  return Decode<ApiKey>(bytes, kApiKeyFields, "api key", kApiKeyRecordFormat);
 }
 
 std::string EncodePerson(const Person& person) { return Encode(person, kPersonFields); }

@@ -43,6 +43,8 @@ struct ApiKey {
   int64_t user_id = 0;
   std::string created_at;  // ISO-8601
   std::string mask_value;  // e.g. "phx_...abcd", shown in listings
+  // ISO-8601 of a recent use (written at most once a minute per key); empty: never used.
+  std::string last_used_at;
 
   friend bool operator==(const ApiKey&, const ApiKey&) = default;
 };
@@ -120,6 +122,8 @@ inline constexpr unsigned char kRecordFormat = 1;
 // Projects gained slack_incoming_webhook in format 2; DecodeProject still reads format 1 (an
 // older store) as a project without one, so the schema version did not change.
 inline constexpr unsigned char kProjectRecordFormat = 2;
+// API keys gained last_used_at in format 2; DecodeApiKey reads format 1 as a key never used.
+inline constexpr unsigned char kApiKeyRecordFormat = 2;
 
 std::string EncodeProject(const Project& project);
 Result<Project> DecodeProject(std::string_view bytes);

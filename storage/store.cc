@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -69,6 +70,7 @@ struct Store::Impl {
   ColumnFamilies cfs;
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // including default and unknown ones
   rocksdb::WriteOptions write_options;
+  std::shared_ptr<rocksdb::Statistics> statistics;
   std::string path;
 
   std::mutex sequence_mutex;
@@ -199,11 +201,38 @@ Store::~Store() = default;
 
 const ColumnFamilies& Store::column_families() const { return impl_->cfs; }
 
+StoreStatistics Store::Statistics() const {
+  StoreStatistics out;
+  if (impl_->db == nullptr || impl_->statistics == nullptr) return out;
+  auto ticker = [&](rocksdb::Tickers which) {
+    return static_cast<int64_t>(impl_->statistics->getTickerCount(which));
+  };
+  out.bytes_written = ticker(rocksdb::BYTES_WRITTEN);
+  out.block_cache_hits = ticker(rocksdb::BLOCK_CACHE_HIT);
+  out.block_cache_misses = ticker(rocksdb::BLOCK_CACHE_MISS);
+  for (auto* handle : impl_->cfs.handles) {
+    if (handle == nullptr) continue;
+    uint64_t value = 0;
+    if (impl_->db->GetIntProperty(handle, rocksdb::DB::Properties::kCompactionPending, &value)) {
+      out.compaction_pending += static_cast<int64_t>(value);
+    }
+    if (impl_->db->GetIntProperty(handle, rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                  &value)) {
+      out.pending_compaction_bytes += static_cast<int64_t>(value);
+    }
+  }
+  return out;
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options) {
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
+  // Tickers only (bytes written, block cache hits): histograms and timers would cost every
+  // commit and read a clock read or two, which GET /metrics does not need.
+  db_options.statistics = rocksdb::CreateDBStatistics();
+  db_options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
   // After a power loss the newest WAL may end in a torn record, or in garbage where pages
   // written after the last fsync did not reach the disk. Point-in-time recovery replays the
   // log up to the first bad record and opens the store with that consistent prefix: every
@@ -256,6 +285,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->write_options.sync = options.fsync;
+  impl->statistics = db_options.statistics;
   rocksdb::Status s =
       rocksdb::DB::Open(db_options, path, descriptors, &impl->all_handles, &impl->db);
   if (!s.ok()) return FromRocks(s, "opening " + path);

@@ -78,6 +78,16 @@ using DeliveryVisitor =
 using MatchVisitor =
     FunctionRef<bool(int64_t timestamp_ms, std::string_view uuid, std::string_view distinct_id)>;
 
+// Numbers RocksDB keeps about the store since it was opened, for GET /metrics
+// (docs/operations.md §Metrics). Plain integers so that no RocksDB type leaves storage/.
+struct StoreStatistics {
+  int64_t bytes_written = 0;             // bytes written by commits (RocksDB BYTES_WRITTEN)
+  int64_t compaction_pending = 0;        // column families with a compaction pending
+  int64_t pending_compaction_bytes = 0;  // estimated bytes compactions still have to rewrite
+  int64_t block_cache_hits = 0;
+  int64_t block_cache_misses = 0;
+};
+
 class Store final : public BatchTarget {
  public:
   // Opens (or creates) the store at `path`. A new store gets kSchemaVersion; an existing one
@@ -109,6 +119,10 @@ class Store final : public BatchTarget {
   Status Checkpoint(const std::string& dir) const;
 
   int schema_version() const noexcept { return kSchemaVersion; }
+
+  // A snapshot of RocksDB's statistics; all zero after Close(). Thread-safe, cheap (reads
+  // counters and a few properties; no I/O).
+  StoreStatistics Statistics() const;
 
   // BatchTarget: the families a WriteBatch made for this store records into.
   const ColumnFamilies& column_families() const override;

@@ -3,7 +3,8 @@
 #   engine/   includes only engine/ (and RE2, simdjson, the standard library)
 #   storage/  includes only engine/ and storage/ (and RocksDB)
 #   service/  includes only engine/, storage/ and service/ (never RocksDB, RE2, simdjson, Boost)
-#   api/      includes only engine/, service/ and api/ (never storage/, RocksDB, RE2 or simdjson)
+#   api/      includes only engine/, service/ and api/ (never storage/, RocksDB, RE2 or simdjson;
+#             it alone uses prometheus-cpp and spdlog)
 # and when a third-party header appears outside the floor that owns it. The build cannot enforce
 # this by itself: every header is included by its path from the repository root
 # ("engine/status.h"), and Debian installs every third-party header under /usr/include, where
@@ -13,9 +14,9 @@ cd "$(dirname "$0")/.."
 
 # floor → extended regex of the includes it may not use.
 declare -A forbidden=(
-  [engine]='^#include ["<](storage|service|api)/|^#include <(rocksdb|boost)/'
-  [storage]='^#include ["<](service|api)/|^#include <(boost)/'
-  [service]='^#include ["<]api/|^#include <(rocksdb|re2|simdjson|boost)[/.]'
+  [engine]='^#include ["<](storage|service|api)/|^#include <(rocksdb|boost|prometheus|spdlog)/'
+  [storage]='^#include ["<](service|api)/|^#include <(boost|prometheus|spdlog)/'
+  [service]='^#include ["<]api/|^#include <(rocksdb|re2|simdjson|boost|prometheus|spdlog)[/.]'
   [api]='^#include ["<]storage/|^#include <(rocksdb|re2|simdjson)[/.]'
 )
 

@@ -92,8 +92,14 @@ Result<std::string> Unwrap(std::string_view data, bool declared_gzip, bool decla
       inflated = true;
     } else if (decoded && LooksLikeJson(*decoded)) {
       adopt(std::move(*decoded));
+    } else if (current().find_first_not_of(" \t\r\n") != std::string_view::npos) {
+      // Neither JSON nor base64 of JSON or gzip: say which readings were tried, so that a
+      // client whose base64 is broken is not told its JSON is (docs/api.md §Capture).
+      return ParseError(decoded ? "the data is not JSON, and decoded as base64 it is neither "
+                                  "JSON nor gzip"
+                                : "the data is neither JSON nor valid base64");
     }
-    // Otherwise neither base64 nor JSON: hand the bytes on and let the JSON parser say why.
+    // An empty body: the JSON parser says so.
   }
 
   if (inflated && !LooksLikeJson(owned)) {

@@ -1,9 +1,11 @@
 #include "api/http/router.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <future>
 #include <memory>
+#include <string>
 
 #include "api/error_response.h"
 #include "api/log.h"
@@ -51,7 +53,7 @@ const QueryParams& RouteRequest::query_params() const {
   return *query_params_;
 }
 
-void Router::Add(http::verb method, std::string_view pattern, RouteHandler handler) {
+void Router::Add(http::verb method, std::string_view pattern, RouteHandler handler, bool in_allow) {
   const std::string normalized(StripTrailingSlash(pattern));
   auto it = std::find_if(routes_.begin(), routes_.end(),
                          [&](const Route& r) { return r.pattern == normalized; });
@@ -90,6 +92,7 @@ void Router::Add(http::verb method, std::string_view pattern, RouteHandler handl
     }
   }
   route.handlers.push_back({method, std::move(handler)});
+  if (!in_allow) return;
   if (!route.allow.empty()) route.allow.append(", ");
   route.allow.append(http::to_string(method));
 }
@@ -110,13 +113,16 @@ bool Router::Match(const Route& route, const std::vector<std::string_view>& segm
   return true;
 }
 
-void Router::Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel) {
+void Router::Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel,
+                      const std::string** route_out, std::string_view* project_id) {
   RouteRequest rr(req, &channel);
   // Routing allocates one small vector per request; not per event, so not worth a pool.
   std::vector<std::string_view> segments;
   SplitSegments(StripTrailingSlash(rr.path()), segments);
   for (const Route& route : routes_) {
     if (!Match(route, segments, rr)) continue;
+    *route_out = &route.pattern;
+    *project_id = rr.Param("project_id");
     for (const MethodHandler& mh : route.handlers) {
       if (mh.method == req.method()) {
         mh.handler(rr, res);
@@ -147,6 +153,65 @@ class WaitingChannel final : public ResponseChannel {
       std::make_shared<std::promise<HttpResponse>>();
 };
 
+// Reports a request to the router's observer when its answer is ready: at once for a
+// synchronous answer, or when a deferred one is sent (the DeferredReply is wrapped).
+class ObservingChannel final : public ResponseChannel {
+ public:
+  ObservingChannel(ResponseChannel& inner, const RequestObserver& observer, std::string_view method)
+      : inner_(inner), observer_(observer), method_(method) {}
+
+  DeferredReply Defer() override {
+    deferred_ = true;
+    DeferredReply reply = inner_.Defer();
+    // The request may be gone when the reply is sent: copy what the report needs.
+    return [reply = std::move(reply), observer = &observer_, method = std::string(method_),
+            route = std::string(route_name()), project = std::string(project_id),
+            start = start_](HttpResponse&& res) mutable {
+      Report(*observer, method, route, project, res, start);
+      reply(std::move(res));
+    };
+  }
+
+  // Set by Dispatch when a route matches, before its handler runs (and so before Defer()).
+  const std::string* route = nullptr;
+  std::string_view project_id;
+
+  bool deferred() const noexcept { return deferred_; }
+  void ReportNow(const HttpResponse& res) const {
+    Report(observer_, method_, route_name(), project_id, res, start_);
+  }
+
+  static void Report(const RequestObserver& observer, std::string_view method,
+                     std::string_view route, std::string_view project_id, const HttpResponse& res,
+                     std::chrono::steady_clock::time_point start) {
+    if (!observer) return;
+    try {
+      RequestRecord record;
+      record.method = method;
+      record.route = route;
+      record.status = res.result_int();
+      record.body_bytes = res.body().size();
+      record.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      record.project_id = project_id;
+      observer(record);
+    } catch (...) {
+      // Metrics and the access log never fail a request.
+    }
+  }
+
+ private:
+  ResponseChannel& inner_;
+  const RequestObserver& observer_;
+  std::string_view route_name() const noexcept {
+    return route != nullptr ? std::string_view(*route) : kUnmatchedRoute;
+  }
+
+  std::string_view method_;  // a view into the request, which outlives the synchronous report
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  bool deferred_ = false;
+};
+
 }  // namespace
 
 void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
@@ -161,8 +226,11 @@ void Router::Handle(const HttpRequest& req, HttpResponse& res) noexcept {
 }
 
 void Router::Handle(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel) noexcept {
+  // Constructed outside the try: it only stores views and reads the clock.
+  ObservingChannel observing(channel, observer_, req.method_string());
   try {
-    Dispatch(req, res, channel);
+    Dispatch(req, res, observing, &observing.route, &observing.project_id);
+    if (!observing.deferred()) observing.ReportNow(res);
     return;
   } catch (const std::exception& e) {
     ACTIOND_LOG(ERROR) << req.method_string() << " " << req.target()
@@ -178,6 +246,7 @@ void Router::Handle(const HttpRequest& req, HttpResponse& res, ResponseChannel& 
     // Out of memory while building the error: leave the bare 500 to the server.
     res.result(http::status::internal_server_error);
   }
+  if (!observing.deferred()) observing.ReportNow(res);
 }
 
 }  // namespace actiond::api

@@ -11,12 +11,18 @@
 //
 // Path parameters are raw (not percent-decoded) views into the request target.
 //
-// Thread-safety: register every route with Add() before the server starts; Handle() is then
+// Observer: when set, every answered request is reported once (api/http/request_record.h) with
+// its route pattern, status, body size and duration — when its answer is ready, deferred or
+// not — for metrics and the access log.
+//
+// Thread-safety: register every route with Add() (and set the observer) before the server
+// starts; Handle() is then
 // safe to call concurrently. A route handler that throws is answered with 500 (server_error);
 // the exception is logged.
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,6 +32,7 @@
 #include "api/http/http_message.h"
 #include "api/http/query_params.h"
 #include "api/http/request_handler.h"
+#include "api/http/request_record.h"
 
 namespace actiond::api {
 
@@ -75,8 +82,13 @@ class Router final : public RequestHandler {
  public:
   // Registers `handler` for `method` on `pattern` (a leading '/' is required; a trailing '/' is
   // ignored). Registering the same method and pattern twice replaces the handler. At most
-  // RouteRequest::kMaxParams parameters per pattern.
-  void Add(http::verb method, std::string_view pattern, RouteHandler handler);
+  // RouteRequest::kMaxParams parameters per pattern. `in_allow` false: the handler exists only
+  // to refuse the method in a route's own words (a 405 of its own, as hard DELETE of an action),
+  // so the method is left out of the route's `Allow` header.
+  void Add(http::verb method, std::string_view pattern, RouteHandler handler, bool in_allow = true);
+
+  // Reports each answered request; set before the server starts.
+  void set_observer(RequestObserver observer) { observer_ = std::move(observer); }
 
   // Synchronous: a deferred answer is waited for (tests and tools).
   void Handle(const HttpRequest& req, HttpResponse& res) noexcept override;
@@ -99,12 +111,16 @@ class Router final : public RequestHandler {
     std::string allow;  // "GET, POST": the Allow header of a 405
   };
 
-  void Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel);
+  // Answers the request; sets `*route` to the matched pattern (null: none matched) and
+  // `*project_id` to its :project_id parameter.
+  void Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel& channel,
+                const std::string** route, std::string_view* project_id);
   // Binds `route`'s parameters into `rr` when `segments` match it.
   static bool Match(const Route& route, const std::vector<std::string_view>& segments,
                     RouteRequest& rr) noexcept;
 
   std::vector<Route> routes_;  // most specific first
+  RequestObserver observer_;
 };
 
 }  // namespace actiond::api

@@ -5,12 +5,17 @@
 
 #include "api/http/json_writer.h"
 #include "api/resources/person_json.h"
+#include "engine/csv_cell.h"
 #include "engine/json_fields.h"
 
 namespace actiond::api {
 namespace {
 
-void AppendCsvField(std::string_view field, std::string* out) {
+// A cell a spreadsheet could run as a formula is neutralised first (engine/csv_cell.h).
+void AppendCsvField(std::string_view raw, std::string* out) {
+  const std::string neutral =
+      engine::CsvCellNeedsNeutralising(raw) ? engine::NeutraliseCsvCell(raw) : std::string();
+  const std::string_view field = neutral.empty() ? raw : std::string_view(neutral);
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
     out->append(field);
     return;

@@ -192,7 +192,9 @@ Status Put(const Services& s, const RouteRequest& req, RouteReply& reply) {
 
 Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_RETURN_IF_ERROR(AuthorizeProject(s, req, {kWriteScope}).status());
-  reply.headers.emplace_back(http::field::allow, "GET, PUT, PATCH, HEAD, OPTIONS");
+  // What this route serves (RegisterActionRoutes; DELETE is left out of it): PostHog's list
+  // adds HEAD and OPTIONS, which actiond does not serve here.
+  reply.headers.emplace_back(http::field::allow, "GET, PATCH, PUT");
   return Status(StatusCode::kNotSupported, kHardDeleteDetail);
 }
 
@@ -288,7 +290,8 @@ Result<service::ActionId> PeopleActionId(const RouteRequest& req) {
   const QueryParams& query = req.query_params();
   const std::optional<std::string_view> type = query.Get("entity_type");
   if (type && *type != "actions") {
-    return InvalidChoice(engine::StrCat({"\"", *type, "\" is not a valid choice."}), "entity_type");
+    return InvalidChoice(engine::StrCat({"\"", *type, "\" is not a valid choice: use actions."}),
+                         "entity_type");
   }
   const std::optional<std::string_view> entity = query.Get("entity_id");
   if (!entity || entity->empty()) return Required("This field is required.", "entity_id");
@@ -353,7 +356,7 @@ void RegisterActionRoutes(Router& router, const Services& services) {
   router.Add(http::verb::get, kOne, RestRoute(services, Retrieve));
   router.Add(http::verb::patch, kOne, RestRoute(services, Patch));
   router.Add(http::verb::put, kOne, RestRoute(services, Put));
-  router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy));
+  router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy), /*in_allow=*/false);
   router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/count",
              RestRoute(services, Count));
   router.Add(http::verb::post, "/api/projects/:project_id/actions/explain",

@@ -8,6 +8,7 @@
 #include "api/http/request_body.h"
 #include "api/project_access.h"
 #include "api/rest_route.h"
+#include "engine/api_scope.h"
 #include "engine/utf8.h"
 #include "service/account_service.h"
 
@@ -15,18 +16,6 @@ namespace actiond::api {
 namespace {
 
 constexpr size_t kMaxLabelChars = 40;
-
-// "*" or "<object>:read|write", the object in lower-case letters and underscores.
-bool IsValidScope(std::string_view scope) {
-  if (scope == "*") return true;
-  const size_t colon = scope.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return false;
-  const std::string_view object = scope.substr(0, colon);
-  const std::string_view access = scope.substr(colon + 1);
-  return std::all_of(object.begin(), object.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }) &&
-         (access == "read" || access == "write");
-}
 
 // Whether a key scoped to `teams` reaches no further than `principal`: a key limited to some
 // projects must not mint, see or revoke one that reaches other projects (or all of them).
@@ -64,7 +53,7 @@ Result<NewKeyRequest> ParseNewKey(const Services& services, const Principal& pri
     return InvalidInput("Expected a non-empty list of scopes.", "scopes");
   }
   for (const engine::JsonValue& scope : scopes->items()) {
-    if (!scope.is_string() || !IsValidScope(scope.string())) {
+    if (!scope.is_string() || !engine::IsPostHogScope(scope.string())) {
       return InvalidInput("Invalid scope: " + (scope.is_string() ? scope.string() : scope.ToJson()),
                           "scopes");
     }
@@ -99,7 +88,12 @@ void WriteKeyJson(const service::ApiKey& key, const std::string* value, JsonWrit
   w.BeginObject().MemberInt("id", key.id).Member("label", key.label);
   if (value != nullptr) w.Member("value", *value);
   w.Member("mask_value", key.mask_value).Member("created_at", key.created_at);
-  w.MemberNull("last_used_at").MemberInt("user_id", key.user_id);
+  if (key.last_used_at.empty()) {
+    w.MemberNull("last_used_at");
+  } else {
+    w.Member("last_used_at", key.last_used_at);
+  }
+  w.MemberInt("user_id", key.user_id);
   w.Key("scopes").BeginArray();
   for (const std::string& scope : key.scopes) w.String(scope);
   w.EndArray();

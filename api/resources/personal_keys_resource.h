@@ -9,7 +9,8 @@
 //   GET    /api/personal_api_keys/       → [key…] of the caller's user, ascending id, no values
 //   GET    /api/personal_api_keys/:id/   → the key, no value; 404 when not the caller's
 //   DELETE /api/personal_api_keys/:id/   → 204; the key stops working at once
-// A key: {"id","label","mask_value","created_at","last_used_at":null,"user_id","scopes",
+// A key: {"id","label","mask_value","created_at","last_used_at" (null or ISO-8601, noted at most
+// once a minute per key),"user_id","scopes",
 // "scoped_teams","scoped_organizations":[],"last_rolled_at":null} (+ "value" on create).
 // Thread-safety: stateless handlers.
 #pragma once

@@ -6,6 +6,7 @@
 #include "api/project_access.h"
 #include "api/rest_route.h"
 #include "engine/date_time.h"
+#include "engine/str_cat.h"
 #include "service/webhook_service.h"
 
 namespace actiond::api {
@@ -64,8 +65,9 @@ Status ListDeliveries(const Services& services, const RouteRequest& rr, RouteRep
     if (*status == "pending") {
       state = service::DeliveryState::kPending;
     } else if (*status != "failed") {
-      return InvalidChoice("Select a valid choice. " + std::string(*status) +
-                               " is not one of the available choices.",
+      return InvalidChoice(engine::StrCat({"Select a valid choice. ", *status,
+                                           " is not one of the available choices: failed, "
+                                           "pending."}),
                            "status");
     }
   }

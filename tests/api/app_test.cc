@@ -37,26 +37,7 @@ TEST(ParseListenAddressTest, RejectsMissingOrBadPorts) {
   }
 }
 
-TEST(ApplyEnvironmentTest, ReadsTheThreeVariables) {
-  ::setenv("ACTIOND_PERSONAL_API_KEY", "phx_envkey", 1);
-  ::setenv("ACTIOND_PROJECT_TOKEN", "phc_envtoken", 1);
-  ::setenv("ACTIOND_ADMIN_EMAIL", "ops@example.com", 1);
-  AppConfig config;
-  ApplyEnvironment(config);
-  ::unsetenv("ACTIOND_PERSONAL_API_KEY");
-  ::unsetenv("ACTIOND_PROJECT_TOKEN");
-  ::unsetenv("ACTIOND_ADMIN_EMAIL");
-  EXPECT_EQ(config.personal_api_key, "phx_envkey");
-  EXPECT_EQ(config.project_token, "phc_envtoken");
-  EXPECT_EQ(config.admin_email, "ops@example.com");
-}
-
-TEST(ApplyEnvironmentTest, UnsetVariablesKeepTheDefaults) {
-  ::unsetenv("ACTIOND_ADMIN_EMAIL");
-  AppConfig config;
-  ApplyEnvironment(config);
-  EXPECT_EQ(config.admin_email, "admin@localhost");
-}
+// ACTIOND_<FLAG> environment variables are CLI11's (api/main.cc): tests/blackbox/ops_test.py.
 
 TEST(AppTest, HealthAnswersOkOverHttpAndStopEndsRun) {
   const std::filesystem::path dir =

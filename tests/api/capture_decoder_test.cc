@@ -86,6 +86,20 @@ TEST(CaptureDecoderTest, PlainJsonPassesThrough) {
   ExpectDecodes(Post("/e/", "[1]", "text/plain"), "[1]");
 }
 
+TEST(CaptureDecoderTest, NeitherJsonNorBase64SaysBase64NotJson) {
+  // A broken base64 body must not be reported as broken JSON (docs/api.md, Capture).
+  ExpectError(Post("/e/", "eyJldmVudCI6!!", "text/plain"), StatusCode::kParseError,
+              "neither JSON nor valid base64");
+  ExpectError(Post("/e/", "AAAA", "text/plain"), StatusCode::kParseError,
+              "decoded as base64 it is neither JSON nor gzip");
+  // Base64 of JSON still decodes; an empty body is left to the JSON parser.
+  ExpectDecodes(Post("/e/", "eyJhIjoxfQ==", "text/plain"), R"({"a":1})");
+  const auto empty = DecodeCapturePayload(Post("/e/", "", "text/plain"));
+  if (!empty.ok()) {
+    EXPECT_EQ(empty.status().message().find("base64"), std::string_view::npos);
+  }
+}
+
 TEST(CaptureDecoderTest, GzipRecognisedByMagicBytesWithoutAnyHeader) {
   // posthog-js: gzip body as text/plain, no Content-Encoding, no query string.
   const std::string gz = Gzip(kJson);
@@ -233,9 +247,11 @@ TEST(CaptureDecoderTest, EmptyBodyIs400) {
   ExpectError(Post("/batch/", ""), StatusCode::kParseError, "empty");
 }
 
-TEST(CaptureDecoderTest, GarbageIsHandedOnForTheJsonParserToReject) {
-  // Neither JSON, gzip nor base64 of either: the decoder does not guess, the parser reports.
-  ExpectDecodes(Post("/e/", "hello world!", "text/plain"), "hello world!");
+TEST(CaptureDecoderTest, GarbageIsRejectedNamingBothReadings) {
+  // Neither JSON, gzip nor base64 of either: the client learns that both readings failed,
+  // rather than "malformed JSON" for what may be broken base64.
+  ExpectError(Post("/e/", "hello world!", "text/plain"), StatusCode::kParseError,
+              "neither JSON nor valid base64");
 }
 
 TEST(CaptureDecoderTest, PlainBodyOverTheCapIsTooLarge) {

@@ -59,12 +59,14 @@ TEST(ErrorResponseTest, CaptureSurfaceUsesTheCaptureServicesShapes) {
       ErrorBody(Status(StatusCode::kUnauthenticated, "no token", {}, StatusReason::kNoCredentials),
                 ErrorSurface::kCapture),
       R"({"type":"authentication_error","code":"missing_api_key","detail":"API key not )"
-      R"(provided. You can find your project API key in your PostHog project settings.",)"
+      R"(provided. actiond's project tokens (phc_...) are the api_token of each project in )"
+      R"(GET /api/projects/, and the default project's was printed at first start.",)"
       R"("attr":null})");
   EXPECT_EQ(ErrorBody(Status(StatusCode::kUnauthenticated, ""), ErrorSurface::kCapture),
             R"({"type":"authentication_error","code":"invalid_api_key","detail":"Project API )"
-            R"(key invalid. You can find your project API key in your PostHog project )"
-            R"(settings.","attr":null})");
+            R"(key invalid. actiond's project tokens (phc_...) are the api_token of each )"
+            R"(project in GET /api/projects/, and the default project's was printed at first )"
+            R"(start.","attr":null})");
   // What capture has no row of its own for is answered as the REST API does.
   EXPECT_EQ(ErrorBody(Status(StatusCode::kTooLarge, "too big"), ErrorSurface::kCapture),
             ErrorBody(Status(StatusCode::kTooLarge, "too big")));

@@ -151,7 +151,7 @@ class StartupTest(unittest.TestCase):
         s = self.start()
         self.assertEqual(s.capture([event("x", "kept")]).status, 200)
         self.assertEqual(s.stop(), 0)
-        new_key = "phx_later_" + os.urandom(8).hex()
+        new_key = "phx_later_" + os.urandom(16).hex()  # a key must have 32+ chars after phx_
         again = self.start(personal_key=new_key)
         self.assertEqual(len(again.events(distinct_id="kept")), 1)
         old = again.api("GET", "/api/projects/1/", key=server.PERSONAL_KEY)

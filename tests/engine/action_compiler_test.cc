@@ -31,6 +31,8 @@ TEST(ActionCompilerTest, UnknownUrlMatchingIsAnInvalidChoice) {
   EXPECT_EQ(status.reason(), StatusReason::kInvalidChoice);
   EXPECT_EQ(status.attr(), "steps__1__url_matching");
   EXPECT_NE(status.message().find("startswith"), std::string_view::npos);
+  EXPECT_NE(status.message().find("use contains, exact or regex"), std::string_view::npos)
+      << status.ToString();
 }
 
 TEST(ActionCompilerTest, UnknownModeIsRejectedEvenWithoutAPattern) {

@@ -116,6 +116,17 @@ TEST_F(PropertyFilterTest, UnknownOperatorIsInvalidChoice) {
   }
 }
 
+TEST_F(PropertyFilterTest, InvalidChoiceMessagesListTheChoices) {
+  const auto type = Compile(R"({"key": "k", "value": 1, "type": "cohort"})");
+  ASSERT_FALSE(type.ok());
+  EXPECT_NE(type.status().message().find("use event, person or element"), std::string_view::npos)
+      << type.status().ToString();
+  const auto op = Compile(R"({"key": "k", "value": 1, "operator": "equals"})");
+  ASSERT_FALSE(op.ok());
+  EXPECT_NE(op.status().message().find("use exact, is_not, "), std::string_view::npos)
+      << op.status().ToString();
+}
+
 TEST_F(PropertyFilterTest, MissingKeyIsRequired) {
   ExpectError(R"({"value": 1})", StatusReason::kRequired, "key");
   ExpectError(R"({"key": null, "value": 1})", StatusReason::kRequired, "key");

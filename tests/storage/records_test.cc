@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
+#include "engine/str_cat.h"
+
 namespace actiond::storage {
 namespace {
 
@@ -31,7 +35,8 @@ TEST(RecordsTest, ApiKeyRoundTrips) {
            .scoped_teams = {1, 5, -2},
            .user_id = 1,
            .created_at = "2024-01-01T00:00:00Z",
-           .mask_value = "phx_...abcd"};
+           .mask_value = "phx_...abcd",
+           .last_used_at = "2024-01-02T00:00:00Z"};
   auto decoded = DecodeApiKey(EncodeApiKey(k));
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, k);
@@ -152,13 +157,21 @@ TEST(RecordsTest, ApiKeyBytesAreThoseOfExistingStores) {
            .scoped_teams = {1, -2},
            .user_id = 258,
            .created_at = "c",
-           .mask_value = "m"};
+           .mask_value = "m",
+           .last_used_at = ""};
   std::string stored = Bytes(
       "\x01\x03\x00\x00\x00\x00\x00\x00\x00\x02\x63\x69\x01\x68\x02\x0b\x61\x63\x74\x69\x6f\x6e"
       "\x3a\x72\x65\x61\x64\x01\x2a\x02\x01\x00\x00\x00\x00\x00\x00\x00\xfe\xff\xff\xff\xff\xff"
       "\xff\xff\x02\x01\x00\x00\x00\x00\x00\x00\x01\x63\x01\x6d");
-  EXPECT_EQ(EncodeApiKey(k), stored);
+  // Format 1, as stores before last_used_at hold it: read as a key never used.
   auto decoded = DecodeApiKey(stored);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, k);
+  // Format 2 is format 1's fields and last_used_at after them.
+  k.last_used_at = "t";
+  const std::string v2 = engine::StrCat({"\x02", std::string_view(stored).substr(1), "\x01t"});
+  EXPECT_EQ(EncodeApiKey(k), v2);
+  decoded = DecodeApiKey(v2);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, k);
 }

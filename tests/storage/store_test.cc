@@ -349,7 +349,8 @@ TEST_F(StoreTest, ApiKeysLookedUpByHashListedAndDeleted) {
            .scoped_teams = {},
            .user_id = 1,
            .created_at = "2024-01-01T00:00:00Z",
-           .mask_value = "phx_...aaaa"};
+           .mask_value = "phx_...aaaa",
+           .last_used_at = ""};
   ApiKey b_key{.id = 2,
                .label = "b",
                .secure_value_hash = "sha256-of-phx_bbb",
@@ -357,7 +358,8 @@ TEST_F(StoreTest, ApiKeysLookedUpByHashListedAndDeleted) {
                .scoped_teams = {1},
                .user_id = 1,
                .created_at = "2024-01-02T00:00:00Z",
-               .mask_value = "phx_...bbbb"};
+               .mask_value = "phx_...bbbb",
+               .last_used_at = ""};
   WriteBatch b = Batch();
   b.PutApiKey(a);
   b.PutApiKey(b_key);
