@@ -54,7 +54,7 @@ Result<BackupResult> BackupService::Backup(const std::string& path) const {
 }
 
 Result<BackupResult> BackupStoppedStore(const std::string& data_dir, const std::string& path,
-                                        ClockFunction clock) {
+                                        const ClockFunction& clock) {
   storage::StoreOptions options;
   options.create_if_missing = false;
   ACTIOND_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,

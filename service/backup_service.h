@@ -43,6 +43,6 @@ class BackupService {
 // `actiond backup`: opens the store at `data_dir` (it must exist and not be in use by a
 // running actiond: RocksDB's lock refuses a second opener), writes the copy to `path`, closes.
 Result<BackupResult> BackupStoppedStore(const std::string& data_dir, const std::string& path,
-                                        ClockFunction clock);
+                                        const ClockFunction& clock);
 
 }  // namespace actiond::service
