@@ -10,6 +10,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -147,6 +148,29 @@ struct Store::Impl {
       if (!fn(View(it->key()), View(it->value()))) break;
     }
     return FromRocks(it->status(), "scanning");
+  }
+
+  // Every value with lower <= key < upper decoded by `decode` (a Decode* of records.h),
+  // ascending, at most `limit`; the first record that does not decode is the error.
+  template <typename Record>
+  Result<std::vector<Record>> ScanRecords(Cf which, std::string_view lower, std::string_view upper,
+                                          Result<Record> (*decode)(std::string_view),
+                                          size_t limit = std::numeric_limits<size_t>::max()) const {
+    std::vector<Record> out;
+    if (limit == 0) return out;
+    Status decode_error;
+    ACTIOND_RETURN_IF_ERROR(
+        Scan(which, lower, upper, false, [&](std::string_view, std::string_view value) {
+          Result<Record> record = decode(value);
+          if (!record.ok()) {
+            decode_error = record.status();
+            return false;
+          }
+          out.push_back(std::move(*record));
+          return out.size() < limit;
+        }));
+    ACTIOND_RETURN_IF_ERROR(decode_error);
+    return out;
   }
 
   // Number of match entries of the action with ts in [lo, hi).
@@ -445,20 +469,8 @@ Result<std::optional<Project>> Store::GetProjectByToken(std::string_view api_tok
 
 Result<std::vector<Project>> Store::ListProjects() const {
   const std::string lower(1, keys::kProjectByIdTag);
-  std::vector<Project> out;
-  Status decode_error;
-  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kProjects, lower, keys::PrefixSuccessor(lower), false,
-                                      [&](std::string_view, std::string_view value) {
-                                        auto project = DecodeProject(value);
-                                        if (!project.ok()) {
-                                          decode_error = project.status();
-                                          return false;
-                                        }
-                                        out.push_back(std::move(*project));
-                                        return true;
-                                      }));
-  ACTIOND_RETURN_IF_ERROR(decode_error);
-  return out;
+  return impl_->ScanRecords<Project>(Cf::kProjects, lower, keys::PrefixSuccessor(lower),
+                                     DecodeProject);
 }
 
 Result<std::optional<ApiKey>> Store::GetApiKey(int64_t id) const {
@@ -481,20 +493,8 @@ Result<std::optional<ApiKey>> Store::GetApiKeyByHash(std::string_view secure_val
 
 Result<std::vector<ApiKey>> Store::ListApiKeys() const {
   const std::string lower(1, keys::kApiKeyByIdTag);
-  std::vector<ApiKey> out;
-  Status decode_error;
-  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kApiKeys, lower, keys::PrefixSuccessor(lower), false,
-                                      [&](std::string_view, std::string_view value) {
-                                        auto api_key = DecodeApiKey(value);
-                                        if (!api_key.ok()) {
-                                          decode_error = api_key.status();
-                                          return false;
-                                        }
-                                        out.push_back(std::move(*api_key));
-                                        return true;
-                                      }));
-  ACTIOND_RETURN_IF_ERROR(decode_error);
-  return out;
+  return impl_->ScanRecords<ApiKey>(Cf::kApiKeys, lower, keys::PrefixSuccessor(lower),
+                                    DecodeApiKey);
 }
 
 // --- Webhooks ----------------------------------------------------------------------------------
@@ -511,20 +511,7 @@ Result<std::optional<Hook>> Store::GetHook(ProjectId project, std::string_view h
 Result<std::vector<Hook>> Store::ListHooks(ProjectId project) const {
   std::string prefix;
   keys::AppendProjectPrefix(&prefix, project);
-  std::vector<Hook> out;
-  Status decode_error;
-  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kHooks, prefix, keys::PrefixSuccessor(prefix), false,
-                                      [&](std::string_view, std::string_view value) {
-                                        auto hook = DecodeHook(value);
-                                        if (!hook.ok()) {
-                                          decode_error = hook.status();
-                                          return false;
-                                        }
-                                        out.push_back(std::move(*hook));
-                                        return true;
-                                      }));
-  ACTIOND_RETURN_IF_ERROR(decode_error);
-  return out;
+  return impl_->ScanRecords<Hook>(Cf::kHooks, prefix, keys::PrefixSuccessor(prefix), DecodeHook);
 }
 
 Result<std::optional<Delivery>> Store::GetDelivery(ProjectId project, DeliveryState state,
@@ -543,21 +530,8 @@ Result<std::vector<Delivery>> Store::ListDeliveries(ProjectId project, DeliveryS
   keys::AppendDeliveryPrefix(&prefix, project, static_cast<char>(state));
   keys::AppendDeliveryKey(&lower, project, static_cast<char>(state),
                           after_id < 0 ? 0 : after_id + 1);
-  std::vector<Delivery> out;
-  Status decode_error;
-  if (limit == 0) return out;
-  ACTIOND_RETURN_IF_ERROR(impl_->Scan(Cf::kDeliveries, lower, keys::PrefixSuccessor(prefix), false,
-                                      [&](std::string_view, std::string_view value) {
-                                        auto delivery = DecodeDelivery(value);
-                                        if (!delivery.ok()) {
-                                          decode_error = delivery.status();
-                                          return false;
-                                        }
-                                        out.push_back(std::move(*delivery));
-                                        return out.size() < limit;
-                                      }));
-  ACTIOND_RETURN_IF_ERROR(decode_error);
-  return out;
+  return impl_->ScanRecords<Delivery>(Cf::kDeliveries, lower, keys::PrefixSuccessor(prefix),
+                                      DecodeDelivery, limit);
 }
 
 Status Store::ScanAllDeliveries(DeliveryVisitor visitor) const {
