@@ -47,4 +47,11 @@ Result<ProjectAccess> AuthorizeProject(const Services& services, const RouteRequ
   return ProjectAccess{std::move(principal), std::move(*project)};
 }
 
+Result<service::WebhookService*> RequireWebhooks(const Services& services) {
+  if (services.webhooks == nullptr) {
+    return Status(StatusCode::kUnavailable, "Webhooks are not enabled on this server.");
+  }
+  return services.webhooks;
+}
+
 }  // namespace actiond::api

@@ -39,4 +39,8 @@ Result<ProjectAccess> AuthorizeProject(const Services& services, const RouteRequ
 Result<Principal> AuthorizeScopes(const Services& services, const RouteRequest& request,
                                   std::initializer_list<std::string_view> scopes);
 
+// The webhook service, or kUnavailable when the server runs without webhooks (Services says
+// when that is); the hooks and webhook_deliveries resources start with it.
+Result<service::WebhookService*> RequireWebhooks(const Services& services);
+
 }  // namespace actiond::api

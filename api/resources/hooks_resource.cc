@@ -11,13 +11,6 @@
 namespace actiond::api {
 namespace {
 
-Result<service::WebhookService*> Webhooks(const Services& services) {
-  if (services.webhooks == nullptr) {
-    return Status(StatusCode::kUnavailable, "Webhooks are not enabled on this server.");
-  }
-  return services.webhooks;
-}
-
 void WriteHookJson(const service::Hook& hook, JsonWriter& w) {
   w.BeginObject().Member("id", hook.id).Member("event", hook.event).Member("target", hook.target);
   if (hook.resource_id == service::Hook::kEveryAction) {
@@ -52,7 +45,7 @@ Result<std::optional<std::string>> StringField(const engine::JsonValue& body,
 Status CreateHook(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:write"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   service::HookRequest request;
   ACTIOND_ASSIGN_OR_RETURN(request.target, StringField(body, "target"));
@@ -69,7 +62,7 @@ Status CreateHook(const Services& services, const RouteRequest& rr, RouteReply& 
 Status ListHooks(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:read"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   std::optional<int64_t> resource_id;
   if (auto text = rr.query_params().Get("resource_id")) {
     const int64_t parsed = ParseNonNegativeInt(*text, -1);
@@ -93,7 +86,7 @@ Status ListHooks(const Services& services, const RouteRequest& rr, RouteReply& r
 Status GetHook(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:read"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   ACTIOND_ASSIGN_OR_RETURN(const service::Hook hook,
                            webhooks->GetHook(access.project.id, std::string(rr.Param("hook_id"))));
   JsonWriter w(reply.body);
@@ -104,7 +97,7 @@ Status GetHook(const Services& services, const RouteRequest& rr, RouteReply& rep
 Status DeleteHook(const Services& services, const RouteRequest& rr, RouteReply&) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:write"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   return webhooks->DeleteHook(access.project.id, std::string(rr.Param("hook_id")));
 }
 

@@ -14,13 +14,6 @@ namespace {
 
 constexpr int64_t kDefaultLimit = 100;
 
-Result<service::WebhookService*> Webhooks(const Services& services) {
-  if (services.webhooks == nullptr) {
-    return Status(StatusCode::kUnavailable, "Webhooks are not enabled on this server.");
-  }
-  return services.webhooks;
-}
-
 void WriteDeliveryJson(const service::Delivery& d, service::DeliveryState state, JsonWriter& w) {
   w.BeginObject()
       .MemberInt("id", d.id)
@@ -59,7 +52,7 @@ Result<int64_t> DeliveryId(const RouteRequest& rr) {
 Status ListDeliveries(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:read"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   service::DeliveryState state = service::DeliveryState::kFailed;
   if (auto status = rr.query_params().Get("status")) {
     if (*status == "pending") {
@@ -93,7 +86,7 @@ Status ListDeliveries(const Services& services, const RouteRequest& rr, RouteRep
 Status RetryDelivery(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:write"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   ACTIOND_ASSIGN_OR_RETURN(const int64_t id, DeliveryId(rr));
   ACTIOND_ASSIGN_OR_RETURN(const service::Delivery d,
                            webhooks->RetryDelivery(access.project.id, id));
@@ -105,7 +98,7 @@ Status RetryDelivery(const Services& services, const RouteRequest& rr, RouteRepl
 Status DiscardDelivery(const Services& services, const RouteRequest& rr, RouteReply&) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"action:write"}));
-  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, Webhooks(services));
+  ACTIOND_ASSIGN_OR_RETURN(service::WebhookService * webhooks, RequireWebhooks(services));
   ACTIOND_ASSIGN_OR_RETURN(const int64_t id, DeliveryId(rr));
   return webhooks->DiscardDelivery(access.project.id, id);
 }
