@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing actiond needs, from Debian 12's packages only.
 # Idempotent: packages already present are not fetched again. Run as root.
-# Usage: tools/install-deps.sh [--server-only] [--with-node] [--with-fuzz] [--with-lint]
+# Usage: tools/install-deps.sh [--server-only] [--with-node] [--with-browser] [--with-fuzz] [--with-lint]
 #   --server-only  what building the server needs (tools/run.sh, the Dockerfile), no test tools
 set -euo pipefail
 
@@ -24,6 +24,11 @@ for option in "$@"; do
       # The real-client tests run posthog-node; a machine may already have Node.js from elsewhere.
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
+    --with-browser)
+      # The browser tests drive Debian's chromium headless through npm's playwright-core, which
+      # downloads no browser of its own.
+      packages+=(chromium)
       ;;
     --with-lint)
       # tools/lint.sh: clang-tidy-14 with the checked-in .clang-tidy.

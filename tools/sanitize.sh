@@ -18,7 +18,7 @@ if [[ "${1:-}" == "--build-dir" ]]; then
   shift 2
 fi
 
-tools/install-deps.sh --with-node
+tools/install-deps.sh --with-node --with-browser
 if [[ -f tests/client/package.json ]]; then
   (cd tests/client && npm install --no-audit --no-fund --loglevel=error)
 fi

@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tools/install-deps.sh --with-node
+tools/install-deps.sh --with-node --with-browser
 if [[ -f tests/client/package.json ]]; then
-  # posthog-node for the real-client test; npm's cache makes a repeat run cheap.
+  # Real clients for the tests: posthog-node, posthog-js and playwright-core (which drives the
+  # system's chromium). The lock file pins them; npm's cache makes a repeat run cheap.
   (cd tests/client && npm install --no-audit --no-fund --loglevel=error)
 fi
 # Release, as tools/run.sh builds the server users run, with every warning an error (GCC 12 warns
