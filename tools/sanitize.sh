@@ -20,7 +20,7 @@ fi
 
 tools/install-deps.sh --with-node --with-browser
 if [[ -f tests/client/package.json ]]; then
-  (cd tests/client && npm install --no-audit --no-fund --loglevel=error)
+  (cd tests/client && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # -O1 keeps the sanitized suite quick without hiding bugs behind optimisation; assertions stay on
 # (no NDEBUG).

@@ -8,7 +8,7 @@ tools/install-deps.sh --with-node --with-browser
 if [[ -f tests/client/package.json ]]; then
   # Real clients for the tests: posthog-node, posthog-js and playwright-core (which drives the
   # system's chromium). The lock file pins them; npm's cache makes a repeat run cheap.
-  (cd tests/client && npm install --no-audit --no-fund --loglevel=error)
+  (cd tests/client && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # Release, as tools/run.sh builds the server users run, with every warning an error (GCC 12 warns
 # about some things only when it inlines at -O3). ccache, when present, shares object files
