@@ -7,6 +7,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include <charconv>
 #include <filesystem>
@@ -278,8 +279,21 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
     if (ec) return Status(StatusCode::kIoError, "cannot create " + path + ": " + ec.message());
   }
 
+  // One budget for RocksDB's memory (StoreOptions::memory_budget_bytes): the memtables are
+  // charged to the block cache, and index and filter blocks live in it (with high priority,
+  // level-0 ones pinned, since every read needs them) instead of on the heap, one set per
+  // table file for as long as it is open.
+  rocksdb::LRUCacheOptions cache_options;
+  cache_options.capacity = options.memory_budget_bytes;
+  cache_options.high_pri_pool_ratio = 0.25;
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(cache_options);
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.memory_budget_bytes / 2, cache);
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(64 << 20);
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions base;
   base.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));

@@ -48,6 +48,12 @@ struct StoreOptions {
   bool fsync = false;
   // Create the database when `path` holds none; otherwise Open fails with kIoError.
   bool create_if_missing = true;
+  // RocksDB's memory, all in one LRU cache: data blocks, index and filter blocks, and (charged
+  // against it) the memtables of every column family, which may take up to half. Without the
+  // charging, twelve families' memtables and the index and filter blocks of every table file
+  // sit outside any bound and the server's RSS grows with the data (docs/operations.md
+  // "Memory").
+  size_t memory_budget_bytes = size_t{256} << 20;
 };
 
 struct TimeRange {
