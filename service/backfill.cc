@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <future>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -44,12 +46,6 @@ std::string MatchValue(std::string_view record) {
   if (!has_person || members[1].kind != engine::JsonMember::Kind::kString) return {};
   return std::move(members[1].text);
 }
-
-struct Candidate {
-  int64_t timestamp_ms;
-  std::string uuid;
-  std::string distinct_id;
-};
 
 }  // namespace
 
@@ -101,7 +97,7 @@ BackfillWorker::BackfillWorker(storage::Store* store, ProjectLocks* locks, Clock
       locks_(locks),
       clock_(std::move(clock)),
       log_(std::move(log)),
-      options_(options) {
+      options_(std::move(options)) {
   if (options_.chunk_events == 0) options_.chunk_events = 1;
   if (options_.log_every_chunks <= 0) options_.log_every_chunks = 1;
 }
@@ -216,66 +212,87 @@ BackfillWorker::ChunkResult BackfillWorker::RunChunk(Job& job) {
       matched.push_back({event.timestamp_ms, event.uuid, MatchValue(event.record_json)});
     }
   }
-  const bool finished = events->size() < options_.chunk_events;
-
-  BackfillState next = *state;
-  next.events_done += static_cast<int64_t>(events->size());
+  ChunkCommit commit{.read_state = *state,
+                     .next = *state,
+                     .matched = std::move(matched),
+                     .finished = events->size() < options_.chunk_events};
+  commit.next.events_done += static_cast<int64_t>(events->size());
   if (options_.events_read != nullptr) {
     options_.events_read->fetch_add(static_cast<int64_t>(events->size()),
                                     std::memory_order_relaxed);
   }
   if (!events->empty()) {
-    next.cursor = EventCursor{events->back().timestamp_ms, events->back().uuid};
+    commit.next.cursor = EventCursor{events->back().timestamp_ms, events->back().uuid};
   }
-
-  {
-    std::lock_guard project_lock(locks_->For(job.project));
-    // Re-check under the lock: the action may have changed (new job id) since we read.
-    auto current = store_->GetMeta(meta_key);
-    if (!current.ok()) return RetryLater(job, "cannot read its progress", current.status());
-    if (!current->has_value()) return ChunkResult::kDropped;
-    auto current_state = DecodeBackfillState(**current);
-    if (!current_state.ok() || current_state->job_id != job.job_id) return ChunkResult::kDropped;
-    if (!(*current_state == *state)) return ChunkResult::kMore;  // another runner moved on
-
-    storage::WriteBatch batch(*store_);
-    for (const Candidate& candidate : matched) {
-      auto exists =
-          store_->MatchExists(job.project, job.action, candidate.timestamp_ms, candidate.uuid);
-      if (!exists.ok()) return RetryLater(job, "cannot read matches", exists.status());
-      if (!*exists) {
-        batch.AddMatch(job.project, job.action, candidate.timestamp_ms, candidate.uuid,
-                       candidate.distinct_id);
-      }
-    }
-    if (finished) {
-      if (Status s = FinishRecord(job, &batch); !s.ok()) {
-        return RetryLater(job, "cannot update its record", s);
-      }
-      batch.DeleteMeta(meta_key);
-    } else {
-      batch.PutMeta(meta_key, EncodeBackfillState(next));
-    }
-    if (Status s = store_->Commit(batch); !s.ok()) return RetryLater(job, "cannot commit", s);
-  }
+  if (std::optional<ChunkResult> early = CommitInProjectOrder(job, commit)) return *early;
 
   ++job.chunks;
   const int64_t elapsed_ms = std::max<int64_t>(1, clock_() - job.started_ms);
-  const int64_t done_here = next.events_done - job.started_done;
-  if (finished) {
+  const int64_t done_here = commit.next.events_done - job.started_done;
+  if (commit.finished) {
     Log("backfill of action " + std::to_string(job.action) + " (project " +
-        std::to_string(job.project) + ") done: " + std::to_string(next.events_done) +
+        std::to_string(job.project) + ") done: " + std::to_string(commit.next.events_done) +
         " events in " + std::to_string(elapsed_ms) + " ms");
     return ChunkResult::kFinished;
   }
   if (job.chunks % options_.log_every_chunks == 0) {
     auto total = store_->EventCount(job.project);
     Log("backfill of action " + std::to_string(job.action) + " (project " +
-        std::to_string(job.project) + "): " + std::to_string(next.events_done) + " of " +
+        std::to_string(job.project) + "): " + std::to_string(commit.next.events_done) + " of " +
         (total.ok() ? std::to_string(*total) : std::string("?")) + " events, " +
         std::to_string(done_here * 1000 / elapsed_ms) + " events/s");
   }
   return ChunkResult::kMore;
+}
+
+std::optional<BackfillWorker::ChunkResult> BackfillWorker::CommitChunk(Job& job,
+                                                                       const ChunkCommit& commit) {
+  const std::string meta_key = BackfillMetaKey(job.project, job.action);
+  std::lock_guard project_lock(locks_->For(job.project));
+  // Re-check under the lock: the action may have changed (new job id) since we read.
+  auto current = store_->GetMeta(meta_key);
+  if (!current.ok()) return RetryLater(job, "cannot read its progress", current.status());
+  if (!current->has_value()) return ChunkResult::kDropped;
+  auto current_state = DecodeBackfillState(**current);
+  if (!current_state.ok() || current_state->job_id != job.job_id) return ChunkResult::kDropped;
+  if (!(*current_state == commit.read_state)) return ChunkResult::kMore;  // another runner moved on
+
+  storage::WriteBatch batch(*store_);
+  for (const Candidate& candidate : commit.matched) {
+    auto exists =
+        store_->MatchExists(job.project, job.action, candidate.timestamp_ms, candidate.uuid);
+    if (!exists.ok()) return RetryLater(job, "cannot read matches", exists.status());
+    if (!*exists) {
+      batch.AddMatch(job.project, job.action, candidate.timestamp_ms, candidate.uuid,
+                     candidate.distinct_id);
+    }
+  }
+  if (commit.finished) {
+    if (Status s = FinishRecord(job, &batch); !s.ok()) {
+      return RetryLater(job, "cannot update its record", s);
+    }
+    batch.DeleteMeta(meta_key);
+  } else {
+    batch.PutMeta(meta_key, EncodeBackfillState(commit.next));
+  }
+  if (Status s = store_->Commit(batch); !s.ok()) return RetryLater(job, "cannot commit", s);
+  return std::nullopt;
+}
+
+std::optional<BackfillWorker::ChunkResult> BackfillWorker::CommitInProjectOrder(
+    Job& job, const ChunkCommit& commit) {
+  if (!options_.run_in_project_order) return CommitChunk(job, commit);
+  // The strand runs every job it accepted, even while stopping (ApplyExecutor::Stop), so the
+  // promise is always kept; `job` and `commit` outlive the wait.
+  std::promise<std::optional<ChunkResult>> done;
+  std::future<std::optional<ChunkResult>> result = done.get_future();
+  const bool accepted =
+      options_.run_in_project_order(job.project, [&] { done.set_value(CommitChunk(job, commit)); });
+  if (!accepted) {
+    job.back_off = true;  // the apply queue is full: ingestion first, this chunk again later
+    return ChunkResult::kMore;
+  }
+  return result.get();
 }
 
 Status BackfillWorker::FinishRecord(const Job& job, storage::WriteBatch* batch) const {

@@ -11,7 +11,9 @@
 // The worker processes jobs round-robin, one chunk at a time (ReadEventsAfter → match with the
 // plain matcher outside any lock → under locks.For(project): check the job id, AddMatch for
 // every matched event that has no match entry yet, save the cursor, commit), so ingestion
-// waits at most for one chunk's commit. Correctness rests on the caller having published the
+// waits at most for one chunk's commit. In the server that commit runs as a job on the
+// project's strand of the apply stage, between two of the project's applies
+// (BackfillOptions::run_in_project_order). Correctness rests on the caller having published the
 // action to the live catalog, under the same project lock, before the job's meta entry was
 // committed: an event committed after that is matched live, one committed before is in the
 // store for the backfill to read, and MatchExists under the lock makes both count once. When a
@@ -34,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "engine/action_definition.h"
 #include "engine/status.h"
@@ -81,11 +84,17 @@ struct BackfillOptions {
   // Pause of the worker thread after each chunk that leaves work: leaves the disk and a core
   // to ingestion on a busy machine (--backfill-pause-ms; 0: none).
   std::chrono::milliseconds pause_between_chunks{0};
+  // Where a chunk's commit runs: handed to the project's strand of the apply stage
+  // (ApplyExecutor::TrySubmit), so it takes its turn between the project's applies instead of
+  // holding an apply thread waiting for the project lock; false when the strand refuses (its
+  // queue is full), and the chunk is retried later. Empty: the worker thread commits itself.
+  std::function<bool(ProjectId, std::function<void()>)> run_in_project_order;
 };
 
 class BackfillWorker {
  public:
-  // The pointees must outlive the worker. `log` and `clock` are called on the worker thread.
+  // The pointees must outlive the worker. `log` and `clock` are called on the worker thread,
+  // and on the apply stage's threads when commits run there (run_in_project_order).
   BackfillWorker(storage::Store* store, ProjectLocks* locks, ClockFunction clock, LogFunction log,
                  BackfillOptions options = {});
   ~BackfillWorker();  // Stop()
@@ -124,9 +133,27 @@ class BackfillWorker {
     bool back_off = false;     // the last chunk failed transiently
   };
   enum class ChunkResult { kMore, kFinished, kDropped };
+  struct Candidate {  // a stored event the action matched
+    int64_t timestamp_ms;
+    std::string uuid;
+    std::string distinct_id;
+  };
 
   void Loop();
   ChunkResult RunChunk(Job& job);
+  // What a chunk commits once its events are matched: under the project lock, the matches the
+  // live path has not written, and the job's next state (or its end).
+  struct ChunkCommit {
+    BackfillState read_state;  // the state the chunk started from
+    BackfillState next;
+    std::vector<Candidate> matched;
+    bool finished = false;
+  };
+  // nullopt once committed; else how the chunk ended early (dropped, retry, moved on).
+  std::optional<ChunkResult> CommitChunk(Job& job, const ChunkCommit& commit);
+  // CommitChunk on the project's strand when there is one (options_.run_in_project_order),
+  // waiting for it; else on this thread.
+  std::optional<ChunkResult> CommitInProjectOrder(Job& job, const ChunkCommit& commit);
   Status FinishRecord(const Job& job, storage::WriteBatch* batch) const;
   // Logs a transient failure and asks for the job to be retried after a pause.
   ChunkResult RetryLater(Job& job, std::string_view what, const Status& status) const;

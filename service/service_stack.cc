@@ -53,12 +53,20 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   stack->ingest_ = std::make_unique<IngestPipeline>(
       store, stack->catalog_.get(), stack->locks_.get(), stack->webhook_catalog_.get(),
       stack->outbox_.get(), &stack->counters_);
+  if (options.apply) stack->apply_ = std::make_unique<ApplyExecutor>(*options.apply);
   ActionServiceOptions action_options{.backfill = options.backfill, .start_worker = true};
   action_options.backfill.events_read = &stack->counters_.backfill_events;
+  if (ApplyExecutor* apply = stack->apply_.get()) {
+    // A backfill chunk's commit takes its turn on the project's strand, between applies
+    // (docs/architecture.md §3).
+    action_options.backfill.run_in_project_order = [apply](ProjectId project,
+                                                           std::function<void()> commit) {
+      return apply->TrySubmit(project, std::move(commit));
+    };
+  }
   stack->actions_ = std::make_unique<ActionService>(
       store, stack->catalog_.get(), stack->locks_.get(), std::move(options.clock),
       std::move(options.log), action_options, stack->webhook_catalog_.get());
-  if (options.apply) stack->apply_ = std::make_unique<ApplyExecutor>(*options.apply);
   stack->events_ = std::make_unique<EventService>(store);
   stack->persons_ = std::make_unique<PersonService>(store);
   return stack;

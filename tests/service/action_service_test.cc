@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +17,7 @@
 #include "engine/action_definition.h"
 #include "engine/capture_payload.h"
 #include "service/action_catalog.h"
+#include "service/apply_executor.h"
 #include "service/ingest_pipeline.h"
 #include "service/project_locks.h"
 #include "tests/storage/store_fixture.h"
@@ -23,6 +27,7 @@ namespace {
 
 // The services are tested against a real Store (tests/storage/store_fixture.h).
 using namespace ::actiond::storage;  // NOLINT(google-build-using-namespace)
+using namespace std::chrono_literals;
 
 constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kT0 = 1'710'720'000'000;  // 2024-03-18T00:00:00Z
@@ -53,6 +58,7 @@ class ActionServiceTest : public testing::StoreTest {
     options.start_worker = start_worker;
     options.backfill.chunk_events = chunk_events;
     options.backfill.log_every_chunks = 1;
+    options.backfill.run_in_project_order = run_in_project_order_;
     service_ = std::make_unique<ActionService>(
         store_.get(), catalog_.get(), &locks_, [this] { return now_.load(); },
         [this](std::string_view line) { log_.emplace_back(line); }, options);
@@ -124,6 +130,8 @@ class ActionServiceTest : public testing::StoreTest {
   }
 
   ProjectLocks locks_;
+  // Where backfill commits run (BackfillOptions::run_in_project_order); empty: in place.
+  std::function<bool(ProjectId, std::function<void()>)> run_in_project_order_;
   std::unique_ptr<ActionCatalog> catalog_;
   std::unique_ptr<IngestPipeline> ingest_;
   std::unique_ptr<ActionService> service_;
@@ -478,6 +486,49 @@ TEST_F(ActionServiceTest, WorkerThreadFinishesBackfillsAndStopsOnShutdown) {
   EXPECT_FALSE(Get(a.id).is_calculating);
   service_->Stop();
   service_->Stop();  // idempotent
+}
+
+TEST_F(ActionServiceTest, BackfillCommitsTakeTheirTurnOnTheProjectsStrand) {
+  ApplyExecutor apply({.threads = 2, .max_queued = 16, .nice = 0});
+  run_in_project_order_ = [&apply](ProjectId project, std::function<void()> job) {
+    return apply.TrySubmit(project, std::move(job));
+  };
+  Start();
+  for (int i = 0; i < 5; ++i) Ingest("buy", kT0 + i);
+  ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
+
+  // An apply of the project is running: the chunk reads and matches, then its commit waits
+  // behind that apply instead of committing beside it.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ASSERT_TRUE(apply.TrySubmit(kProject, [released] { released.wait(); }));
+  auto chunk = std::async(std::launch::async, [&] { return RunBackfills(); });
+  EXPECT_EQ(chunk.wait_for(300ms), std::future_status::timeout);
+  EXPECT_EQ(Count(a.id), 0);
+  release.set_value();
+  ASSERT_EQ(chunk.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(chunk.get(), 1);
+  EXPECT_EQ(Count(a.id), 5);
+  EXPECT_FALSE(Get(a.id).is_calculating);
+}
+
+TEST_F(ActionServiceTest, ABackfillChunkTheStrandRefusesIsRetriedLater) {
+  std::atomic<bool> refuse{true};
+  run_in_project_order_ = [&refuse](ProjectId, std::function<void()> job) {
+    if (refuse.load()) return false;  // as a full apply queue answers
+    job();
+    return true;
+  };
+  Start();
+  for (int i = 0; i < 5; ++i) Ingest("buy", kT0 + i);
+  ActionRecord a = Create(R"({"name":"n","steps":[{"event":"buy"}]})");
+  EXPECT_TRUE(service_->backfill_worker()->RunOneChunk());
+  EXPECT_EQ(Count(a.id), 0);
+  EXPECT_TRUE(BackfillPending(a.id)) << "nothing committed, the job still queued";
+  refuse = false;
+  EXPECT_EQ(RunBackfills(), 1);
+  EXPECT_EQ(Count(a.id), 5);
+  EXPECT_FALSE(BackfillPending(a.id));
 }
 
 TEST_F(ActionServiceTest, CountOverRanges) {
