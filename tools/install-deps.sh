@@ -8,7 +8,7 @@ set -euo pipefail
 # Building actiond.
 packages=(build-essential cmake pkg-config ca-certificates git
           libboost-dev libre2-dev libsimdjson-dev librocksdb-dev zlib1g-dev libcli11-dev
-          libssl-dev ccache prometheus-cpp-dev libspdlog-dev)
+          libssl-dev ccache prometheus-cpp-dev libspdlog-dev librdkafka-dev)
 # Testing it: unit tests, benchmarks, the black-box tests (Python), the format check, the
 # webhook tests' private CA (openssl), the systemd unit's check (systemd-analyze).
 test_packages=(python3 clang-format libgtest-dev libgmock-dev libbenchmark-dev openssl systemd)
