@@ -3,7 +3,8 @@
 # against several ingesting at once (docs/performance.md "Ingest against its ceiling").
 #
 #   bench/ingest_ceiling_run.sh BUILD_DIR [--batches N] [--connections C] [--projects P]
-#                               [--report-json FILE] [-- load_generator flags...]
+#                               [--distinct-ids D] [--report-json FILE]
+#                               [-- load_generator flags...]
 #
 # 1. HTTP, one project: actiond --keep-wal on a fresh data dir; load_generator posts N gzip
 #    batches of 100 events (all built and compressed before the clock starts) over C
@@ -12,7 +13,10 @@
 #    exactly those batches into a fresh store opened with the same options; it also checks
 #    the server stored exactly the acknowledged events.
 # 3. HTTP, P projects: a fresh server, the same N batches over the same C connections, spread
-#    over P projects (connection i posts to project i mod P), verified per project.
+#    over P projects (connection i posts to project i mod P), verified per project. Each
+#    project gets D/P distinct ids (default D 10,000), so that both runs create the same number
+#    of persons: with D ids in every project the P-project run would create up to P times as
+#    many, and measure that rather than the projects' parallelism.
 # Prints each rate, the server's and the generator's CPU, and the two ratios against their
 # targets (HTTP >= 70% of the ceiling; P projects >= 1.6x one). Exit 1 on any error or
 # mismatch; the ratios themselves are reported, not enforced (timing belongs in benchmarks).
@@ -23,12 +27,14 @@ shift
 batches=3000
 connections=4
 projects=4
+distinct_ids=10000
 report_json=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --batches) batches=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --projects) projects=$2; shift 2 ;;
+    --distinct-ids) distinct_ids=$2; shift 2 ;;
     --report-json) report_json=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
@@ -61,7 +67,7 @@ echo "== 1. HTTP, 1 project, $connections connections, $batches batches of 100 (
 start_server one --keep-wal
 "$loadgen" --target "127.0.0.1:$port" --token "$token" --key "$key" --server-pid "$server_pid" \
   --connections "$connections" --batches "$batches" --prebuild "$batches" --quiet \
-  --report-json "$work/one.json" "$@"
+  --distinct-ids "$distinct_ids" --report-json "$work/one.json" "$@"
 stop_server
 
 echo "== 2. ceiling: the same committed batches into a fresh store, RocksDB only"
@@ -69,12 +75,13 @@ echo "== 2. ceiling: the same committed batches into a fresh store, RocksDB only
   --scratch "$work/ceiling" --report-json "$work/ceiling.json"
 rm -rf "$work/one" "$work/ceiling"
 
-echo "== 3. HTTP, $projects projects, $connections connections, $batches batches of 100"
+echo "== 3. HTTP, $projects projects, $connections connections, $batches batches of 100," \
+  "$((distinct_ids / projects)) distinct ids per project"
 start_server many --keep-wal
 "$loadgen" --target "127.0.0.1:$port" --token "$token" --key "$key" --server-pid "$server_pid" \
   --verify-url "http://127.0.0.1:$port" --projects "$projects" \
   --connections "$connections" --batches "$batches" --prebuild "$batches" --quiet \
-  --report-json "$work/many.json" "$@"
+  --distinct-ids "$((distinct_ids / projects))" --report-json "$work/many.json" "$@"
 stop_server
 
 python3 - "$work" "$projects" "$report_json" <<'PY'

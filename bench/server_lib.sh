@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # $work and $actiond are the caller's
 # Shared by bench/*.sh (sourced, not run): start actiond on a fresh data dir and a free loopback
 # port, and stop it. Needs $actiond (the server binary) and $work (a temp dir the caller removes).
 #
