@@ -146,6 +146,7 @@ Status App::OpenServices() {
   service::ServiceStackOptions options;
   options.data_dir = config_.data_dir;
   options.fsync = config_.fsync;
+  options.keep_wal = config_.keep_wal;
   options.clock = NowMs;
   options.log = [](std::string_view message) { ACTIOND_LOG(INFO) << message; };
   WebhookClientOptions client;

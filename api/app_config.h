@@ -13,6 +13,7 @@ struct AppConfig {
   std::string listen = "127.0.0.1:8000";  // HOST:PORT ([v6-address]:PORT for IPv6)
   std::string data_dir = "./data";
   bool fsync = false;           // fsync the WAL on every commit
+  bool keep_wal = false;        // keep every WAL file (bench/ingest_ceiling reads them back)
   int threads = 0;              // I/O threads; 0: one per core
   int ingest_threads = 0;       // apply-stage threads; 0: one per core
   size_t ingest_queue = 1'024;  // capture requests waiting to be applied; then 503

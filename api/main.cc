@@ -53,6 +53,8 @@ int Main(int argc, char** argv) {
   cli.add_option("--data-dir", config.data_dir, "Directory of the RocksDB store")
       ->capture_default_str();
   cli.add_flag("--fsync", config.fsync, "fsync the write-ahead log on every commit");
+  cli.add_flag("--keep-wal", config.keep_wal,
+               "Keep every write-ahead log file, for bench/ingest_ceiling (grows without bound)");
   cli.add_option("--threads", config.threads, "I/O threads (0: one per core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1024).description("an integer in [0 - 1024], 0: one per core"));

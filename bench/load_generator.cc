@@ -14,6 +14,14 @@
 // and its count reads counters that count each stored event once. Nothing is retried: an error or a
 // mismatch makes the exit status non-zero.
 //
+// --prebuild N builds and compresses the first N batches before the clock starts, so that on a
+// machine whose cores the server shares the generator's own work per event is mostly done
+// outside the timed run; its CPU time during the run is printed beside the server's.
+//
+// --projects N spreads the connections over N projects (connection i posts to project i mod N):
+// the --token project and N-1 more created through POST /api/projects/ (needs --key). With
+// --verify-url each project's stored count is checked against what it acknowledged.
+//
 // Loopback only: a target or verify address outside 127.0.0.0/8 and ::1 is refused.
 //
 // Asio and Beast are compiled header-only in this translation unit (this tool does not link
@@ -89,6 +97,14 @@ struct Options {
   std::string report_json;
   int server_pid = 0;
   bool quiet = false;
+  int64_t prebuild = 0;  // batches built and compressed before the timed run
+  int projects = 1;      // projects the connections are spread over
+};
+
+// A project the load posts to: its token and its id (for the REST API).
+struct ProjectTarget {
+  std::string token;
+  std::string id;
 };
 
 // --- small helpers -------------------------------------------------------------------------
@@ -203,8 +219,9 @@ void AppendIsoTime(std::string& out, std::chrono::system_clock::time_point time)
 // All generated strings are JSON-safe by construction, so nothing is escaped.
 class BatchBuilder {
  public:
-  BatchBuilder(const Options& options, uint64_t nonce, uint32_t connection)
+  BatchBuilder(const Options& options, std::string token, uint64_t nonce, uint32_t connection)
       : options_(options),
+        token_(std::move(token)),
         nonce_(nonce),
         connection_(connection),
         random_(nonce ^ (0xA5A5'0000'0000ULL + connection)) {}
@@ -213,7 +230,7 @@ class BatchBuilder {
   void Build(uint64_t first_counter, int n, std::string& out) {
     out.clear();
     const auto now = std::chrono::system_clock::now();
-    out.append(R"({"api_key":")").append(options_.token).append(R"(","batch":[)");
+    out.append(R"({"api_key":")").append(token_).append(R"(","batch":[)");
     for (int i = 0; i < n; ++i) {
       if (i > 0) out.push_back(',');
       // Captured over the last moments before the flush, oldest first.
@@ -308,6 +325,7 @@ class BatchBuilder {
   }
 
   const Options& options_;
+  const std::string token_;
   const uint64_t nonce_;
   const uint32_t connection_;
   Random random_;
@@ -382,14 +400,15 @@ struct ConnectionStats {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(net::io_context& ioc, Shared& shared, uint32_t id, ConnectionStats& stats)
+  Connection(net::io_context& ioc, Shared& shared, uint32_t id, const std::string& token,
+             ConnectionStats& stats)
       : shared_(shared),
         options_(*shared.options),
         id_(id),
         stats_(stats),
         stream_(net::make_strand(ioc)),
         retry_timer_(stream_.get_executor()),
-        builder_(options_, shared.nonce, id),
+        builder_(options_, token, shared.nonce, id),
         gzipper_(options_.gzip_level) {
     request_.method(http::verb::post);
     request_.target(options_.path);
@@ -401,6 +420,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.set(http::field::accept, "*/*");
     request_.keep_alive(true);
     if (options_.gzip) request_.set(http::field::content_encoding, "gzip");
+  }
+
+  // Builds (and compresses) this connection's next `n` batches now, before the timed run;
+  // SendNext sends them first, in order, then builds the rest as it goes. False when
+  // compression failed.
+  bool Prebuild(int64_t n) {
+    prebuilt_.reserve(static_cast<size_t>(n));
+    uint64_t counter =
+        next_counter_ + prebuilt_.size() * static_cast<uint64_t>(options_.batch_size);
+    for (int64_t i = 0; i < n; ++i, counter += static_cast<uint64_t>(options_.batch_size)) {
+      Body body;
+      builder_.Build(counter, options_.batch_size, json_);
+      body.json_bytes = static_cast<int64_t>(json_.size());
+      if (!options_.gzip) {
+        body.wire = json_;
+      } else if (!gzipper_.Compress(json_, body.wire)) {
+        return false;
+      }
+      prebuilt_.push_back(std::move(body));
+    }
+    return true;
   }
 
   void Start() {
@@ -431,16 +471,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const int n = options_.batch_size;
     first_counter_ = next_counter_;
     next_counter_ += static_cast<uint64_t>(n);
-    builder_.Build(first_counter_, n, json_);
-    stats_.bytes_json += static_cast<int64_t>(json_.size());
-    if (options_.gzip) {
-      if (!gzipper_.Compress(json_, request_.body())) {
+    if (next_prebuilt_ < prebuilt_.size()) {
+      Body& body = prebuilt_[next_prebuilt_++];
+      stats_.bytes_json += body.json_bytes;
+      request_.body() = std::move(body.wire);
+    } else {
+      builder_.Build(first_counter_, n, json_);
+      stats_.bytes_json += static_cast<int64_t>(json_.size());
+      if (!options_.gzip) {
+        request_.body() = json_;
+      } else if (!gzipper_.Compress(json_, request_.body())) {
         stats_.body_error = true;
         shared_.stopping.store(true);
         return Finish();
       }
-    } else {
-      request_.body() = json_;
     }
     stats_.bytes_wire += static_cast<int64_t>(request_.body().size());
     request_.prepare_payload();
@@ -536,6 +580,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   BatchBuilder builder_;
   Gzipper gzipper_;
   std::string json_;
+  struct Body {
+    std::string wire;  // what is posted (gzip or plain)
+    int64_t json_bytes = 0;
+  };
+  std::vector<Body> prebuilt_;
+  size_t next_prebuilt_ = 0;
   uint64_t next_counter_ = 0;
   uint64_t first_counter_ = 0;
   int in_flight_ = 0;
@@ -591,8 +641,11 @@ std::optional<Answer> Call(const tcp::endpoint& endpoint, http::verb method,
 
 class Verifier {
  public:
-  Verifier(const Options& options, tcp::endpoint endpoint, uint64_t nonce)
-      : options_(options), endpoint_(std::move(endpoint)), nonce_(nonce) {}
+  Verifier(const Options& options, tcp::endpoint endpoint, std::string project, uint64_t nonce)
+      : options_(options),
+        endpoint_(std::move(endpoint)),
+        project_(std::move(project)),
+        nonce_(nonce) {}
 
   // Before the run: if the project already holds events, counts them now (with the action that
   // will count the run too); an empty project needs nothing.
@@ -634,7 +687,7 @@ class Verifier {
   }
 
  private:
-  std::string ProjectPath() const { return "/api/projects/" + options_.project; }
+  std::string ProjectPath() const { return "/api/projects/" + project_; }
   std::string ActionPath() const {
     return ProjectPath() + "/actions/" + std::to_string(action_id_) + "/";
   }
@@ -705,10 +758,35 @@ class Verifier {
 
   const Options& options_;
   const tcp::endpoint endpoint_;
+  const std::string project_;
   const uint64_t nonce_;
   int64_t action_id_ = 0;
   int64_t baseline_ = 0;
 };
+
+// Creates a project through POST /api/projects/ and returns its token and id.
+std::optional<ProjectTarget> CreateProject(const tcp::endpoint& endpoint, const std::string& key,
+                                           const std::string& name, std::string& error) {
+  std::optional<Answer> answer = Call(endpoint, http::verb::post, "/api/projects/", key,
+                                      R"({"name":")" + name + R"("})", error);
+  if (!answer) return std::nullopt;
+  if (answer->status != 201) {
+    error = "create project: HTTP " + std::to_string(answer->status) + " " +
+            answer->body.substr(0, 300);
+    return std::nullopt;
+  }
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string json(answer->body);
+  simdjson::ondemand::document doc;
+  int64_t id = 0;
+  std::string_view token;
+  if (parser.iterate(json).get(doc) || doc["id"].get_int64().get(id) ||
+      doc["api_token"].get_string().get(token)) {
+    error = "create project: no id or api_token in " + answer->body.substr(0, 300);
+    return std::nullopt;
+  }
+  return ProjectTarget{std::string(token), std::to_string(id)};
+}
 
 // --- reporting -----------------------------------------------------------------------------
 
@@ -774,12 +852,25 @@ int Run(const Options& options) {
   }
 
   const uint64_t nonce = std::random_device{}() * 0x1'0000'0000ULL ^ std::random_device{}();
-  std::optional<Verifier> verifier;
-  if (verify_endpoint) {
-    verifier.emplace(options, *verify_endpoint, nonce & 0xFFFF'FFFF'FFFFULL);
-    if (!verifier->Prepare(error)) {
-      std::cerr << "load_generator: verify: " << error << "\n";
+  std::vector<ProjectTarget> projects{{options.token, options.project}};
+  for (int i = 1; i < options.projects; ++i) {
+    std::string name = "load_generator " + std::to_string(i) + " ";
+    AppendHex(name, nonce & 0xFFFF'FFFF'FFFFULL, 12);
+    std::optional<ProjectTarget> created = CreateProject(*endpoint, options.key, name, error);
+    if (!created) {
+      std::cerr << "load_generator: --projects: " << error << "\n";
       return 1;
+    }
+    projects.push_back(std::move(*created));
+  }
+  std::vector<Verifier> verifiers;
+  if (verify_endpoint) {
+    for (const ProjectTarget& project : projects) {
+      verifiers.emplace_back(options, *verify_endpoint, project.id, nonce & 0xFFFF'FFFF'FFFFULL);
+      if (!verifiers.back().Prepare(error)) {
+        std::cerr << "load_generator: verify: " << error << "\n";
+        return 1;
+      }
     }
   }
 
@@ -790,16 +881,35 @@ int Run(const Options& options) {
   std::vector<ConnectionStats> stats(static_cast<size_t>(options.connections));
   net::io_context ioc(options.threads);
 
+  std::vector<std::shared_ptr<Connection>> connections;
+  const auto prebuild_start = Clock::now();
+  const double cpu_prebuild_start = CpuSeconds(0);
+  for (int i = 0; i < options.connections; ++i) {
+    const std::string& token = projects[static_cast<size_t>(i % options.projects)].token;
+    connections.push_back(std::make_shared<Connection>(ioc, shared, static_cast<uint32_t>(i), token,
+                                                       stats[static_cast<size_t>(i)]));
+    // An even share of --prebuild, the first connections taking the remainder.
+    const int64_t share = options.prebuild / options.connections +
+                          (i < options.prebuild % options.connections ? 1 : 0);
+    if (!connections.back()->Prebuild(share)) {
+      std::printf("FAILED: could not build or compress a body\n");
+      return 1;
+    }
+  }
+  if (options.prebuild > 0) {
+    std::printf("prebuilt          %" PRId64 " batches in %.2f s (client CPU %.1f s, not timed)\n",
+                options.prebuild,
+                std::chrono::duration<double>(Clock::now() - prebuild_start).count(),
+                CpuSeconds(0) - cpu_prebuild_start);
+  }
+
   const double cpu_client_start = CpuSeconds(0);
   const double cpu_server_start = options.server_pid ? CpuSeconds(options.server_pid) : 0;
   const Clock::time_point start = Clock::now();
   shared.deadline = start + std::chrono::duration_cast<Clock::duration>(
                                 std::chrono::duration<double>(options.duration_s));
-  for (int i = 0; i < options.connections; ++i) {
-    std::make_shared<Connection>(ioc, shared, static_cast<uint32_t>(i),
-                                 stats[static_cast<size_t>(i)])
-        ->Start();
-  }
+  for (auto& connection : connections) connection->Start();
+  connections.clear();  // each connection keeps itself alive through its pending handlers
 
   // A one-second tick: progress every 10 s, and the end once every connection has finished.
   net::steady_timer tick(ioc);
@@ -912,21 +1022,36 @@ int Run(const Options& options) {
   bool ok = http_errors == 0 && io_errors == 0 && !total.body_error && total.requests_ok > 0;
   if (total.body_error) std::printf("FAILED: could not build or compress a body\n");
   if (total.requests_ok == 0) std::printf("FAILED: no request was acknowledged\n");
+  if (options.projects > 1) {
+    std::printf("projects          %d (connection i posts to project i mod %d):", options.projects,
+                options.projects);
+    for (const ProjectTarget& project : projects) std::printf(" %s", project.id.c_str());
+    std::printf("\n");
+  }
   std::optional<int64_t> stored;
-  if (verifier) {
-    stored = verifier->StoredSinceStart(error);
-    if (!stored) {
-      std::printf("verify            FAILED: %s\n", error.c_str());
+  for (size_t p = 0; p < verifiers.size(); ++p) {
+    int64_t acked = 0;
+    for (size_t c = p; c < stats.size(); c += projects.size()) acked += stats[c].events_acked;
+    std::optional<int64_t> project_stored = verifiers[p].StoredSinceStart(error);
+    const char* project = projects[p].id.c_str();
+    if (!project_stored) {
+      std::printf("verify            project %s FAILED: %s\n", project, error.c_str());
       ok = false;
-    } else if (*stored != total.events_acked) {
-      std::printf("verify            MISMATCH: %" PRId64 " stored, %" PRId64 " acknowledged\n",
-                  *stored, total.events_acked);
+      continue;
+    }
+    stored = stored.value_or(0) + *project_stored;
+    if (*project_stored != acked) {
+      std::printf("verify            project %s MISMATCH: %" PRId64 " stored, %" PRId64
+                  " acknowledged\n",
+                  project, *project_stored, acked);
       ok = false;
     } else {
-      std::printf("verify            ok: %" PRId64 " stored == %" PRId64 " acknowledged\n", *stored,
-                  total.events_acked);
+      std::printf("verify            ok: %" PRId64 " stored == %" PRId64 " acknowledged%s%s\n",
+                  *project_stored, acked, options.projects > 1 ? " in project " : "",
+                  options.projects > 1 ? project : "");
     }
   }
+  if (!verifiers.empty() && ok && stored != total.events_acked) ok = false;
 
   if (!options.report_json.empty()) {
     std::ofstream out(options.report_json, std::ios::trunc);
@@ -1000,7 +1125,20 @@ int Main(int argc, char** argv) {
   cli.add_option("--report-json", options.report_json, "Write the summary as JSON here");
   cli.add_option("--server-pid", options.server_pid, "Also report this process's CPU time");
   cli.add_flag("--quiet", options.quiet, "No progress or per-error lines on stderr");
+  cli.add_option(
+         "--prebuild", options.prebuild,
+         "Build and compress this many batches before the timed run (then build as it goes)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cli.add_option("--projects", options.projects,
+                 "Spread connections over N projects (N-1 created through the API; needs --key)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(cli, argc, argv);
+  if (options.projects > 1 && options.key.empty()) {
+    std::cerr << "load_generator: --projects needs --key (a personal API key)\n";
+    return 2;
+  }
   return actiond::bench::Run(options);
 }
 

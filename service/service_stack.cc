@@ -32,6 +32,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   }
   storage::StoreOptions store_options;
   store_options.fsync = options.fsync;
+  store_options.keep_wal = options.keep_wal;
   std::unique_ptr<ServiceStack> stack(new ServiceStack());
   ACTIOND_ASSIGN_OR_RETURN(stack->store_, storage::Store::Open(options.data_dir, store_options));
   storage::Store* store = stack->store_.get();

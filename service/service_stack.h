@@ -46,9 +46,10 @@ class WebhookService;
 
 struct ServiceStackOptions {
   std::string data_dir;
-  bool fsync = false;   // every commit waits for the WAL to reach the disk
-  ClockFunction clock;  // stamps created_at, last_calculated_at
-  LogFunction log;      // backfill progress and start-up problems
+  bool fsync = false;     // every commit waits for the WAL to reach the disk
+  bool keep_wal = false;  // archive the WAL instead of deleting it (storage/store.h, measuring)
+  ClockFunction clock;    // stamps created_at, last_calculated_at
+  LogFunction log;        // backfill progress and start-up problems
   // Sends webhook requests (api/http/webhook_client.h); null: no webhooks at all (matches send
   // nothing and webhooks() is null). Must outlive the stack, and be stopped (every Post
   // answered) before the stack is destroyed.

@@ -5,6 +5,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -267,6 +268,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   // than left to the default, because the durability promise (docs/operations.md) rests on it
   // and tests/blackbox/durability_test.py checks it.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (options.keep_wal) {
+    // A TTL without a size limit moves obsolete logs to archive/ and deletes them only after
+    // the TTL; GetUpdatesSince reads the archive and the live logs alike.
+    db_options.WAL_ttl_seconds = uint64_t{30} * 24 * 3600;
+    db_options.WAL_size_limit_MB = 0;
+  }
 
   std::vector<std::string> existing;
   const bool exists = rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok();
@@ -412,6 +419,32 @@ Status Store::Checkpoint(const std::string& dir) const {
 Status Store::SyncWal() {
   if (impl_->db == nullptr) return Closed();
   return FromRocks(impl_->db->FlushWAL(/*sync=*/true), "syncing the WAL");
+}
+
+Status Store::VisitCommittedBatches(FunctionRef<bool(std::string_view)> visitor) const {
+  if (impl_->db == nullptr) return Closed();
+  std::unique_ptr<rocksdb::TransactionLogIterator> it;
+  rocksdb::Status s = impl_->db->GetUpdatesSince(/*seq_number=*/1, &it);
+  ACTIOND_RETURN_IF_ERROR(FromRocks(s, "opening the write-ahead log"));
+  // Each batch takes Count() sequence numbers: a batch that does not start where the last one
+  // ended means a log file was deleted, and the visit would be incomplete.
+  rocksdb::SequenceNumber expected = 1;  // a new database's first write
+  for (; it->Valid(); it->Next()) {
+    rocksdb::BatchResult batch = it->GetBatch();
+    if (batch.sequence != expected) {
+      return Status(StatusCode::kIoError, "the write-ahead log has a gap (not kept with keep_wal)");
+    }
+    expected = batch.sequence + batch.writeBatchPtr->Count();
+    if (!visitor(View(rocksdb::Slice(batch.writeBatchPtr->Data())))) break;
+  }
+  return FromRocks(it->status(), "reading the write-ahead log");
+}
+
+Status Store::CommitSerialized(std::string serialized) {
+  if (impl_->db == nullptr) return Closed();
+  if (serialized.size() < 12) return Status(StatusCode::kCorruption, "not a write batch");
+  rocksdb::WriteBatch batch(std::move(serialized));
+  return FromRocks(impl_->db->Write(impl_->write_options, &batch), "committing a serialized batch");
 }
 
 // --- Meta ----------------------------------------------------------------------------------

@@ -54,6 +54,11 @@ struct StoreOptions {
   // sit outside any bound and the server's RSS grows with the data (docs/operations.md
   // "Memory").
   size_t memory_budget_bytes = size_t{256} << 20;
+  // Keep every write-ahead log file (moved to the archive instead of deleted once its
+  // memtables are flushed), so that VisitCommittedBatches can read back every commit the
+  // store ever received. For measurements only (actiond --keep-wal, bench/ingest_ceiling):
+  // the archive grows without bound (it is dropped after 30 days).
+  bool keep_wal = false;
 };
 
 struct TimeRange {
@@ -116,6 +121,17 @@ class Store final : public BatchTarget {
 
   // Makes every commit so far durable on disk (useful when fsync is off, e.g. at shutdown).
   Status SyncWal();
+
+  // --- Measuring the storage cost of a workload (bench/ingest_ceiling.cc) ------------------
+  // Visits the serialized form of every write batch in the write-ahead log, oldest first: what
+  // each Commit (and each id reservation) handed to RocksDB, byte for byte. Complete only for a
+  // store that was always opened with StoreOptions::keep_wal. The view is valid during the
+  // call. Errors: kIoError when the log cannot be read or has a gap.
+  Status VisitCommittedBatches(FunctionRef<bool(std::string_view serialized)> visitor) const;
+  // Applies a batch serialized by VisitCommittedBatches (of a store of this schema, whose
+  // column families were created in the same order, i.e. any store this build created) as one
+  // commit, with this store's write options. kCorruption when the bytes are not a batch.
+  Status CommitSerialized(std::string serialized);
 
   // Writes a consistent copy of the whole store, as of one instant, to `dir`, which must not
   // exist (its parent must): RocksDB's checkpoint — table files hard-linked when `dir` is on
