@@ -149,6 +149,12 @@ void Router::Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel
     for (const MethodHandler& mh : route.handlers) {
       if (mh.method == req.method()) {
         mh.handler(rr, res);
+        // A prefix route with nothing at the path (a static mount at `/` without that file) is
+        // reported as unmatched, as the path was before the mount (docs/operations.md §9).
+        if (!route.segments.empty() && route.segments.back().kind == SegmentKind::kRest &&
+            res.result() == http::status::not_found) {
+          *route_out = nullptr;
+        }
         return;
       }
     }

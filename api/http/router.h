@@ -17,7 +17,8 @@
 //
 // Observer: when set, every answered request is reported once (api/http/request_record.h) with
 // its route pattern, status, body size and duration — when its answer is ready, deferred or
-// not — for metrics and the access log.
+// not — for metrics and the access log. A prefix route's 404 is reported as unmatched
+// (kUnmatchedRoute), so that junk paths under a mount at `/` are counted as unknown paths.
 //
 // Thread-safety: register every route with Add() (and set the observer) before the server
 // starts; Handle() is then

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace actiond::api {
 namespace {
@@ -196,6 +197,18 @@ TEST(RouterTest, PrefixRouteLosesToLiteralsAndParameters) {
   EXPECT_EQ(Route(router, http::verb::get, "/").body(), "files project= id=");
   EXPECT_EQ(Route(router, http::verb::get, "/api/projects/1/nope/2/3").body(),
             "files project= id=");
+}
+
+TEST(RouterTest, PrefixRoute404IsReportedAsUnmatched) {
+  Router router;
+  std::vector<std::string> routes;
+  router.set_observer([&](const RequestRecord& r) { routes.emplace_back(r.route); });
+  router.Add(http::verb::get, "/*path", [](const RouteRequest& rr, HttpResponse& res) {
+    if (rr.Param("path") != "index.html") res.result(http::status::not_found);
+  });
+  Route(router, http::verb::get, "/index.html");
+  Route(router, http::verb::get, "/junk");
+  EXPECT_EQ(routes, (std::vector<std::string>{"/*path", "unmatched"}));
 }
 
 }  // namespace
