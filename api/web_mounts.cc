@@ -67,6 +67,9 @@ Status MountWebFiles(const AppConfig& config, Router& router, std::string* web_d
   if (!config.posthog_js_dir.empty()) {
     StaticFilesOptions options;
     options.root = config.posthog_js_dir;
+    // PostHog's snippet loads array.js with crossOrigin="anonymous" from any site: a CORS
+    // request, which the browser refuses without this header. The files are public.
+    options.headers = {{"Access-Control-Allow-Origin", "*"}};
     Result<std::shared_ptr<const StaticFiles>> files = StaticFiles::Open(std::move(options));
     if (!files.ok()) {
       return Status(StatusCode::kNotFound,

@@ -1,5 +1,6 @@
 """The web page and the static mounts (docs/web.md): what `/` and `/static/` serve and with which
-headers, that hostile paths are refused, and the page itself driven in Debian's chromium by
+headers, that hostile paths are refused, PostHog's HTML snippet loading posthog-js from
+actiond (tests/client/posthog_snippet.js), and the page itself driven in Debian's chromium by
 playwright-core (tests/client/web_page.js): sign-in, the editor with a validation error at its
 field, live counts and chart, explain, edit, delete, a hostile name, a read-only key.
 
@@ -45,7 +46,7 @@ class StaticMountsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         npm_ci(WEB_DIR, "htm")
-        npm_ci(CLIENT_DIR, "posthog-js")
+        npm_ci(CLIENT_DIR, "playwright-core")
         cls.srv = server.Server(args=["--posthog-js-dir", POSTHOG_JS_DIST]).start()
 
     @classmethod
@@ -91,6 +92,21 @@ class StaticMountsTest(unittest.TestCase):
         self.assertEqual(r.body, expected)
         self.assertTrue(r.headers["content-type"].startswith("text/javascript"))
         self.assertNotIn("content-security-policy", r.headers)
+        # The snippet loads it with crossOrigin="anonymous": a CORS request from any site.
+        self.assertEqual(r.headers["access-control-allow-origin"], "*")
+
+    def test_posthogs_html_snippet_loads_from_actiond_and_sends(self):
+        require(os.path.exists(CHROMIUM), "chromium (tools/install-deps.sh --with-browser)")
+        out = subprocess.run(
+            ["node", "posthog_snippet.js", "http://127.0.0.1:%d" % self.srv.port,
+             self.srv.project_token, self.srv.personal_key, "snippet_loaded"],
+            cwd=CLIENT_DIR, capture_output=True, timeout=90, env=dict(os.environ, CHROMIUM=CHROMIUM))
+        self.assertEqual(out.returncode, 0, out.stderr.decode()[-3000:])
+        report = json.loads(out.stdout.decode().strip().splitlines()[-1])
+        self.assertEqual(report["array_js_status"], 200, report["requests"])
+        self.assertIsNotNone(report["event"], report["requests"])
+        self.assertEqual(report["event"]["properties"]["from"], "snippet")
+        self.assertEqual(report["event"]["properties"]["$lib"], "web")
 
     def test_hostile_paths_are_refused_in_posthogs_shape(self):
         for path in ["/static/../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
