@@ -234,6 +234,34 @@ class CountSeriesTest(unittest.TestCase):
                 self.assertEqual(r.json()["attr"], attr)
 
 
+    def test_counts_of_many_actions_in_one_request(self):
+        other = self.srv.api("POST", ACTIONS, {"name": "Nothing", "steps": [{"event": "none"}]})
+        other_id = other.json()["id"]
+        wait_calculated(self.srv, other_id)
+        ids = "%d,%d,99999,%d" % (other_id, self.action, self.action)
+        r = self.srv.api("GET", q(ACTIONS + "counts/", ids=ids))
+        self.assertEqual(r.status, 200, r)
+        # In the order given, once each; an unknown id is left out.
+        self.assertEqual(r.json(), {"results": [
+            {"id": other_id, "count": 0, "is_calculating": False},
+            {"id": self.action, "count": 5, "is_calculating": False}]})
+        r = self.srv.api("GET", q(ACTIONS + "counts/", ids=str(self.action), interval="day",
+                                  date_from="2026-11-01", date_to="2026-11-02"))
+        one = self.count(interval="day", date_from="2026-11-01", date_to="2026-11-02")
+        self.assertEqual(r.json()["results"], [dict({"id": self.action}, **one)])
+
+    def test_counts_bad_parameters_are_400s_naming_them(self):
+        cases = [({}, "ids", "required"), ({"ids": "1,x"}, "ids", "invalid_input"),
+                 ({"ids": ",".join(str(i) for i in range(1, 202))}, "ids", "invalid_input"),
+                 ({"ids": "1", "interval": "minute"}, "interval", "invalid_choice"),
+                 ({"ids": "1", "bucket": "day"}, "bucket", "invalid_input")]
+        for params, attr, code in cases:
+            with self.subTest(params=params):
+                r = self.srv.api("GET", q(ACTIONS + "counts/", **params))
+                self.assertEqual(r.status, 400, r)
+                self.assertEqual((r.json()["attr"], r.json()["code"]), (attr, code))
+
+
 class SlowBackfillCountTest(unittest.TestCase):
     """A backfill slowed down (--backfill-chunk-events 200 --backfill-pause-ms 50) is watched
     while it runs: is_calculating with progress, then false with the final count."""
