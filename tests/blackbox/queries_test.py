@@ -71,6 +71,33 @@ class EventsFiltersTest(unittest.TestCase):
         self.assertEqual(self.uuids(action_id=self.action, limit=7),
                          self.expected(lambda e: e["event"] == "buy"))
 
+    def test_matched_actions_lists_each_events_live_actions(self):
+        pro = self.srv.api("POST", ACTIONS, {"name": "Pro buy", "steps": [
+            {"event": "buy", "properties": [{"key": "plan", "value": "pro"}]}]}).json()["id"]
+        gone = self.srv.api("POST", ACTIONS, {"name": "Gone", "steps": [{"event": "buy"}]})
+        gone = gone.json()["id"]
+        wait_calculated(self.srv, pro)
+        wait_calculated(self.srv, gone)
+        self.assertEqual(self.srv.api("PATCH", "%s%d/" % (ACTIONS, gone),
+                                      {"deleted": True}).status, 200)
+        try:
+            listed = self.srv.events(matched_actions="true", limit=100)
+            by_uuid = {e["uuid"]: e for e in self.events}
+            self.assertEqual(len(listed), len(self.events))
+            for e in listed:
+                sent = by_uuid[e["uuid"]]
+                want = []
+                if sent["event"] == "buy":
+                    want.append(self.action)
+                    if sent["properties"]["plan"] == "pro":
+                        want.append(pro)
+                self.assertEqual(e["matched_actions"], want, e["uuid"])
+            self.assertNotIn("matched_actions", self.srv.events(limit=1)[0])
+            r = self.get(q(EVENTS, matched_actions="yes"))
+            self.assertEqual((r.status, r.json()["attr"]), (400, "matched_actions"))
+        finally:
+            self.srv.api("PATCH", "%s%d/" % (ACTIONS, pro), {"deleted": True})
+
     def test_properties_filter_with_the_step_operators(self):
         props = json.dumps([{"key": "plan", "value": "pro"},
                             {"key": "i", "value": 30, "operator": "lt", "type": "event"}])
