@@ -10,7 +10,6 @@ const LIMIT = 50;
 export function LiveEvents({ api, project }) {
   const [events, setEvents] = useState([]);
   const [actions, setActions] = useState([]);
-  const [matches, setMatches] = useState({});  // uuid → [action id]
   const [explain, setExplain] = useState(null);  // {uuid, actionId}
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState('');
@@ -25,21 +24,10 @@ export function LiveEvents({ api, project }) {
     let timer;
     const load = async () => {
       try {
-        const page = await api.get(`/api/projects/${project}/events/${qs({ limit: LIMIT })}`);
+        // matched_actions: the server adds each event's matching live actions (docs/api.md §4).
+        const page = await api.get(`/api/projects/${project}/events/${qs({ limit: LIMIT, matched_actions: 'true' })}`);
         if (stopped) return;
         setEvents(page.results);
-        // Which actions matched: each action's match index over the same window (one request
-        // per action, bounded by the oldest event shown), not an explain per event.
-        if (page.results.length && actions.length) {
-          const oldest = page.results[page.results.length - 1].timestamp;
-          const after = new Date(Date.parse(oldest) - 1).toISOString();
-          const found = {};
-          await Promise.all(actions.slice(0, 100).map(async (a) => {
-            const hits = await api.get(`/api/projects/${project}/events/${qs({ action_id: a.id, after, limit: LIMIT })}`);
-            for (const e of hits.results) (found[e.uuid] = found[e.uuid] || []).push(a.id);
-          }));
-          if (!stopped) setMatches(found);
-        }
         setError('');
       } catch (e) {
         if (!stopped) setError(e.message);
@@ -48,7 +36,7 @@ export function LiveEvents({ api, project }) {
     };
     load();
     return () => { stopped = true; clearTimeout(timer); };
-  }, [project, paused, actions]);
+  }, [project, paused]);
 
   const byId = Object.fromEntries(actions.map((a) => [a.id, a]));
   return html`<section class="live">
@@ -59,7 +47,7 @@ export function LiveEvents({ api, project }) {
     <table class="events"><thead><tr><th>Event</th><th>Person</th><th>URL</th><th>Time</th><th>Matched actions</th><th>Explain</th></tr></thead>
       <tbody>${events.map((e) => html`<tr key=${e.uuid} data-uuid=${e.uuid}>
         <td>${e.event}</td><td>${e.distinct_id}</td><td class="url">${e.properties.$current_url || ''}</td><td>${e.timestamp}</td>
-        <td>${(matches[e.uuid] || []).map((id) => html`<a class="tag" href=${`#/actions/${id}`}>${byId[id] ? byId[id].name : id}</a> `)}</td>
+        <td>${(e.matched_actions || []).map((id) => html`<a class="tag" href=${`#/actions/${id}`}>${byId[id] ? byId[id].name : id}</a> `)}</td>
         <td><select aria-label="Explain against action" value="" onChange=${(ev) => ev.target.value && setExplain({ uuid: e.uuid, actionId: ev.target.value })}>
           <option value="">Explain…</option>
           ${actions.map((a) => html`<option value=${a.id}>${a.name}</option>`)}</select></td>
