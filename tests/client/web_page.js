@@ -176,6 +176,15 @@ async function main() {
     await hostileLink.waitFor();
     assert((await hostileLink.textContent()) === hostile, 'the hostile name is not shown as text');
     assert(await page.locator('table.actions img').count() === 0, 'an img element was made');
+    // Hostile event data is text too: a name, a property and a URL in the live view.
+    await capture([event(hostile, { $current_url: 'javascript:alert(3)', note: '<b onmouseover=alert(4)>x</b>' })]);
+    await page.getByRole('link', { name: 'Live events' }).click();
+    const hostileRow = page.locator('.live tbody tr', { hasText: hostile }).first();
+    await hostileRow.waitFor();
+    assert((await hostileRow.locator('td').first().textContent()) === hostile, 'the hostile event name is not text');
+    assert(await page.locator('.live tbody img, .live tbody b, .live tbody a[href^="javascript"]').count() === 0,
+      'hostile event data made elements');
+    await page.getByRole('link', { name: 'Actions', exact: true }).click();
     await page.waitForTimeout(300);
     assert(dialogs.length === 0, `a dialog ran: ${dialogs}`);
 
