@@ -1,7 +1,8 @@
 // Drives actiond's web page (docs/web.md) in Debian's chromium, headless, through playwright-core:
 // sign in, create an action through the form (a validation error shown at its field first), send
 // events through the capture API and watch the count and chart change without a reload, explain a
-// non-matching event, edit, delete; a hostile action name; a read-only key; live events.
+// non-matching event, edit, delete; a hostile action name and hostile event data; a read-only
+// key; a refused write showing the server's message; live events.
 // Saves a screenshot of each page into SCREENSHOT_DIR and prints one JSON line of figures.
 //
 // Usage: node web_page.js BASE_URL PERSONAL_API_KEY PROJECT_TOKEN SCREENSHOT_DIR
@@ -211,6 +212,18 @@ async function main() {
     assert(await page.getByRole('link', { name: 'Edit' }).count() === 0, 'a read-only key sees Edit');
     assert(await page.getByRole('button', { name: 'Delete' }).count() === 0, 'a read-only key sees Delete');
     await shot('read-only');
+
+    // A write the server refuses shows the server's message: a writing key revoked while its
+    // editor is open.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const rw = await api('POST', '/api/personal_api_keys/', { label: 'revoked', scopes: ['action:read', 'action:write'] });
+    await page.getByLabel('Personal API key').fill(rw.value);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'New action' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Never saved');
+    await api('DELETE', `/api/personal_api_keys/${rw.id}/`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('form.editor .error[role="alert"]', { hasText: 'is invalid' }).waitFor();
 
     assert(foreign.length === 0, `requests to other origins: ${foreign}`);
     assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
