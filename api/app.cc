@@ -31,6 +31,7 @@
 #include "api/resources/webhook_deliveries_resource.h"
 #include "api/rest_route.h"
 #include "api/version.h"
+#include "api/web_mounts.h"
 #include "engine/personal_api_key_format.h"
 #include "engine/str_cat.h"
 #include "service/account_service.h"
@@ -138,6 +139,17 @@ Status ParseListenAddress(const std::string& listen, std::string& host, uint16_t
 
 App::App(AppConfig config) : config_(std::move(config)) {}
 
+std::string App::PageUrl() const {
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListenAddress(config_.listen, host, port).ok()) return "";
+  // A wildcard address is not one a browser can open; loopback reaches it on this machine.
+  if (host == "0.0.0.0" || host == "::") host = host == "::" ? "::1" : "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = engine::StrCat({"[", host, "]"});
+  const uint16_t bound = server_ ? server_->port() : port;
+  return engine::StrCat({"http://", host, ":", std::to_string(bound), "/"});
+}
+
 App::~App() {
   if (webhook_client_) webhook_client_->Stop();
 }
@@ -191,6 +203,11 @@ Status App::OpenServices() {
   if (boot.new_personal_api_key) {
     credentials.append(engine::StrCat(
         {"actiond: personal API key (shown once, keep it): ", *boot.new_personal_api_key, "\n"}));
+    // Next to the key, so that whoever reads it knows where to use it (docs/web.md).
+    if (!web_dir_.empty()) {
+      credentials.append(
+          engine::StrCat({"actiond: web page: ", PageUrl(), " (sign in with that key)\n"}));
+    }
   }
   if (!credentials.empty()) {
     std::fwrite(credentials.data(), 1, credentials.size(), stdout);
@@ -257,6 +274,8 @@ Status App::Start() {
   ServerOptions options;
   ACTIOND_RETURN_IF_ERROR(ParseListenAddress(config_.listen, options.host, options.port));
   ACTIOND_RETURN_IF_ERROR(ResolvePersonalApiKey(config_));
+  // Before anything is bound or opened: a wrong --web-dir fails the start at once.
+  ACTIOND_RETURN_IF_ERROR(MountWebFiles(config_, router_, &web_dir_));
   options.threads = config_.threads;
   options.max_connections = config_.max_connections;
   auto ms = [](double seconds) {
@@ -280,6 +299,7 @@ Status App::Start() {
   ready_.store(true, std::memory_order_release);
   ACTIOND_LOG(INFO) << "listening on " << config_.listen << " (port " << server_->port()
                     << "), data dir " << config_.data_dir;
+  if (!web_dir_.empty()) ACTIOND_LOG(INFO) << "web page at " << PageUrl();
   return Status::Ok();
 }
 

@@ -49,6 +49,10 @@ class App {
 
   const AppConfig& config() const noexcept { return config_; }
   Router& router() noexcept { return router_; }
+  // The web page's address (http://HOST:PORT/ with the bound port), printed at first start.
+  std::string PageUrl() const;
+  // The directory the page is served from; "" when there is none (api/web_mounts.h).
+  const std::string& web_dir() const noexcept { return web_dir_; }
   // Valid after Start().
   Server* server() noexcept { return server_.get(); }
   const Services& services() const noexcept { return services_; }
@@ -61,6 +65,7 @@ class App {
   void Shutdown();
 
   AppConfig config_;
+  std::string web_dir_;
   Router router_;
   Metrics metrics_;
   // True from the end of Start() until Stop(): GET /_readyz answers 200 only then.

@@ -34,6 +34,10 @@ struct AppConfig {
   std::string personal_api_key_file;            // ACTIOND_PERSONAL_API_KEY_FILE
   std::string project_token;                    // ACTIOND_PROJECT_TOKEN
   std::string admin_email = "admin@localhost";  // ACTIOND_ADMIN_EMAIL
+  // The web page's directory (api/web_mounts.h: "" looks in the install tree, then the source
+  // tree) and posthog-js's dist directory served at /static/ ("" serves none).
+  std::string web_dir;
+  std::string posthog_js_dir;
   // Webhooks (docs/webhooks.md): links in messages start with site_url ("" → http://<listen>).
   std::string site_url;
   std::string webhook_ca_file;  // extra trusted CAs (PEM) for HTTPS receivers

@@ -61,6 +61,7 @@ Result<Principal> Authenticator::Authenticate(const RouteRequest& request) const
                          << noted.ToString();
   }
   Principal principal;
+  principal.key_id = key->id;
   principal.user_id = key->user_id;
   principal.scopes = std::move(key->scopes);
   principal.scoped_teams = std::move(key->scoped_teams);

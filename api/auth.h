@@ -25,6 +25,7 @@ namespace actiond::api {
 
 // Who is calling: the user and key behind a request.
 struct Principal {
+  int64_t key_id = 0;  // the personal API key that authenticated the request
   int64_t user_id = 0;
   std::vector<std::string> scopes;    // "action:read", "action:write", "*"
   std::vector<int64_t> scoped_teams;  // empty: every project

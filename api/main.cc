@@ -98,6 +98,11 @@ int Main(int argc, char** argv) {
                  "Capture requests waiting to be applied; beyond, 503 with Retry-After")
       ->capture_default_str()
       ->check(CLI::Range(1, 1'000'000));
+  // Static files (docs/web.md): existence is checked at start, with the default's fallbacks.
+  cli.add_option("--web-dir", config.web_dir,
+                 "Directory of the web page served at / (default: the installed or source web/)");
+  cli.add_option("--posthog-js-dir", config.posthog_js_dir,
+                 "posthog-js dist directory served at /static/ (array.js and friends)");
   // Webhooks (docs/webhooks.md).
   cli.add_option("--site-url", config.site_url,
                  "Base URL of links in webhook messages (default: http://<listen address>)");

@@ -288,6 +288,19 @@ Result<int64_t> ActionService::Count(ProjectId project, ActionId id, const TimeR
   return store_->Count(project, id, range);
 }
 
+Result<std::vector<ActionId>> ActionService::MatchedActions(ProjectId project,
+                                                            const std::vector<ActionId>& actions,
+                                                            int64_t timestamp_ms,
+                                                            std::string_view uuid) const {
+  std::vector<ActionId> matched;
+  for (const ActionId id : actions) {
+    ACTIOND_ASSIGN_OR_RETURN(const bool exists,
+                             store_->MatchExists(project, id, timestamp_ms, uuid));
+    if (exists) matched.push_back(id);
+  }
+  return matched;
+}
+
 Result<std::optional<BackfillProgress>> ActionService::Progress(ProjectId project,
                                                                 ActionId id) const {
   ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> bytes,

@@ -125,6 +125,12 @@ class ActionService {
 
   // Matches with timestamps in `range`, from counters (never scans events).
   Result<int64_t> Count(ProjectId project, ActionId id, const TimeRange& range = {}) const;
+  // Which of `actions` have the stored event (timestamp_ms, uuid) in their match index, in the
+  // order given: one point lookup per action, never a scan (the events list's matched_actions,
+  // docs/api.md §4).
+  Result<std::vector<ActionId>> MatchedActions(ProjectId project,
+                                               const std::vector<ActionId>& actions,
+                                               int64_t timestamp_ms, std::string_view uuid) const;
   // The backfill's progress while one is unfinished for the action; nullopt otherwise.
   Result<std::optional<BackfillProgress>> Progress(ProjectId project, ActionId id) const;
   // Counts per bucket. Day, week and month buckets in UTC read the per-day counters (one per day);

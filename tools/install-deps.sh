@@ -21,7 +21,8 @@ for option in "$@"; do
   case "$option" in
     --server-only) ;;
     --with-node)
-      # The real-client tests run posthog-node; a machine may already have Node.js from elsewhere.
+      # npm installs the web page's libraries (tools/run.sh, docs/web.md) and the real-client
+      # tests' posthog-node; a machine may already have Node.js from elsewhere.
       command -v node >/dev/null 2>&1 || packages+=(nodejs)
       command -v npm >/dev/null 2>&1 || packages+=(npm)
       ;;

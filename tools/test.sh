@@ -10,6 +10,8 @@ if [[ -f tests/client/package.json ]]; then
   # system's chromium). The lock file pins them; npm's cache makes a repeat run cheap.
   (cd tests/client && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The web page's libraries (docs/web.md), which the browser test and the install test need.
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
 # Release, as tools/run.sh builds the server users run, with every warning an error (GCC 12 warns
 # about some things only when it inlines at -O3). ccache, when present, shares object files
 # between this build, the lint stage's compile commands and earlier runs.

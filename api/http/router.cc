@@ -63,21 +63,31 @@ void Router::Add(http::verb method, std::string_view pattern, RouteHandler handl
     std::vector<std::string_view> parts;
     SplitSegments(normalized, parts);
     size_t params = 0;
-    for (const std::string_view part : parts) {
-      const bool is_param = !part.empty() && part.front() == ':';
-      params += is_param ? 1 : 0;
-      route.segments.push_back({std::string(is_param ? part.substr(1) : part), is_param});
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const std::string_view part = parts[i];
+      SegmentKind kind = SegmentKind::kLiteral;
+      if (!part.empty() && part.front() == ':') kind = SegmentKind::kParam;
+      if (!part.empty() && part.front() == '*') kind = SegmentKind::kRest;
+      if (kind == SegmentKind::kRest && i + 1 != parts.size()) {
+        ACTIOND_LOG(ERROR) << "route " << normalized << ": '*' only ends a pattern; ignored";
+        return;
+      }
+      params += kind == SegmentKind::kLiteral ? 0 : 1;
+      route.segments.push_back(
+          {std::string(kind == SegmentKind::kLiteral ? part : part.substr(1)), kind});
     }
     if (params > RouteRequest::kMaxParams) {
       ACTIOND_LOG(ERROR) << "route " << normalized << " has too many parameters; ignored";
       return;
     }
     routes_.push_back(std::move(route));
-    // Literal before parameter at the first differing position; stable for equal keys.
+    // Literal before parameter before prefix at the first differing position; stable for
+    // equal keys.
     std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) {
       const size_t n = std::min(a.segments.size(), b.segments.size());
       for (size_t i = 0; i < n; ++i) {
-        if (a.segments[i].is_param != b.segments[i].is_param) return !a.segments[i].is_param;
+        if (a.segments[i].kind != b.segments[i].kind)
+          return a.segments[i].kind < b.segments[i].kind;
       }
       return false;
     });
@@ -99,11 +109,24 @@ void Router::Add(http::verb method, std::string_view pattern, RouteHandler handl
 
 bool Router::Match(const Route& route, const std::vector<std::string_view>& segments,
                    RouteRequest& rr) noexcept {
-  if (route.segments.size() != segments.size()) return false;
+  const bool prefix = !route.segments.empty() && route.segments.back().kind == SegmentKind::kRest;
+  if (prefix ? segments.size() + 1 < route.segments.size()
+             : route.segments.size() != segments.size()) {
+    return false;
+  }
   rr.param_count_ = 0;
-  for (size_t i = 0; i < segments.size(); ++i) {
+  for (size_t i = 0; i < route.segments.size(); ++i) {
     const Segment& seg = route.segments[i];
-    if (seg.is_param) {
+    if (seg.kind == SegmentKind::kRest) {
+      // The rest of the path, separators included: segments are views into one path.
+      std::string_view rest;
+      if (i < segments.size()) {
+        const char* begin = segments[i].data();
+        rest = std::string_view(
+            begin, static_cast<size_t>(segments.back().data() + segments.back().size() - begin));
+      }
+      rr.params_[rr.param_count_++] = {seg.text, rest};
+    } else if (seg.kind == SegmentKind::kParam) {
       if (segments[i].empty()) return false;
       rr.params_[rr.param_count_++] = {seg.text, segments[i]};
     } else if (seg.text != segments[i]) {
@@ -126,6 +149,12 @@ void Router::Dispatch(const HttpRequest& req, HttpResponse& res, ResponseChannel
     for (const MethodHandler& mh : route.handlers) {
       if (mh.method == req.method()) {
         mh.handler(rr, res);
+        // A prefix route with nothing at the path (a static mount at `/` without that file) is
+        // reported as unmatched, as the path was before the mount (docs/operations.md §9).
+        if (!route.segments.empty() && route.segments.back().kind == SegmentKind::kRest &&
+            res.result() == http::status::not_found) {
+          *route_out = nullptr;
+        }
         return;
       }
     }

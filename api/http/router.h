@@ -1,11 +1,15 @@
 // Routes requests by method and path pattern to handler callables registered at start-up.
 //
 // Patterns are '/'-separated segments; a segment `:name` is a parameter that matches one
-// non-empty path segment (`/api/projects/:project_id/actions/:id/count`). Every route answers
+// non-empty path segment (`/api/projects/:project_id/actions/:id/count`). A last segment `*name`
+// is a prefix route: it matches the rest of the path, zero or more segments, and binds them with
+// their '/' separators (`/static/*path` gives `path` = "lib/a.js" for `/static/lib/a.js` and ""
+// for `/static`); static files are mounted this way (api/http/static_files.h). Every route answers
 // with and without a trailing slash. The query string is split off before matching. When
 // several patterns match a path, the one with a literal segment where the other has a parameter
-// wins (at the first position where they differ), so `/actions/people` beats `/actions/:id`
-// whatever the registration order. As in Django, the path picks the pattern first and the method
+// wins (at the first position where they differ), and a parameter beats a prefix segment, so
+// `/actions/people` beats `/actions/:id` and `/api/...` beats `/*path` whatever the registration
+// order. As in Django, the path picks the pattern first and the method
 // second: a path that matches no pattern answers 404 `not_found`; a matched pattern without a
 // handler for the method answers 405 `method_not_allowed` with an `Allow` header.
 //
@@ -13,7 +17,8 @@
 //
 // Observer: when set, every answered request is reported once (api/http/request_record.h) with
 // its route pattern, status, body size and duration — when its answer is ready, deferred or
-// not — for metrics and the access log.
+// not — for metrics and the access log. A prefix route's 404 is reported as unmatched
+// (kUnmatchedRoute), so that junk paths under a mount at `/` are counted as unknown paths.
 //
 // Thread-safety: register every route with Add() (and set the observer) before the server
 // starts; Handle() is then
@@ -96,9 +101,11 @@ class Router final : public RequestHandler {
               ResponseChannel& channel) noexcept override;
 
  private:
+  // Ordered from most to least specific: routes sort by the kind at their first difference.
+  enum class SegmentKind { kLiteral, kParam, kRest };
   struct Segment {
-    std::string text;  // literal text, or the parameter name without ':'
-    bool is_param;
+    std::string text;  // literal text, or the parameter name without ':' or '*'
+    SegmentKind kind;
   };
   struct MethodHandler {
     http::verb method;

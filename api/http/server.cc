@@ -277,6 +277,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
       res_.result(beast::http::status::ok);
       request_version_ = req.version();
       request_keep_alive_ = req.keep_alive();
+      request_head_ = req.method() == beast::http::verb::head;
       server_.handler.Handle(req, res_, *this);
       if (deferred_) return;  // the reply sends the answer
       keep_alive = req.keep_alive() && !server_.draining.load();
@@ -291,6 +292,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   }
 
   void SendErrorAndClose(const Status& status) {
+    request_head_ = false;
     res_ = HttpResponse();
     WriteError(status, res_);
     res_.keep_alive(false);
@@ -299,6 +301,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
 
   void SendErrorAndClose(beast::http::status http_status, std::string_view code,
                          std::string_view detail) {
+    request_head_ = false;
     res_ = HttpResponse();
     WriteCustomError(http_status, "invalid_request", code, detail, res_);
     res_.keep_alive(false);
@@ -308,6 +311,8 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   void Send(bool close, bool linger) {
     res_.set(beast::http::field::server, kServerName);
     res_.prepare_payload();
+    // HEAD: the GET answer's header, Content-Length included, without its body (RFC 9110 §9.3.2).
+    if (request_head_) res_.body().clear();
     stream_.expires_after(server_.options.write_timeout);
     beast::http::async_write(stream_, res_,
                              [self = shared_from_this(), close, linger](error_code ec, size_t) {
@@ -353,6 +358,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Respo
   bool deferred_ = false;  // the current request's answer comes through Defer()'s reply
   unsigned request_version_ = 11;
   bool request_keep_alive_ = false;
+  bool request_head_ = false;  // the answer is sent without its body
   std::optional<std::chrono::steady_clock::time_point> header_deadline_;
   size_t discarded_ = 0;
   std::array<char, 8192> discard_;

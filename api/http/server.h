@@ -12,6 +12,8 @@
 //   /batch and 2 MiB elsewhere); a Content-Length over it is refused with 413 before any body
 //   byte is read, a chunked body that grows past it likewise. A malformed request → 400 and
 //   close. `Expect: 100-continue` is answered before the body is read.
+// - HEAD: whatever the handler answers is sent without its body, with the Content-Length of the
+//   body it would have had (a handler answers HEAD as it answers GET).
 // - At most max_connections connections are served; one more is accepted, answered 503 with
 //   `Retry-After: 1` and closed.
 // - Stop() drains: it stops accepting, closes idle connections, lets requests in flight finish

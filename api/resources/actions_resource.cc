@@ -15,6 +15,7 @@
 #include "api/http/page_links.h"
 #include "api/http/query_params.h"
 #include "api/project_access.h"
+#include "api/resources/action_count.h"
 #include "api/resources/action_json.h"
 #include "api/resources/date_range.h"
 #include "api/resources/explain_json.h"
@@ -31,6 +32,7 @@ namespace actiond::api {
 namespace {
 
 constexpr int64_t kDefaultLimit = 100;
+constexpr size_t kMaxCountIds = 200;
 constexpr std::string_view kReadScope = "action:read";
 constexpr std::string_view kWriteScope = "action:write";
 constexpr std::string_view kHardDeleteDetail =
@@ -198,89 +200,58 @@ Status Destroy(const Services& s, const RouteRequest& req, RouteReply& reply) {
   return Status(StatusCode::kNotSupported, kHardDeleteDetail);
 }
 
-Status CheckCountParams(const QueryParams& query) {
-  static constexpr std::array<std::string_view, 6> kKnown = {
-      "date_from", "date_to", "interval", "timezone", "distinct", "personal_api_key"};
-  for (const auto& [key, unused] : query.items()) {
-    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-      return InvalidInput(engine::StrCat({"Unknown parameter '", key,
-                                          "'. Known: date_from, date_to, interval, timezone, "
-                                          "distinct."}),
-                          key);
-    }
-  }
-  return Status::Ok();
-}
-
 // `{"count"[, "interval", "timezone"], "is_calculating"[, "progress"][, "series"]}`
 // (docs/api.md §9 "Count").
 Status Count(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
-  const QueryParams& query = req.query_params();
-  ACTIOND_RETURN_IF_ERROR(CheckCountParams(query));
-  ACTIOND_ASSIGN_OR_RETURN(const std::shared_ptr<const engine::TimeZone> zone,
-                           service::FindTimeZone(query.GetOr("timezone", "UTC")));
-  std::optional<engine::Interval> interval;
-  if (const std::optional<std::string_view> text = query.Get("interval")) {
-    interval = engine::ParseInterval(*text);
-    if (!interval) {
-      return InvalidChoice(engine::StrCat({"\"", *text,
-                                           "\" is not a valid choice: use hour, day, "
-                                           "week or month."}),
-                           "interval");
-    }
-  }
-  const std::optional<std::string_view> distinct = query.Get("distinct");
-  if (distinct && *distinct != "persons") {
-    return InvalidChoice(
-        engine::StrCat({"\"", *distinct, "\" is not a valid choice: use persons."}), "distinct");
-  }
-  if (distinct && !interval) {
-    return InvalidInput("distinct=persons counts per bucket: give an interval too.", "distinct");
-  }
-  const int64_t now = NowMs();
-  ACTIOND_ASSIGN_OR_RETURN(
-      const service::TimeRange range,
-      ParseDateRange(query.Get("date_from"), query.Get("date_to"), now, zone.get()));
-  // Progress first: a backfill that finishes between the two reads is then reported as still
-  // calculating with a count that is already final, never the other way round.
-  ACTIOND_ASSIGN_OR_RETURN(const std::optional<service::BackfillProgress> progress,
-                           s.actions->Progress(access.project.id, id));
-
+  ACTIOND_ASSIGN_OR_RETURN(const CountQuery query, ParseCountQuery(req.query_params(), NowMs()));
   JsonWriter w(reply.body);
   w.BeginObject();
-  service::CountSeries series;
-  if (interval) {
-    service::SeriesQuery series_query;
-    series_query.range = range;
-    series_query.interval = *interval;
-    series_query.zone = zone.get();
-    series_query.distinct_persons = distinct.has_value();
-    series_query.now_ms = now;
-    ACTIOND_ASSIGN_OR_RETURN(series, s.actions->Series(access.project.id, id, series_query));
-    w.MemberInt("count", series.total);
-    w.Member("interval", engine::IntervalName(*interval));
-    w.Member("timezone", zone->name());
-  } else {
-    ACTIOND_ASSIGN_OR_RETURN(const int64_t count, s.actions->Count(access.project.id, id, range));
-    w.MemberInt("count", count);
-  }
-  w.Key("is_calculating").Bool(progress.has_value());
-  if (progress) {
-    w.Key("progress");
-    WriteProgress(*progress, w);
-  }
-  if (interval) {
-    const engine::Bucketing bucketing(*interval, zone.get());
-    w.Key("series").BeginArray();
-    for (const service::SeriesBucket& bucket : series.buckets) {
-      w.BeginObject().Member("date", bucketing.Label(bucket.key)).MemberInt("count", bucket.count);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
+  ACTIOND_RETURN_IF_ERROR(WriteCountMembers(s, access.project.id, id, query, w));
   w.EndObject();
+  return Status::Ok();
+}
+
+// Many actions' counts in one request: `{"results": [{"id", …the count's members…}]}` for the
+// `ids` that exist, in the order given (docs/api.md §9 "Counts of many actions"). A page listing
+// actions asks once per refresh instead of once per action.
+Status Counts(const Services& s, const RouteRequest& req, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kReadScope}));
+  const QueryParams& params = req.query_params();
+  ACTIOND_ASSIGN_OR_RETURN(const CountQuery query, ParseCountQuery(params, NowMs(), "ids"));
+  const std::optional<std::string_view> ids_text = params.Get("ids");
+  if (!ids_text || ids_text->empty()) return Required("This field is required.", "ids");
+  std::vector<service::ActionId> ids;
+  std::string_view rest = *ids_text;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::optional<service::ActionId> id = ParseDecimalId(rest.substr(0, comma));
+    if (!id) return InvalidInput("Enter action ids separated by commas.", "ids");
+    if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  // Each id costs a few counter reads: the cap bounds one request's work.
+  if (ids.size() > kMaxCountIds) {
+    return InvalidInput(
+        engine::StrCat({"Ensure ids has at most ", std::to_string(kMaxCountIds), " actions."}),
+        "ids");
+  }
+  JsonWriter w(reply.body);
+  w.BeginObject().Key("results").BeginArray();
+  for (const service::ActionId id : ids) {
+    // A deleted or unknown action is left out: the list it came from may be older than this.
+    std::string one;
+    JsonWriter item(one);
+    item.BeginObject().MemberInt("id", id);
+    const Status status = WriteCountMembers(s, access.project.id, id, query, item);
+    if (status.code() == StatusCode::kNotFound) continue;
+    ACTIOND_RETURN_IF_ERROR(status);
+    item.EndObject();
+    w.Raw(one);
+  }
+  w.EndArray().EndObject();
   return Status::Ok();
 }
 
@@ -359,6 +330,8 @@ void RegisterActionRoutes(Router& router, const Services& services) {
   router.Add(http::verb::delete_, kOne, RestRoute(services, Destroy), /*in_allow=*/false);
   router.Add(http::verb::get, "/api/projects/:project_id/actions/:id/count",
              RestRoute(services, Count));
+  router.Add(http::verb::get, "/api/projects/:project_id/actions/counts",
+             RestRoute(services, Counts));
   router.Add(http::verb::post, "/api/projects/:project_id/actions/explain",
              RestRoute(services, ExplainUnsaved));
   router.Add(http::verb::post, "/api/projects/:project_id/actions/:id/explain",

@@ -11,9 +11,9 @@
 namespace actiond::api {
 namespace {
 
-constexpr std::array<std::string_view, 11> kKnown = {
+constexpr std::array<std::string_view, 12> kKnown = {
     "limit", "event",  "distinct_id", "person_id",        "action_id", "properties",
-    "after", "before", "before_uuid", "personal_api_key", "format"};
+    "after", "before", "before_uuid", "personal_api_key", "format",    "matched_actions"};
 
 Status CheckNames(const QueryParams& query) {
   for (const auto& [key, value] : query.items()) {
@@ -27,7 +27,7 @@ Status CheckNames(const QueryParams& query) {
       return InvalidInput(
           engine::StrCat({"Unknown parameter '", key,
                           "'. Known: limit, event, distinct_id, person_id, action_id, "
-                          "properties, after, before, format."}),
+                          "properties, after, before, format, matched_actions."}),
           key);
     }
     // A filter sent twice with different values would silently keep one of them.

@@ -149,7 +149,20 @@ Result<service::ApiKey> OwnKey(const Services& services, const RouteRequest& rr,
   return std::move(*key);
 }
 
+// `@current`: the key of the request itself, as in PostHog. It needs no scope, so that a client
+// (the web page, docs/web.md) can learn what its key may do before offering to do it.
+Status GetCurrentKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
+  ACTIOND_ASSIGN_OR_RETURN(const Principal principal, services.auth->Authenticate(rr));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<service::ApiKey> key,
+                           services.accounts->FindPersonalKey(principal.key_id));
+  if (!key) return NotFound("Not found.");
+  JsonWriter w(reply.body);
+  WriteKeyJson(*key, nullptr, w);
+  return Status::Ok();
+}
+
 Status GetKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
+  if (rr.Param("id") == "@current") return GetCurrentKey(services, rr, reply);
   ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
                            AuthorizeScopes(services, rr, {"personal_api_key:read"}));
   ACTIOND_ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace actiond::api {
 namespace {
@@ -169,6 +170,45 @@ TEST(RouterDeferTest, TheSynchronousHandleWaitsForADeferredAnswer) {
   const HttpResponse res = Route(router, http::verb::post, "/batch");
   worker.join();
   EXPECT_EQ(res.body(), "applied");
+}
+
+TEST(RouterTest, PrefixRouteBindsTheRestOfThePath) {
+  Router router;
+  router.Add(http::verb::get, "/static/*path", [](const RouteRequest& rr, HttpResponse& res) {
+    res.body() = "[" + std::string(rr.Param("path")) + "]";
+  });
+  EXPECT_EQ(Route(router, http::verb::get, "/static/lib/a.js?v=1").body(), "[lib/a.js]");
+  EXPECT_EQ(Route(router, http::verb::get, "/static/array.js").body(), "[array.js]");
+  EXPECT_EQ(Route(router, http::verb::get, "/static/").body(), "[]");
+  EXPECT_EQ(Route(router, http::verb::get, "/static").body(), "[]");
+  EXPECT_EQ(Route(router, http::verb::get, "/other").result(), http::status::not_found);
+}
+
+TEST(RouterTest, PrefixRouteLosesToLiteralsAndParameters) {
+  Router router;
+  router.Add(http::verb::get, "/*path", Echo("files"));
+  router.Add(http::verb::get, "/api/projects/:project_id/actions/:id", Echo("action"));
+  router.Add(http::verb::get, "/_health", Echo("health"));
+  router.Add(http::verb::get, "/static/*path", Echo("static"));
+  EXPECT_EQ(Route(router, http::verb::get, "/api/projects/1/actions/2").body(),
+            "action project=1 id=2");
+  EXPECT_EQ(Route(router, http::verb::get, "/_health").body(), "health project= id=");
+  EXPECT_EQ(Route(router, http::verb::get, "/static/x.js").body(), "static project= id=");
+  EXPECT_EQ(Route(router, http::verb::get, "/").body(), "files project= id=");
+  EXPECT_EQ(Route(router, http::verb::get, "/api/projects/1/nope/2/3").body(),
+            "files project= id=");
+}
+
+TEST(RouterTest, PrefixRoute404IsReportedAsUnmatched) {
+  Router router;
+  std::vector<std::string> routes;
+  router.set_observer([&](const RequestRecord& r) { routes.emplace_back(r.route); });
+  router.Add(http::verb::get, "/*path", [](const RouteRequest& rr, HttpResponse& res) {
+    if (rr.Param("path") != "index.html") res.result(http::status::not_found);
+  });
+  Route(router, http::verb::get, "/index.html");
+  Route(router, http::verb::get, "/junk");
+  EXPECT_EQ(routes, (std::vector<std::string>{"/*path", "unmatched"}));
 }
 
 }  // namespace

@@ -71,6 +71,33 @@ class EventsFiltersTest(unittest.TestCase):
         self.assertEqual(self.uuids(action_id=self.action, limit=7),
                          self.expected(lambda e: e["event"] == "buy"))
 
+    def test_matched_actions_lists_each_events_live_actions(self):
+        pro = self.srv.api("POST", ACTIONS, {"name": "Pro buy", "steps": [
+            {"event": "buy", "properties": [{"key": "plan", "value": "pro"}]}]}).json()["id"]
+        gone = self.srv.api("POST", ACTIONS, {"name": "Gone", "steps": [{"event": "buy"}]})
+        gone = gone.json()["id"]
+        wait_calculated(self.srv, pro)
+        wait_calculated(self.srv, gone)
+        self.assertEqual(self.srv.api("PATCH", "%s%d/" % (ACTIONS, gone),
+                                      {"deleted": True}).status, 200)
+        try:
+            listed = self.srv.events(matched_actions="true", limit=100)
+            by_uuid = {e["uuid"]: e for e in self.events}
+            self.assertEqual(len(listed), len(self.events))
+            for e in listed:
+                sent = by_uuid[e["uuid"]]
+                want = []
+                if sent["event"] == "buy":
+                    want.append(self.action)
+                    if sent["properties"]["plan"] == "pro":
+                        want.append(pro)
+                self.assertEqual(e["matched_actions"], want, e["uuid"])
+            self.assertNotIn("matched_actions", self.srv.events(limit=1)[0])
+            r = self.get(q(EVENTS, matched_actions="yes"))
+            self.assertEqual((r.status, r.json()["attr"]), (400, "matched_actions"))
+        finally:
+            self.srv.api("PATCH", "%s%d/" % (ACTIONS, pro), {"deleted": True})
+
     def test_properties_filter_with_the_step_operators(self):
         props = json.dumps([{"key": "plan", "value": "pro"},
                             {"key": "i", "value": 30, "operator": "lt", "type": "event"}])
@@ -232,6 +259,34 @@ class CountSeriesTest(unittest.TestCase):
                 r = self.srv.api("GET", q(path, **params))
                 self.assertEqual(r.status, 400, r)
                 self.assertEqual(r.json()["attr"], attr)
+
+
+    def test_counts_of_many_actions_in_one_request(self):
+        other = self.srv.api("POST", ACTIONS, {"name": "Nothing", "steps": [{"event": "none"}]})
+        other_id = other.json()["id"]
+        wait_calculated(self.srv, other_id)
+        ids = "%d,%d,99999,%d" % (other_id, self.action, self.action)
+        r = self.srv.api("GET", q(ACTIONS + "counts/", ids=ids))
+        self.assertEqual(r.status, 200, r)
+        # In the order given, once each; an unknown id is left out.
+        self.assertEqual(r.json(), {"results": [
+            {"id": other_id, "count": 0, "is_calculating": False},
+            {"id": self.action, "count": 5, "is_calculating": False}]})
+        r = self.srv.api("GET", q(ACTIONS + "counts/", ids=str(self.action), interval="day",
+                                  date_from="2026-11-01", date_to="2026-11-02"))
+        one = self.count(interval="day", date_from="2026-11-01", date_to="2026-11-02")
+        self.assertEqual(r.json()["results"], [dict({"id": self.action}, **one)])
+
+    def test_counts_bad_parameters_are_400s_naming_them(self):
+        cases = [({}, "ids", "required"), ({"ids": "1,x"}, "ids", "invalid_input"),
+                 ({"ids": ",".join(str(i) for i in range(1, 202))}, "ids", "invalid_input"),
+                 ({"ids": "1", "interval": "minute"}, "interval", "invalid_choice"),
+                 ({"ids": "1", "bucket": "day"}, "bucket", "invalid_input")]
+        for params, attr, code in cases:
+            with self.subTest(params=params):
+                r = self.srv.api("GET", q(ACTIONS + "counts/", **params))
+                self.assertEqual(r.status, 400, r)
+                self.assertEqual((r.json()["attr"], r.json()["code"]), (attr, code))
 
 
 class SlowBackfillCountTest(unittest.TestCase):
