@@ -31,8 +31,16 @@ class MatchScratch {
 
  private:
   friend class ActionSet;
-  std::vector<int> regex_hits_;
-  std::vector<uint32_t> seen_epoch_;  // per action index: epoch it last matched in
+  // An entry equal to epoch_ was set while matching the current event; older ones are stale,
+  // so nothing is cleared between events.
+  struct Buffers {
+    std::vector<int> regex_hits;           // a bucket's URL set; read while steps are tried
+    std::vector<int> element_hits;         // the element string sets, filled while a step is tried
+    std::vector<uint32_t> seen_epoch;      // per action index: epoch it last matched in
+    std::vector<uint32_t> text_hit_epoch;  // per text condition: epoch some element matched it
+    std::vector<uint32_t> href_hit_epoch;  // the same for href conditions
+  };
+  Buffers buffers_;
   uint32_t epoch_ = 0;
 };
 
