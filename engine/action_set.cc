@@ -69,6 +69,8 @@ struct ActionSet::Index {
   Bucket any_event;  // steps without an event condition
   ElementStringSet texts{ElementStringSet::Field::kText};
   ElementStringSet hrefs{ElementStringSet::Field::kHref};
+  // Every token kind some step requires: the chain's signature needs no others.
+  ElementSignature::Kinds signature_kinds = 0;
 };
 
 MatchScratch::MatchScratch() = default;
@@ -90,6 +92,7 @@ std::shared_ptr<const ActionSet> ActionSet::Build(
       if (step.href) ref.href_id = index->hrefs.Add(*step.href);
       ref.step = &step;
       ref.required_elements = step.required_elements;
+      index->signature_kinds |= step.required_elements.kinds();
       (step.url ? bucket.with_url : bucket.without_url).push_back(ref);
     }
   }
@@ -112,7 +115,7 @@ class Matcher {
           const ElementStringSet& texts, const ElementStringSet& hrefs, const EventView& event,
           std::vector<int>* hits, std::vector<int>* element_hits, std::vector<uint32_t>* seen,
           std::vector<uint32_t>* text_hits, std::vector<uint32_t>* href_hits, uint32_t epoch,
-          std::vector<ActionId>* out) noexcept
+          ElementSignature::Kinds signature_kinds, std::vector<ActionId>* out) noexcept
       : actions_(actions),
         texts_(texts),
         hrefs_(hrefs),
@@ -123,6 +126,7 @@ class Matcher {
         text_hits_(text_hits),
         href_hits_(href_hits),
         epoch_(epoch),
+        signature_kinds_(signature_kinds),
         out_(out) {}
 
   void Visit(const Bucket& bucket, bool event_known) noexcept {
@@ -164,7 +168,7 @@ class Matcher {
   // Computed on the first step that needs it, once per event.
   const ElementSignature& ChainSignature() noexcept {
     if (!signature_ready_) {
-      signature_ = ElementSignature::Of(event_.elements());
+      signature_ = ElementSignature::Of(event_.elements(), signature_kinds_);
       signature_ready_ = true;
     }
     return signature_;
@@ -201,6 +205,7 @@ class Matcher {
   std::vector<uint32_t>* text_hits_;
   std::vector<uint32_t>* href_hits_;
   uint32_t epoch_;
+  ElementSignature::Kinds signature_kinds_;
   std::vector<ActionId>* out_;
 };
 
@@ -225,7 +230,7 @@ void ActionSet::Match(const EventView& event, MatchScratch* scratch,
   }
   Matcher matcher(actions_, index_->texts, index_->hrefs, event, &buffers.regex_hits,
                   &buffers.element_hits, &buffers.seen_epoch, &buffers.text_hit_epoch,
-                  &buffers.href_hit_epoch, scratch->epoch_, out);
+                  &buffers.href_hit_epoch, scratch->epoch_, index_->signature_kinds, out);
   if (auto it = index_->by_event.find(event.name()); it != index_->by_event.end()) {
     matcher.Visit(it->second, /*event_known=*/true);
   }
