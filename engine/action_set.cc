@@ -24,7 +24,14 @@ constexpr int64_t kUrlSetMaxMemBytes = 16 << 20;
 // array instead of chasing every step's (large) compiled form.
 struct StepRef {
   uint32_t action_index = 0;
+  ActionId action_id = 0;
   bool needs_elements = false;  // required_elements is not empty
+  bool has_url = false;
+  // The step has conditions besides its event name and URL (elements, selector, filters).
+  // Without them, a step whose URL the bucket's set has matched is decided here, without
+  // reading the compiled step: that read, a cache miss per step, was most of the matcher's time
+  // at 1,000 actions.
+  bool has_other_conditions = false;
   // The step's text and href conditions in the ActionSet's ElementStringSets, or kNotIndexed.
   int32_t text_id = ElementStringSet::kNotIndexed;
   int32_t href_id = ElementStringSet::kNotIndexed;
@@ -87,6 +94,10 @@ std::shared_ptr<const ActionSet> ActionSet::Build(
       Bucket& bucket = step.event ? index->by_event[*step.event] : index->any_event;
       StepRef ref;
       ref.action_index = i;
+      ref.action_id = actions[i]->id();
+      ref.has_url = step.url.has_value();
+      ref.has_other_conditions =
+          step.HasElementConditions() || step.selector || !step.filters.empty();
       ref.needs_elements = !step.required_elements.empty();
       if (step.text) ref.text_id = index->texts.Add(*step.text);
       if (step.href) ref.href_id = index->hrefs.Add(*step.href);
@@ -111,13 +122,11 @@ namespace {
 
 class Matcher {
  public:
-  Matcher(const std::vector<std::shared_ptr<const CompiledAction>>& actions,
-          const ElementStringSet& texts, const ElementStringSet& hrefs, const EventView& event,
+  Matcher(const ElementStringSet& texts, const ElementStringSet& hrefs, const EventView& event,
           std::vector<int>* hits, std::vector<int>* element_hits, std::vector<uint32_t>* seen,
           std::vector<uint32_t>* text_hits, std::vector<uint32_t>* href_hits, uint32_t epoch,
           ElementSignature::Kinds signature_kinds, std::vector<ActionId>* out) noexcept
-      : actions_(actions),
-        texts_(texts),
+      : texts_(texts),
         hrefs_(hrefs),
         event_(event),
         hits_(hits),
@@ -160,9 +169,12 @@ class Matcher {
     if (ref.href_id != ElementStringSet::kNotIndexed && hrefs_.indexed() && !HrefHit(ref.href_id)) {
       return;
     }
-    if (!ref.step->Matches(event_, known)) return;
+    // A step in an event's bucket has that event name (or none); its URL is known when the
+    // bucket's set matched it.
+    const bool decided = !ref.has_other_conditions && (!ref.has_url || known.url);
+    if (!decided && !ref.step->Matches(event_, known)) return;
     seen = epoch_;
-    out_->push_back(actions_[ref.action_index]->id());
+    out_->push_back(ref.action_id);
   }
 
   // Computed on the first step that needs it, once per event.
@@ -191,7 +203,6 @@ class Matcher {
     return (*href_hits_)[static_cast<size_t>(id)] == epoch_;
   }
 
-  const std::vector<std::shared_ptr<const CompiledAction>>& actions_;
   const ElementStringSet& texts_;
   const ElementStringSet& hrefs_;
   const EventView& event_;
@@ -228,9 +239,9 @@ void ActionSet::Match(const EventView& event, MatchScratch* scratch,
     }
     scratch->epoch_ = 1;
   }
-  Matcher matcher(actions_, index_->texts, index_->hrefs, event, &buffers.regex_hits,
-                  &buffers.element_hits, &buffers.seen_epoch, &buffers.text_hit_epoch,
-                  &buffers.href_hit_epoch, scratch->epoch_, index_->signature_kinds, out);
+  Matcher matcher(index_->texts, index_->hrefs, event, &buffers.regex_hits, &buffers.element_hits,
+                  &buffers.seen_epoch, &buffers.text_hit_epoch, &buffers.href_hit_epoch,
+                  scratch->epoch_, index_->signature_kinds, out);
   if (auto it = index_->by_event.find(event.name()); it != index_->by_event.end()) {
     matcher.Visit(it->second, /*event_known=*/true);
   }
