@@ -3,7 +3,10 @@
 //
 // Index: steps are bucketed by event name (plus one bucket for steps without an event
 // condition); within a bucket, URL conditions are evaluated together through one RE2::Set, so
-// an event's URL is scanned once rather than once per step.
+// an event's URL is scanned once rather than once per step. Likewise the set's text and href
+// conditions are each one RE2::Set that an event's element texts (hrefs) go through once, and
+// a Bloom signature of the chain rules out selector and tag steps (docs/architecture.md, "The
+// matcher"). All of these only skip steps or decide them as the plain evaluation would.
 //
 // Thread-safety: an ActionSet is immutable after Build() and shared by all threads through a
 // shared_ptr<const ActionSet>; each thread brings its own MatchScratch.
