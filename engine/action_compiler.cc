@@ -47,15 +47,11 @@ Result<std::optional<StringMatcher>> CompileMatcher(const std::optional<std::str
 }
 
 // Exact element conditions name tokens that must appear in the chain (element_signature.h).
+// Text and href conditions are left out: the ActionSet tests them against the chain's texts
+// and hrefs in one search (element_string_set.h), which, unlike the signature, also rules out
+// contains and regex conditions, and leaves texts and hrefs out of the chain's signature.
 void AddRequiredElementTokens(CompiledStep* step) {
-  using Token = ElementSignature::Token;
-  if (step->tag_name) step->required_elements.Add(Token::kTag, *step->tag_name);
-  if (step->text && step->text->mode() == StringMatchMode::kExact) {
-    step->required_elements.Add(Token::kText, step->text->pattern());
-  }
-  if (step->href && step->href->mode() == StringMatchMode::kExact) {
-    step->required_elements.Add(Token::kHref, step->href->pattern());
-  }
+  if (step->tag_name) step->required_elements.Add(ElementSignature::Token::kTag, *step->tag_name);
   if (step->selector) step->selector->AddRequiredTokens(&step->required_elements);
 }
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/compiled_action.h"
+#include "engine/element_string_set.h"
 #include "engine/event_view.h"
 #include "engine/regex.h"
 
@@ -22,9 +23,19 @@ constexpr int64_t kUrlSetMaxMemBytes = 16 << 20;
 // The step's element prefilter is copied in here so that scanning a bucket reads one dense
 // array instead of chasing every step's (large) compiled form.
 struct StepRef {
-  uint32_t action_index;
-  bool needs_elements;  // required_elements is not empty
-  const CompiledStep* step;
+  uint32_t action_index = 0;
+  ActionId action_id = 0;
+  bool needs_elements = false;  // required_elements is not empty
+  bool has_url = false;
+  // The step has conditions besides its event name and URL (elements, selector, filters).
+  // Without them, a step whose URL the bucket's set has matched is decided here, without
+  // reading the compiled step: that read, a cache miss per step, was most of the matcher's time
+  // at 1,000 actions.
+  bool has_other_conditions = false;
+  // The step's text and href conditions in the ActionSet's ElementStringSets, or kNotIndexed.
+  int32_t text_id = ElementStringSet::kNotIndexed;
+  int32_t href_id = ElementStringSet::kNotIndexed;
+  const CompiledStep* step = nullptr;
   ElementSignature required_elements;
 };
 
@@ -63,6 +74,10 @@ void BuildUrlSet(Bucket* bucket) {
 struct ActionSet::Index {
   std::unordered_map<std::string, Bucket, StringHash, std::equal_to<>> by_event;
   Bucket any_event;  // steps without an event condition
+  ElementStringSet texts{ElementStringSet::Field::kText};
+  ElementStringSet hrefs{ElementStringSet::Field::kHref};
+  // Every token kind some step requires: the chain's signature needs no others.
+  ElementSignature::Kinds signature_kinds = 0;
 };
 
 MatchScratch::MatchScratch() = default;
@@ -77,10 +92,23 @@ std::shared_ptr<const ActionSet> ActionSet::Build(
   for (uint32_t i = 0; i < actions.size(); ++i) {
     for (const CompiledStep& step : actions[i]->steps()) {
       Bucket& bucket = step.event ? index->by_event[*step.event] : index->any_event;
-      (step.url ? bucket.with_url : bucket.without_url)
-          .push_back(StepRef{i, !step.required_elements.empty(), &step, step.required_elements});
+      StepRef ref;
+      ref.action_index = i;
+      ref.action_id = actions[i]->id();
+      ref.has_url = step.url.has_value();
+      ref.has_other_conditions =
+          step.HasElementConditions() || step.selector || !step.filters.empty();
+      ref.needs_elements = !step.required_elements.empty();
+      if (step.text) ref.text_id = index->texts.Add(*step.text);
+      if (step.href) ref.href_id = index->hrefs.Add(*step.href);
+      ref.step = &step;
+      ref.required_elements = step.required_elements;
+      index->signature_kinds |= step.required_elements.kinds();
+      (step.url ? bucket.with_url : bucket.without_url).push_back(ref);
     }
   }
+  index->texts.Build();
+  index->hrefs.Build();
   for (auto& [name, bucket] : index->by_event) BuildUrlSet(&bucket);
   BuildUrlSet(&index->any_event);
 
@@ -94,10 +122,21 @@ namespace {
 
 class Matcher {
  public:
-  Matcher(const std::vector<std::shared_ptr<const CompiledAction>>& actions, const EventView& event,
-          std::vector<int>* hits, std::vector<uint32_t>* seen, uint32_t epoch,
-          std::vector<ActionId>* out) noexcept
-      : actions_(actions), event_(event), hits_(hits), seen_(seen), epoch_(epoch), out_(out) {}
+  Matcher(const ElementStringSet& texts, const ElementStringSet& hrefs, const EventView& event,
+          std::vector<int>* hits, std::vector<int>* element_hits, std::vector<uint32_t>* seen,
+          std::vector<uint32_t>* text_hits, std::vector<uint32_t>* href_hits, uint32_t epoch,
+          ElementSignature::Kinds signature_kinds, std::vector<ActionId>* out) noexcept
+      : texts_(texts),
+        hrefs_(hrefs),
+        event_(event),
+        hits_(hits),
+        element_hits_(element_hits),
+        seen_(seen),
+        text_hits_(text_hits),
+        href_hits_(href_hits),
+        epoch_(epoch),
+        signature_kinds_(signature_kinds),
+        out_(out) {}
 
   void Visit(const Bucket& bucket, bool event_known) noexcept {
     for (const StepRef& ref : bucket.without_url) Try(ref, {event_known, false});
@@ -124,27 +163,60 @@ class Matcher {
     uint32_t& seen = (*seen_)[ref.action_index];
     if (seen == epoch_) return;  // the action already matched through another step
     if (ref.needs_elements && !ChainSignature().MayContainAll(ref.required_elements)) return;
-    if (!ref.step->Matches(event_, known)) return;
+    if (ref.text_id != ElementStringSet::kNotIndexed && texts_.indexed() && !TextHit(ref.text_id)) {
+      return;
+    }
+    if (ref.href_id != ElementStringSet::kNotIndexed && hrefs_.indexed() && !HrefHit(ref.href_id)) {
+      return;
+    }
+    // A step in an event's bucket has that event name (or none); its URL is known when the
+    // bucket's set matched it.
+    const bool decided = !ref.has_other_conditions && (!ref.has_url || known.url);
+    if (!decided && !ref.step->Matches(event_, known)) return;
     seen = epoch_;
-    out_->push_back(actions_[ref.action_index]->id());
+    out_->push_back(ref.action_id);
   }
 
   // Computed on the first step that needs it, once per event.
   const ElementSignature& ChainSignature() noexcept {
     if (!signature_ready_) {
-      signature_ = ElementSignature::Of(event_.elements());
+      signature_ = ElementSignature::Of(event_.elements(), signature_kinds_);
       signature_ready_ = true;
     }
     return signature_;
   }
 
-  const std::vector<std::shared_ptr<const CompiledAction>>& actions_;
+  // Whether some element's text (href) satisfies condition `id`; all of the chain's texts are
+  // searched on the first call, once per event.
+  bool TextHit(int32_t id) noexcept {
+    if (!texts_ready_) {
+      texts_.MarkHits(event_.elements(), epoch_, element_hits_, text_hits_);
+      texts_ready_ = true;
+    }
+    return (*text_hits_)[static_cast<size_t>(id)] == epoch_;
+  }
+  bool HrefHit(int32_t id) noexcept {
+    if (!hrefs_ready_) {
+      hrefs_.MarkHits(event_.elements(), epoch_, element_hits_, href_hits_);
+      hrefs_ready_ = true;
+    }
+    return (*href_hits_)[static_cast<size_t>(id)] == epoch_;
+  }
+
+  const ElementStringSet& texts_;
+  const ElementStringSet& hrefs_;
   const EventView& event_;
   ElementSignature signature_;
   bool signature_ready_ = false;
-  std::vector<int>* hits_;
+  bool texts_ready_ = false;
+  bool hrefs_ready_ = false;
+  std::vector<int>* hits_;          // URL set hits, iterated while steps are tried
+  std::vector<int>* element_hits_;  // so the element sets need their own
   std::vector<uint32_t>* seen_;
+  std::vector<uint32_t>* text_hits_;
+  std::vector<uint32_t>* href_hits_;
   uint32_t epoch_;
+  ElementSignature::Kinds signature_kinds_;
   std::vector<ActionId>* out_;
 };
 
@@ -154,13 +226,22 @@ void ActionSet::Match(const EventView& event, MatchScratch* scratch,
                       std::vector<ActionId>* out) const noexcept {
   out->clear();
   if (actions_.empty()) return;
-  if (scratch->seen_epoch_.size() < actions_.size()) scratch->seen_epoch_.resize(actions_.size());
+  MatchScratch::Buffers& buffers = scratch->buffers_;
+  auto grow = [](std::vector<uint32_t>* marks, size_t size) {
+    if (marks->size() < size) marks->resize(size);
+  };
+  grow(&buffers.seen_epoch, actions_.size());
+  grow(&buffers.text_hit_epoch, index_->texts.size());
+  grow(&buffers.href_hit_epoch, index_->hrefs.size());
   if (++scratch->epoch_ == 0) {  // wrapped: old marks could collide with the new epoch
-    std::fill(scratch->seen_epoch_.begin(), scratch->seen_epoch_.end(), 0);
+    for (auto* marks : {&buffers.seen_epoch, &buffers.text_hit_epoch, &buffers.href_hit_epoch}) {
+      std::fill(marks->begin(), marks->end(), 0);
+    }
     scratch->epoch_ = 1;
   }
-  Matcher matcher(actions_, event, &scratch->regex_hits_, &scratch->seen_epoch_, scratch->epoch_,
-                  out);
+  Matcher matcher(index_->texts, index_->hrefs, event, &buffers.regex_hits, &buffers.element_hits,
+                  &buffers.seen_epoch, &buffers.text_hit_epoch, &buffers.href_hit_epoch,
+                  scratch->epoch_, index_->signature_kinds, out);
   if (auto it = index_->by_event.find(event.name()); it != index_->by_event.end()) {
     matcher.Visit(it->second, /*event_known=*/true);
   }

@@ -3,7 +3,10 @@
 //
 // Index: steps are bucketed by event name (plus one bucket for steps without an event
 // condition); within a bucket, URL conditions are evaluated together through one RE2::Set, so
-// an event's URL is scanned once rather than once per step.
+// an event's URL is scanned once rather than once per step. Likewise the set's text and href
+// conditions are each one RE2::Set that an event's element texts (hrefs) go through once, and
+// a Bloom signature of the chain rules out selector and tag steps (docs/architecture.md, "The
+// matcher"). All of these only skip steps or decide them as the plain evaluation would.
 //
 // Thread-safety: an ActionSet is immutable after Build() and shared by all threads through a
 // shared_ptr<const ActionSet>; each thread brings its own MatchScratch.
@@ -31,8 +34,16 @@ class MatchScratch {
 
  private:
   friend class ActionSet;
-  std::vector<int> regex_hits_;
-  std::vector<uint32_t> seen_epoch_;  // per action index: epoch it last matched in
+  // An entry equal to epoch_ was set while matching the current event; older ones are stale,
+  // so nothing is cleared between events.
+  struct Buffers {
+    std::vector<int> regex_hits;           // a bucket's URL set; read while steps are tried
+    std::vector<int> element_hits;         // the element string sets, filled while a step is tried
+    std::vector<uint32_t> seen_epoch;      // per action index: epoch it last matched in
+    std::vector<uint32_t> text_hit_epoch;  // per text condition: epoch some element matched it
+    std::vector<uint32_t> href_hit_epoch;  // the same for href conditions
+  };
+  Buffers buffers_;
   uint32_t epoch_ = 0;
 };
 
