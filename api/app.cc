@@ -241,12 +241,16 @@ Status App::OpenServices() {
 void App::AddRoutes() {
   router_.Add(http::verb::get, "/_health", RestRoute(services_, Health));
   router_.Add(http::verb::get, "/_livez", Livez);
-  // Ready: the store is open and requests are served; 503 while starting or draining.
+  // Ready: the store is open, takes writes, and requests are served; 503 while starting,
+  // draining, or while the store cannot write (docs/operations.md §Disk full).
   router_.Add(http::verb::get, "/_readyz", [this](const RouteRequest&, HttpResponse& res) {
-    if (ready_.load(std::memory_order_acquire)) {
-      SetJson(res, http::status::ok, R"({"status":"ready"})");
-    } else {
+    if (!ready_.load(std::memory_order_acquire)) {
       SetJson(res, http::status::service_unavailable, R"({"status":"not ready"})");
+    } else if (!stack_->store_writable()) {
+      SetJson(res, http::status::service_unavailable,
+              R"({"status":"not ready","reason":"the store cannot write"})");
+    } else {
+      SetJson(res, http::status::ok, R"({"status":"ready"})");
     }
   });
   // Unauthenticated, like most Prometheus targets: it holds counts, never a secret or a

@@ -48,8 +48,27 @@ ErrorShape RestShape(StatusCode code, StatusReason reason) noexcept {
       return {S::payload_too_large, "invalid_request", "payload_too_large",
               "Request body too large."};
     case StatusCode::kUnavailable:
-      return {S::service_unavailable, "server_error", "unavailable",
-              "Service temporarily unavailable, try again later."};
+      if (reason == StatusReason::kStoreUnwritable) {
+        // Disk full or an I/O error: it lasts until an operator makes room, so clients wait
+        // longer than for an overload (docs/operations.md §Disk full).
+        return {S::service_unavailable,
+                "server_error",
+                "store_unwritable",
+                "The server cannot write to its disk right now (disk full or I/O error); "
+                "nothing of this request was stored. Reads still work. Retry later.",
+                {},
+                /*always_default_detail=*/true,
+                /*shows_attr=*/false,
+                /*retry_after=*/"5"};
+      }
+      return {S::service_unavailable,
+              "server_error",
+              "unavailable",
+              "Service temporarily unavailable, try again later.",
+              {},
+              false,
+              true,
+              /*retry_after=*/"1"};
     case StatusCode::kOk:
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
@@ -131,9 +150,7 @@ std::string ErrorBody(const Status& status, ErrorSurface surface) {
 
 void WriteError(const Status& status, HttpResponse& res, ErrorSurface surface) {
   const ErrorShape shape = ErrorShapeFor(status, surface);
-  if (shape.http_status == http::status::service_unavailable) {
-    res.set(http::field::retry_after, "1");
-  }
+  if (!shape.retry_after.empty()) res.set(http::field::retry_after, shape.retry_after);
   SetJson(res, shape.http_status, ErrorBody(status, surface));
 }
 

@@ -17,6 +17,8 @@
 // | kNotSupported                     | 405  | invalid_request      | method_not_allowed    |
 // | kTooLarge                         | 413  | invalid_request      | payload_too_large     |
 // | kUnavailable (+ Retry-After: 1)   | 503  | server_error         | unavailable           |
+// | kUnavailable (kStoreUnwritable)   | 503  | server_error         | store_unwritable      |
+// |   (+ Retry-After: 5, always the default detail: the cause names paths on the server)     |
 // | kInternal, kIoError, kCorruption  | 500  | server_error         | error                 |
 //
 // Capture endpoints (everything else as the REST API; attr is always null in these rows):
@@ -53,6 +55,7 @@ struct ErrorShape {
   std::string_view detail_prefix = {};  // put before the status message
   bool always_default_detail = false;   // never the status message (5xx, missing_api_key)
   bool shows_attr = true;               // false: attr is null whatever the status says
+  std::string_view retry_after = {};    // the Retry-After value (seconds), for 503s
 };
 
 // The table row for `status`. OK has no row and yields the kInternal one.
@@ -61,7 +64,8 @@ ErrorShape ErrorShapeFor(const Status& status, ErrorSurface surface = ErrorSurfa
 // The JSON error body for a non-OK status.
 std::string ErrorBody(const Status& status, ErrorSurface surface = ErrorSurface::kRest);
 
-// Fills `res` with the error: HTTP status, Content-Type and body, plus `Retry-After: 1` for 503.
+// Fills `res` with the error: HTTP status, Content-Type and body, plus the row's Retry-After for
+// a 503.
 // Other header fields already on `res` (CORS, Allow) are kept.
 void WriteError(const Status& status, HttpResponse& res,
                 ErrorSurface surface = ErrorSurface::kRest);

@@ -3,6 +3,7 @@
 // ACTIOND_<FLAG> (docs/operations.md §Configuration); a flag overrides its variable.
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -172,6 +173,10 @@ int Main(int argc, char** argv) {
     return EXIT_SUCCESS;
   }
 
+  // A file size limit (ulimit -f, systemd's LimitFSIZE=) would otherwise kill the server with
+  // SIGXFSZ on the write that crosses it; ignored, that write fails with EFBIG, which the store
+  // answers like a full disk: 503 until writes work again (docs/operations.md §Disk full).
+  std::signal(SIGXFSZ, SIG_IGN);
   actiond::api::App app(std::move(config));
   if (const actiond::Status status = app.Start(); !status.ok()) {
     ACTIOND_LOG(ERROR) << "cannot start: " << status.ToString();

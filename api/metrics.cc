@@ -58,6 +58,10 @@ void AppendSnapshot(const service::OpsSnapshot& s, std::vector<prometheus::Metri
                     MetricType::Gauge, s.ingest_queue_depth));
   out.push_back(One("actiond_backfill_events_total", "Stored events read by backfills",
                     MetricType::Counter, s.backfill_events));
+  out.push_back(One("actiond_store_writable",
+                    "1 while the store takes writes, 0 while it cannot write (disk full, I/O "
+                    "error): writes are answered 503 until it resumes",
+                    MetricType::Gauge, s.store_writable));
   prometheus::MetricFamily webhooks =
       Family("actiond_webhook_deliveries_total",
              "Webhook delivery attempts by outcome: delivered (2xx), retried (failed, tried "

@@ -13,7 +13,10 @@ RouteHandler RestRoute(const Services& services, RestEndpoint endpoint, http::st
     const Status status = endpoint(services, request, reply);
     for (auto& [field, value] : reply.headers) res.set(field, std::move(value));
     if (!status.ok()) {
-      if (static_cast<int>(ErrorShapeFor(status).http_status) >= 500) {
+      // A store that cannot write logged its one line when it stopped (docs/operations.md
+      // §Disk full): its 503s are not logged one by one.
+      if (static_cast<int>(ErrorShapeFor(status).http_status) >= 500 &&
+          status.reason() != StatusReason::kStoreUnwritable) {
         ACTIOND_LOG(ERROR) << request.method() << " " << request.path() << ": "
                            << status.ToString();
       }

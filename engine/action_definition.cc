@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "engine/json_error.h"
 #include "engine/json_parse.h"
 #include "engine/json_text_internal.h"
 
@@ -123,8 +124,10 @@ Result<ActionRequest> ParseActionRequest(std::string_view json) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   std::string scratch;
-  if (ParseJson(parser, json, &root, &scratch) != simdjson::SUCCESS) {
-    return Status(StatusCode::kParseError, "JSON parse error - the body is not valid JSON.");
+  if (const simdjson::error_code error = ParseJson(parser, json, &root, &scratch)) {
+    return Status(
+        StatusCode::kParseError,
+        "JSON parse error - " + MalformedJsonMessage(json, simdjson::error_message(error)));
   }
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/capture_fields_internal.h"
+#include "engine/json_error.h"
 #include "engine/json_object_builder.h"
 #include "engine/json_parse.h"
 #include "engine/json_text_internal.h"
@@ -27,7 +28,7 @@ Status EventError(size_t index, std::string_view what) {
   return InvalidInput(EventPrefix(index).append(what));
 }
 
-Status BodyError(simdjson::error_code error) {
+Status BodyError(simdjson::error_code error, std::string_view body) {
   switch (error) {
     case simdjson::UTF8_ERROR:
       return InvalidInput("the body is not valid UTF-8");
@@ -38,8 +39,10 @@ Status BodyError(simdjson::error_code error) {
     case simdjson::MEMALLOC:
       return Status(StatusCode::kUnavailable, "out of memory while parsing the body");
     default:
+      // Where the body stops being JSON (engine/json_error.h); the capture table puts
+      // "Malformed request data: " before it.
       return Status(StatusCode::kParseError,
-                    std::string("malformed JSON: ") + simdjson::error_message(error));
+                    MalformedJsonMessage(body, simdjson::error_message(error), false));
   }
 }
 
@@ -99,7 +102,7 @@ Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptio
   simdjson::dom::element root;
   // ParseJson, not parser_.parse: integer literals beyond 64 bits (1e21 sent as digits) are
   // valid JSON that JavaScript clients send.
-  if (auto error = ParseJson(parser_, body, &root, &widened_)) return BodyError(error);
+  if (auto error = ParseJson(parser_, body, &root, &widened_)) return BodyError(error, body);
 
   std::optional<std::string_view> batch_token;
   std::optional<int64_t> sent_at_ms;

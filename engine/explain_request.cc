@@ -7,6 +7,7 @@
 
 #include "engine/capture_payload.h"
 #include "engine/capture_record.h"
+#include "engine/json_error.h"
 #include "engine/json_parse.h"
 #include "engine/json_text_internal.h"
 #include "engine/str_cat.h"
@@ -40,8 +41,10 @@ Result<ExplainSubject> ParseExplainSubject(std::string_view body) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   std::string scratch;
-  if (ParseJson(parser, body, &root, &scratch) != simdjson::SUCCESS) {
-    return Status(StatusCode::kParseError, "JSON parse error: the body is not valid JSON.");
+  if (const simdjson::error_code error = ParseJson(parser, body, &root, &scratch)) {
+    return Status(
+        StatusCode::kParseError,
+        "JSON parse error - " + MalformedJsonMessage(body, simdjson::error_message(error)));
   }
   simdjson::dom::object object;
   if (root.get_object().get(object) != simdjson::SUCCESS) {

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "engine/json_error.h"
 #include "engine/json_parse.h"
 #include "engine/json_text.h"
 
@@ -163,8 +164,10 @@ Result<JsonValue> ParseJsonValue(std::string_view text) {
   thread_local std::string scratch;
   simdjson::dom::element root;
   if (const simdjson::error_code error = ParseJson(parser, text, &root, &scratch); error) {
-    return Status(StatusCode::kParseError,
-                  std::string("JSON parse error - ") + simdjson::error_message(error));
+    // DRF's words, then where (engine/json_error.h), as Python's json says "char 17".
+    return Status(
+        StatusCode::kParseError,
+        "JSON parse error - " + MalformedJsonMessage(text, simdjson::error_message(error)));
   }
   return FromElement(root);
 }

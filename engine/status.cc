@@ -44,6 +44,8 @@ std::string_view StatusReasonName(StatusReason reason) noexcept {
       return "invalid_choice";
     case StatusReason::kNoCredentials:
       return "no_credentials";
+    case StatusReason::kStoreUnwritable:
+      return "store_unwritable";
   }
   return "unknown";
 }

@@ -40,9 +40,10 @@ enum class StatusCode : unsigned char {
 // The finer kind of an error, where a client can tell them apart (PostHog's error `code`).
 enum class StatusReason : unsigned char {
   kNone = 0,
-  kRequired,       // kInvalidInput: the field is missing or null
-  kInvalidChoice,  // kInvalidInput: the value is not one of the allowed choices
-  kNoCredentials,  // kUnauthenticated: the request carries no credentials at all
+  kRequired,         // kInvalidInput: the field is missing or null
+  kInvalidChoice,    // kInvalidInput: the value is not one of the allowed choices
+  kNoCredentials,    // kUnauthenticated: the request carries no credentials at all
+  kStoreUnwritable,  // kUnavailable: the store cannot write (disk full, I/O error) but still reads
 };
 
 class [[nodiscard]] Status {
@@ -97,10 +98,15 @@ inline Status Required(std::string_view msg, std::string_view attr = {}) {
   return Status(StatusCode::kInvalidInput, msg, attr, StatusReason::kRequired);
 }
 inline Status NotFound(std::string_view msg) { return Status(StatusCode::kNotFound, msg); }
+// The store cannot write now; reads still work, and writes will again once the cause is gone
+// (docs/operations.md §Disk full).
+inline Status StoreUnwritable(std::string_view msg) {
+  return Status(StatusCode::kUnavailable, msg, {}, StatusReason::kStoreUnwritable);
+}
 inline Status Internal(std::string_view msg) { return Status(StatusCode::kInternal, msg); }
 
 std::string_view StatusCodeName(StatusCode code) noexcept;
-// "required", "invalid_choice", "no_credentials"; "" for kNone.
+// "required", "invalid_choice", "no_credentials", "store_unwritable"; "" for kNone.
 std::string_view StatusReasonName(StatusReason reason) noexcept;
 
 template <typename T>

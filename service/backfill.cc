@@ -155,9 +155,11 @@ bool BackfillWorker::RunOneChunk() {
   }
   const ChunkResult result = RunChunk(job);
   if (job.back_off) {
-    // A failing store fails again at once: pause (with no lock held) instead of spinning.
+    // A failing store fails again at once: pause (with no lock held) instead of spinning; a
+    // store that cannot write stays so until an operator makes room, so wait longer then.
+    const bool store_unwritable = !store_->writable();
     job.back_off = false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(store_unwritable ? 1000 : 100));
   }
   {
     std::lock_guard lock(mutex_);
@@ -309,10 +311,12 @@ Status BackfillWorker::FinishRecord(const Job& job, storage::WriteBatch* batch) 
 
 BackfillWorker::ChunkResult BackfillWorker::RetryLater(Job& job, std::string_view what,
                                                        const Status& status) const {
+  job.back_off = true;
+  // The store logs once when it cannot write; a line per retried chunk would flood the log.
+  if (status.reason() == StatusReason::kStoreUnwritable) return ChunkResult::kMore;
   Log("backfill of action " + std::to_string(job.action) + " (project " +
       std::to_string(job.project) + ") " + std::string(what) +
       ", will retry: " + status.ToString());
-  job.back_off = true;
   return ChunkResult::kMore;
 }
 

@@ -67,10 +67,14 @@ class AbandonUnlessCommitted {
   bool committed_ = false;
 };
 
+// An error names the event it arose at; a store that cannot write (ReserveIds while resolving
+// persons or staging deliveries) is the request's, not the event's: it passes as it is, a 503
+// (docs/operations.md §Disk full).
 Status InEvent(size_t index, const Status& status) {
+  if (status.code() == StatusCode::kUnavailable) return status;
   return Status(status.code(),
                 "event " + std::to_string(index) + ": " + std::string(status.message()),
-                status.attr());
+                status.attr(), status.reason());
 }
 
 // Marks in *skip every event whose uuid an earlier event of the request already has. Sorting

@@ -35,6 +35,7 @@ struct OpsSnapshot {
   int64_t webhooks_retried = 0;
   int64_t webhooks_dead_lettered = 0;
   int64_t webhooks_dropped = 0;
+  int64_t store_writable = 1;  // 0 while the store cannot write (storage/store.h, writable())
   // RocksDB (storage/store.h, StoreStatistics).
   int64_t rocksdb_bytes_written = 0;
   int64_t rocksdb_compaction_pending = 0;  // column families with a compaction pending

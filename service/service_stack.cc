@@ -4,6 +4,7 @@
 #include <system_error>
 #include <utility>
 
+#include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/action_catalog.h"
 #include "service/action_service.h"
@@ -33,6 +34,17 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   storage::StoreOptions store_options;
   store_options.fsync = options.fsync;
   store_options.keep_wal = options.keep_wal;
+  // One line each way, from the store's recovery thread (docs/operations.md §Disk full).
+  store_options.on_writable_change = [log = options.log](bool writable, std::string_view cause) {
+    if (!log) return;
+    if (writable) {
+      log("store: writes work again; capture and the write endpoints accept requests");
+    } else {
+      log(engine::StrCat({"store: cannot write (", cause,
+                          "); writes are answered 503 and reads go on until the disk takes "
+                          "writes again (retried every second)"}));
+    }
+  };
   std::unique_ptr<ServiceStack> stack(new ServiceStack());
   ACTIOND_ASSIGN_OR_RETURN(stack->store_, storage::Store::Open(options.data_dir, store_options));
   storage::Store* store = stack->store_.get();
@@ -96,6 +108,7 @@ OpsSnapshot ServiceStack::Snapshot() const {
     out.webhooks_dropped = dispatcher_->dropped();
   }
   if (store_) {
+    out.store_writable = store_->writable() ? 1 : 0;
     const storage::StoreStatistics stats = store_->Statistics();
     out.rocksdb_bytes_written = stats.bytes_written;
     out.rocksdb_compaction_pending = stats.compaction_pending;
@@ -105,6 +118,8 @@ OpsSnapshot ServiceStack::Snapshot() const {
   }
   return out;
 }
+
+bool ServiceStack::store_writable() const noexcept { return !store_ || store_->writable(); }
 
 Status ServiceStack::Close() {
   if (apply_) apply_->Stop();  // requests already accepted are applied, not dropped

@@ -85,6 +85,10 @@ class ServiceStack {
   WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
   const BackupService& backup() const noexcept { return *backup_; }
 
+  // False while the store cannot write (disk full, I/O error): /_readyz answers 503 then
+  // (docs/operations.md §Disk full). One atomic load.
+  bool store_writable() const noexcept;
+
   // The operators' numbers (docs/operations.md §Metrics): the counters, the webhook
   // dispatcher's outcomes and the store's statistics. Thread-safe; not during Close().
   OpsSnapshot Snapshot() const;

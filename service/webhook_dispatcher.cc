@@ -176,6 +176,12 @@ void WebhookDispatcher::Run() {
 }
 
 void WebhookDispatcher::Send(const LaneKey& lane, int64_t delivery_id) {
+  // While the store cannot write, an outcome could not be recorded and the delivery would be
+  // POSTed again: hold it back instead (docs/operations.md §Disk full).
+  if (!store_->writable()) {
+    Settle(lane, delivery_id, clock_() + kStoreRetryMs);
+    return;
+  }
   Result<std::optional<Delivery>> found =
       store_->GetDelivery(lane.first, DeliveryState::kPending, delivery_id);
   if (!found.ok()) {
@@ -255,8 +261,10 @@ void WebhookDispatcher::Finish(Completion completion) {
     }
   }
   if (Status committed = store_->Commit(batch); !committed.ok()) {
-    Log(engine::StrCat({"webhooks: recording the outcome of delivery ", std::to_string(d.id),
-                        " failed (", committed.ToString(), "); it will be sent again"}));
+    if (committed.reason() != StatusReason::kStoreUnwritable) {  // that one is logged once
+      Log(engine::StrCat({"webhooks: recording the outcome of delivery ", std::to_string(d.id),
+                          " failed (", committed.ToString(), "); it will be sent again"}));
+    }
     Settle(completion.lane, d.id, now + kStoreRetryMs);
     return;
   }

@@ -97,6 +97,8 @@ bool ParseDeliveryKey(std::string_view key, int64_t* project, char* state,
 
 // Meta keys: the schema version, sequences, and callers' keys live in separate namespaces.
 inline constexpr std::string_view kSchemaVersionKey = "v";
+// Deleted (never written) by the write probe that tells a resumed store can write again.
+inline constexpr std::string_view kWriteProbeKey = "w";
 std::string SequenceKey(std::string_view name);
 // A key the store's callers chose (WriteBatch::PutMeta, Store::GetMeta), under its own prefix.
 std::string CallerMetaKey(std::string_view key);

@@ -2,6 +2,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
@@ -20,7 +21,9 @@
 #include "storage/counter_merge_operator.h"
 #include "storage/keys.h"
 #include "storage/rocks_status.h"
+#include "storage/store_file_system.h"
 #include "storage/write_batch_rep.h"
+#include "storage/write_recovery.h"
 
 namespace actiond::storage {
 
@@ -69,6 +72,8 @@ std::string TimeBound(std::string_view prefix, Int128 t) {
 }  // namespace
 
 struct Store::Impl {
+  std::unique_ptr<rocksdb::Env> env;  // over StoreOptions::file_system; null: the default Env
+  std::unique_ptr<WriteRecovery> recovery;
   rocksdb::DB* db = nullptr;
   ColumnFamilies cfs;
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;  // including default and unknown ones
@@ -82,6 +87,7 @@ struct Store::Impl {
   ~Impl() { (void)CloseDb(); }
 
   Status CloseDb() {
+    if (recovery) recovery->Stop();  // no Resume while, or after, the database closes
     if (db == nullptr) return Status::Ok();
     Status result = FromRocks(db->FlushWAL(/*sync=*/true), "syncing the WAL at close");
     rocksdb::FlushOptions flush;
@@ -329,6 +335,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
 
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  if (options.file_system != nullptr && options.file_system->file_system != nullptr) {
+    impl->env = rocksdb::NewCompositeEnv(options.file_system->file_system);
+    db_options.env = impl->env.get();
+  }
+  impl->recovery =
+      std::make_unique<WriteRecovery>(options.write_retry_interval, options.on_writable_change);
+  db_options.listeners.push_back(impl->recovery->listener());
+  // Nor RocksDB's automatic resume of retryable I/O errors: WriteRecovery resumes every kind.
+  db_options.max_bgerror_resume_count = 0;
   impl->write_options.sync = options.fsync;
   impl->statistics = db_options.statistics;
   rocksdb::Status s =
@@ -387,6 +402,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
                                 std::to_string(kSchemaVersion)),
                   "writing the schema version"));
   }
+  // While the store cannot write: resume RocksDB (which flushes the memtables and starts a new
+  // WAL), then prove the WAL takes a write again with one that changes nothing.
+  impl->recovery->Start([raw = impl.get()] {
+    rocksdb::Status resumed = raw->db->Resume();
+    if (!resumed.ok()) return resumed;
+    return raw->db->Delete(raw->write_options, raw->cf(Cf::kMeta), ToSlice(keys::kWriteProbeKey));
+  });
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -398,7 +420,14 @@ Status Store::Commit(const WriteBatch& batch) {
   if (batch.rep().cfs != &impl_->cfs) return Internal("a WriteBatch committed to another store");
   // RocksDB's WriteBatch::Write takes a non-const batch but does not change it.
   auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep().batch);
-  return FromRocks(impl_->db->Write(impl_->write_options, rocks_batch), "committing");
+  const rocksdb::Status written = impl_->db->Write(impl_->write_options, rocks_batch);
+  if (!written.ok()) return impl_->recovery->WriteFailed(written, "committing");
+  impl_->recovery->WriteSucceeded();
+  return Status::Ok();
+}
+
+bool Store::writable() const noexcept {
+  return impl_->recovery == nullptr || impl_->recovery->writable();
 }
 
 Status Store::Checkpoint(const std::string& dir) const {
@@ -412,13 +441,20 @@ Status Store::Checkpoint(const std::string& dir) const {
       FromRocks(rocksdb::Checkpoint::Create(impl_->db, &raw), "preparing a checkpoint"));
   const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // log_size_for_flush 0: the memtables are flushed first, so the copy needs no WAL replay.
-  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
-                   "writing a checkpoint to " + dir);
+  const rocksdb::Status made = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+  // A full disk is a 503 here too; it marks the store unwritable only if the flush failed (the
+  // background error listener sees that), not when only `dir`'s disk is full.
+  if (made.IsIOError()) {
+    return StoreUnwritable("cannot write a checkpoint to " + dir + ": " + made.ToString());
+  }
+  return FromRocks(made, "writing a checkpoint to " + dir);
 }
 
 Status Store::SyncWal() {
   if (impl_->db == nullptr) return Closed();
-  return FromRocks(impl_->db->FlushWAL(/*sync=*/true), "syncing the WAL");
+  const rocksdb::Status synced = impl_->db->FlushWAL(/*sync=*/true);
+  if (!synced.ok()) return impl_->recovery->WriteFailed(synced, "syncing the WAL");
+  return Status::Ok();
 }
 
 Status Store::VisitCommittedBatches(FunctionRef<bool(std::string_view)> visitor) const {
@@ -471,8 +507,10 @@ Result<int64_t> Store::ReserveIds(std::string_view sequence, int64_t count) {
   const int64_t reserved_last = last + count;
   std::string value;
   keys::AppendU64(&value, static_cast<uint64_t>(reserved_last));
-  ACTIOND_RETURN_IF_ERROR(FromRocks(
-      impl_->db->Put(impl_->write_options, impl_->cf(Cf::kMeta), key, value), "saving a sequence"));
+  const rocksdb::Status saved =
+      impl_->db->Put(impl_->write_options, impl_->cf(Cf::kMeta), key, value);
+  if (!saved.ok()) return impl_->recovery->WriteFailed(saved, "saving a sequence");
+  impl_->recovery->WriteSucceeded();
   impl_->sequences.insert_or_assign(std::string(sequence), reserved_last);
   return first;
 }

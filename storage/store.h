@@ -5,9 +5,13 @@
 // StoreOptions::fsync). Reads see everything committed before they started; a scan reads one
 // consistent snapshot.
 //
-// Errors: kIoError when RocksDB fails to read or write, kCorruption when stored bytes or the
-// schema cannot be read. Lookups return Result<std::optional<T>>: nullopt when absent, never an
-// error for absence.
+// Errors: kIoError when RocksDB fails to read, kCorruption when stored bytes or the schema
+// cannot be read. A write that fails for an I/O error (disk full, a file size limit, a failing
+// disk) is kUnavailable with reason kStoreUnwritable (engine/status.h): the store is then
+// unwritable (writable() false; RocksDB refuses every write until it is resumed) while reads go
+// on; a background thread resumes it once writing works again, without a restart
+// (storage/write_recovery.h, docs/operations.md §Disk full). Lookups return
+// Result<std::optional<T>>: nullopt when absent, never an error for absence.
 //
 // Thread-safety: every method may be called from any number of threads at once, except Close()
 // (and the destructor), which must not overlap any other call. The store offers no
@@ -19,8 +23,10 @@
 // from_ms == INT64_MIN means no lower bound and to_ms == INT64_MAX no upper bound.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -42,6 +48,15 @@ namespace actiond::storage {
 // changes; a store with another version is refused at open.
 inline constexpr int kSchemaVersion = 1;
 
+// Told when the store stops or starts being able to write: `writable` false with the RocksDB
+// error that stopped it, true (and an empty cause) once writes work again. Called once per flip,
+// from the store's recovery thread, never while a write waits.
+using WritableChangeFunction = std::function<void(bool writable, std::string_view cause)>;
+
+// The file system RocksDB writes through; opaque here so that no RocksDB type leaves storage/
+// (storage/store_file_system.h defines it). Tests inject write errors with it.
+struct StoreFileSystem;
+
 struct StoreOptions {
   // Every Commit waits for the WAL to reach the disk (WriteOptions::sync). Without it a commit
   // survives a process crash but not a power loss.
@@ -59,6 +74,10 @@ struct StoreOptions {
   // store ever received. For measurements only (actiond --keep-wal, bench/ingest_ceiling):
   // the archive grows without bound (it is dropped after 30 days).
   bool keep_wal = false;
+  // While the store cannot write, how often it tries to resume (DB::Resume, then a probe write).
+  std::chrono::milliseconds write_retry_interval{1000};
+  WritableChangeFunction on_writable_change;     // may be empty
+  std::shared_ptr<StoreFileSystem> file_system;  // null: the real disk
 };
 
 struct TimeRange {
@@ -132,6 +151,9 @@ class Store final : public BatchTarget {
   // column families were created in the same order, i.e. any store this build created) as one
   // commit, with this store's write options. kCorruption when the bytes are not a batch.
   Status CommitSerialized(std::string serialized);
+  // False from a write that failed for an I/O error (or a failed background flush or
+  // compaction) until the store has resumed and a write went through again. One atomic load.
+  bool writable() const noexcept;
 
   // Writes a consistent copy of the whole store, as of one instant, to `dir`, which must not
   // exist (its parent must): RocksDB's checkpoint — table files hard-linked when `dir` is on

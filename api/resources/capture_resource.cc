@@ -82,7 +82,9 @@ void Apply(const Services& services, service::ProjectId project, const PooledReq
   Result<service::IngestResult> ingested =
       services.ingest->Ingest(project, pooled.request->events, now_ms);
   if (!ingested.ok()) {
-    if (ingested.status().code() >= StatusCode::kUnavailable) {
+    // A store that cannot write logs one line when it stops, not one per refused request.
+    if (ingested.status().code() >= StatusCode::kUnavailable &&
+        ingested.status().reason() != StatusReason::kStoreUnwritable) {
       ACTIOND_LOG(ERROR) << "capture: ingest into project " << project << ": "
                          << ingested.status().ToString();
     }

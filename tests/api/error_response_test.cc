@@ -31,6 +31,8 @@ constexpr Row kTable[] = {
     {StatusCode::kNotSupported, StatusReason::kNone, 405, "invalid_request", "method_not_allowed"},
     {StatusCode::kTooLarge, StatusReason::kNone, 413, "invalid_request", "payload_too_large"},
     {StatusCode::kUnavailable, StatusReason::kNone, 503, "server_error", "unavailable"},
+    {StatusCode::kUnavailable, StatusReason::kStoreUnwritable, 503, "server_error",
+     "store_unwritable"},
     {StatusCode::kInternal, StatusReason::kNone, 500, "server_error", "error"},
     {StatusCode::kIoError, StatusReason::kNone, 500, "server_error", "error"},
     {StatusCode::kCorruption, StatusReason::kNone, 500, "server_error", "error"},
@@ -118,6 +120,20 @@ TEST(ErrorResponseTest, UnavailableAddsRetryAfter) {
   WriteError(Status(StatusCode::kUnavailable, "shutting down"), res);
   EXPECT_EQ(res.result(), http::status::service_unavailable);
   EXPECT_EQ(res[http::field::retry_after], "1");
+}
+
+TEST(ErrorResponseTest, StoreThatCannotWriteIs503WithALongerRetryAfterOnBothSurfaces) {
+  const Status status = StoreUnwritable("the store cannot write (committing: IO error: /data/x)");
+  for (const ErrorSurface surface : {ErrorSurface::kRest, ErrorSurface::kCapture}) {
+    HttpResponse res;
+    WriteError(status, res, surface);
+    EXPECT_EQ(res.result(), http::status::service_unavailable);
+    EXPECT_EQ(res[http::field::retry_after], "5");
+    // The cause names server paths: the client gets the fixed words, the log the cause.
+    EXPECT_EQ(res.body().find("/data/x"), std::string::npos) << res.body();
+    EXPECT_NE(res.body().find(R"("code":"store_unwritable")"), std::string::npos) << res.body();
+    EXPECT_NE(res.body().find(R"("attr":null)"), std::string::npos) << res.body();
+  }
 }
 
 TEST(ErrorResponseTest, MethodNotAllowedHasAllowHeaderAndDrfDetail) {

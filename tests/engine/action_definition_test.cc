@@ -45,6 +45,9 @@ TEST(ActionDefinitionTest, MalformedJsonIsAParseError) {
   auto request = ParseActionRequest(R"({"name": )");
   ASSERT_FALSE(request.ok());
   EXPECT_EQ(request.status().code(), StatusCode::kParseError);
+  EXPECT_EQ(request.status().message(),
+            "JSON parse error - Malformed JSON at byte 9: unexpected end of input: a value is "
+            "missing");
   EXPECT_EQ(ParseActionRequest("[1]").status().code(), StatusCode::kParseError);
 }
 

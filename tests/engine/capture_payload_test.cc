@@ -160,6 +160,15 @@ TEST_F(CapturePayloadTest, MalformedJsonIsAParseError) {
   EXPECT_EQ(Parse("").code(), StatusCode::kParseError);
 }
 
+TEST_F(CapturePayloadTest, MalformedJsonSaysAtWhichByte) {
+  // The capture table puts "Malformed request data: " before it (api/error_response.h).
+  EXPECT_EQ(Parse(R"({"event":"e",)").message(),
+            "malformed JSON at byte 13: unexpected end of input inside an object");
+  EXPECT_EQ(Parse(R"([{"event": tru}])").message(),
+            "malformed JSON at byte 11: unexpected character: a value (object, array, string, "
+            "number, true, false or null) was expected");
+}
+
 TEST_F(CapturePayloadTest, IntegerBeyond64BitsIsANumberAsInJavaScript) {
   const CapturedEvent& e = One(R"({"api_key":"phc_t","batch":[{"event":"e","distinct_id":"d",)"
                                R"("properties":{"n":1000000000000000000000}}]})");

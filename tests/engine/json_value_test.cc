@@ -50,6 +50,14 @@ TEST(JsonValueTreeTest, MalformedJsonIsAParseError) {
   }
 }
 
+TEST(JsonValueTreeTest, MalformedJsonSaysAtWhichByte) {
+  Result<JsonValue> v = ParseJsonValue(R"({"name": "a" "steps": []})");
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().message(),
+            "JSON parse error - Malformed JSON at byte 13: ',' or '}' expected after an object "
+            "member");
+}
+
 TEST(JsonValueTreeTest, TruthinessFollowsPython) {
   for (const char* falsy : {"null", "false", "0", "0.0", "\"\"", "[]", "{}"}) {
     SCOPED_TRACE(falsy);

@@ -189,7 +189,9 @@ TEST(StoreDurabilityTest, CommittedBatchSurvivesAProcessThatNeverCloses) {
 }
 
 TEST_F(StoreTest, FsyncOptionCommitsAndReads) {
-  Reopen(StoreOptions{.fsync = true});
+  StoreOptions options;
+  options.fsync = true;
+  Reopen(options);
   WriteBatch b = Batch();
   b.PutEvent(1, 1, "u", "{}");
   Commit(b);
