@@ -103,7 +103,7 @@ export function ActionPage({ api, project, canWrite, id }) {
     </form>
     <div class="total"><span class="big count" data-count=${count ? count.count : ''}>${count ? count.count : '…'}</span>
       events in range${count && count.is_calculating && html` <span class="calc">calculating${count.progress && count.progress.events_total ? ` ${Math.floor(100 * count.progress.events_scanned / count.progress.events_total)}%` : ''}</span>`}</div>
-    ${count && count.series && html`<${CountChart} series=${count.series} interval=${count.interval} />`}
+    ${count && count.series && html`<${CountChart} series=${count.series} interval=${count.interval} timeZone=${count.timezone} />`}
     <nav class="tabs">
       ${[['matched', 'Matched events'], ['people', 'People'], ['recent', 'Explain latest events']].map(([t, label]) => html`
         <button class=${tab === t ? 'tab active' : 'tab'} onClick=${() => setTab(t)}>${label}</button>`)}

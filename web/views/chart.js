@@ -3,7 +3,9 @@ import { html, useEffect, useRef } from '../lib.js';
 
 const UPLOT = '../node_modules/uplot/dist/uPlot.esm.js?v=1.6.32';
 
-export function CountChart({ series, interval }) {
+// The buckets are days (hours, …) of `timeZone`, the zone the server counted in; uPlot's tzDate
+// labels the axis in that zone too, not in the browser's.
+export function CountChart({ series, interval, timeZone }) {
   const box = useRef(null);
   const plot = useRef(null);
   useEffect(() => {
@@ -20,11 +22,12 @@ export function CountChart({ series, interval }) {
           points: { show: series.length <= 60 } }],
         axes: [{}, { size: 50 }],
         scales: { x: { time: true } },
+        tzDate: (ts) => (timeZone ? uPlot.tzDate(new Date(ts * 1e3), timeZone) : new Date(ts * 1e3)),
         legend: { show: true },
       }, [xs, ys], box.current);
     });
     return () => { cancelled = true; };
-  }, [JSON.stringify(series), interval]);
+  }, [JSON.stringify(series), interval, timeZone]);
   useEffect(() => () => plot.current && plot.current.destroy(), []);
   return html`<div class="chart" ref=${box} data-points=${series.length}
     data-total=${series.reduce((n, b) => n + b.count, 0)}></div>`;
