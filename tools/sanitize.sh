@@ -23,11 +23,12 @@ if [[ -f tests/client/package.json ]]; then
   (cd tests/client && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # -O1 keeps the sanitized suite quick without hiding bugs behind optimisation; assertions stay on
-# (no NDEBUG).
+# (no NDEBUG). The benchmarks are not built here: they measure the Release build, and compiling
+# them sanitized cost CI minutes for no test (the load generator's smoke test runs in Release).
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="${CXX:-g++}" -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DACTIOND_SANITIZE=ON -DACTIOND_WERROR=ON "${launcher[@]}" >/dev/null
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DACTIOND_SANITIZE=ON -DACTIOND_WERROR=ON -DACTIOND_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
