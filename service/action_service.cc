@@ -67,8 +67,8 @@ ActionService::ActionService(storage::Store* store, ActionCatalog* catalog, Proj
       locks_(locks),
       clock_(std::move(clock)),
       log_(std::move(log)),
-      options_(options),
-      worker_(store, locks, clock_, log_, options.backfill) {}
+      options_(options),  // declared before worker_, so copied before the move below
+      worker_(store, locks, clock_, log_, std::move(options.backfill)) {}
 
 ActionService::~ActionService() { Stop(); }
 
