@@ -5,31 +5,19 @@ Installs tests/client's dependencies with npm when they are missing."""
 
 import collections
 import json
-import os
-import shutil
 import subprocess
 import unittest
 
 import server
 
-CLIENT_DIR = os.path.join(server.repo_root(), "tests", "client")
+CLIENT_DIR = server.CLIENT_DIR
 COUNT = 1200
-
-
-def ensure_client():
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        if os.environ.get("CI"):
-            raise AssertionError("node and npm are required in CI")
-        raise unittest.SkipTest("node/npm not installed")
-    if not os.path.isdir(os.path.join(CLIENT_DIR, "node_modules", "posthog-node")):
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=CLIENT_DIR, check=True, timeout=600)
 
 
 class PosthogNodeTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        ensure_client()
+        server.npm_ci(CLIENT_DIR, "posthog-node")
         cls.srv = server.Server().start()
 
     @classmethod

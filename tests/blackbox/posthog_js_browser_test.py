@@ -16,10 +16,9 @@ import threading
 import time
 import unittest
 
-import client_test
 import server
 
-POSTHOG_JS = os.path.join(client_test.CLIENT_DIR, "node_modules", "posthog-js", "dist",
+POSTHOG_JS = os.path.join(server.CLIENT_DIR, "node_modules", "posthog-js", "dist",
                           "array.full.js")
 
 # Each action's steps and how many of the page's events it must count.
@@ -118,12 +117,8 @@ class PageServer:
 class PosthogJsBrowserTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        client_test.ensure_client()
-        if not os.path.exists(os.environ.get("CHROMIUM", "/usr/bin/chromium")):
-            if os.environ.get("CI"):
-                raise AssertionError("chromium is required in CI (tools/install-deps.sh "
-                                     "--with-browser)")
-            raise unittest.SkipTest("chromium not installed")
+        server.npm_ci(server.CLIENT_DIR, "playwright-core")
+        server.require_chromium()
         cls.srv = server.Server().start()
         cls.site = PageServer("http://127.0.0.1:%d" % cls.srv.port, cls.srv.project_token)
 
@@ -155,7 +150,7 @@ class PosthogJsBrowserTest(unittest.TestCase):
         out = subprocess.run(
             ["node", "autocapture_browser.mjs", self.site.url,
              "http://127.0.0.1:%d" % self.srv.port, self.srv.personal_key],
-            cwd=client_test.CLIENT_DIR, capture_output=True, timeout=120)
+            cwd=server.CLIENT_DIR, capture_output=True, timeout=120)
         self.assertEqual(out.returncode, 0, out.stderr.decode()[-3000:])
         report = json.loads(out.stdout.decode().strip().splitlines()[-1])
         backfilled = self.create_actions("backfill")

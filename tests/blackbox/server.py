@@ -59,6 +59,33 @@ def free_port():
         return s.getsockname()[1]
 
 
+# Real clients and the browser (tools/test.sh installs them): posthog-node, posthog-js and
+# playwright-core in tests/client, Debian's chromium.
+CLIENT_DIR = os.path.join(repo_root(), "tests", "client")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def require_tool(condition, what):
+    """Fails under CI, skips elsewhere, when a tool a test needs is missing."""
+    if condition:
+        return
+    if os.environ.get("CI"):
+        raise AssertionError("%s is required in CI" % what)
+    raise unittest.SkipTest("%s not installed" % what)
+
+
+def npm_ci(directory, marker):
+    """Installs `directory`'s locked npm packages unless `marker` is already installed."""
+    require_tool(shutil.which("npm") is not None and shutil.which("node") is not None, "node/npm")
+    if not os.path.exists(os.path.join(directory, "node_modules", marker)):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                       cwd=directory, check=True, timeout=600)
+
+
+def require_chromium():
+    require_tool(os.path.exists(CHROMIUM), "chromium (tools/install-deps.sh --with-browser)")
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

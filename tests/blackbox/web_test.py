@@ -20,33 +20,17 @@ import server
 
 ROOT = server.repo_root()
 WEB_DIR = os.path.join(ROOT, "web")
-CLIENT_DIR = os.path.join(ROOT, "tests", "client")
+CLIENT_DIR = server.CLIENT_DIR
 POSTHOG_JS_DIST = os.path.join(CLIENT_DIR, "node_modules", "posthog-js", "dist")
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = server.CHROMIUM
 FIRST_LOAD_MAX_BYTES = 200 * 1024
-
-
-def require(condition, what):
-    """Fails in CI, skips elsewhere, when a tool the test needs is missing."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        raise AssertionError("%s is required in CI" % what)
-    raise unittest.SkipTest("%s not installed" % what)
-
-
-def npm_ci(directory, marker):
-    require(shutil.which("npm") is not None and shutil.which("node") is not None, "node/npm")
-    if not os.path.exists(os.path.join(directory, "node_modules", marker)):
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=directory, check=True, timeout=600)
 
 
 class StaticMountsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        npm_ci(WEB_DIR, "htm")
-        npm_ci(CLIENT_DIR, "playwright-core")
+        server.npm_ci(WEB_DIR, "htm")
+        server.npm_ci(CLIENT_DIR, "playwright-core")
         cls.srv = server.Server(args=["--posthog-js-dir", POSTHOG_JS_DIST]).start()
 
     @classmethod
@@ -96,7 +80,7 @@ class StaticMountsTest(unittest.TestCase):
         self.assertEqual(r.headers["access-control-allow-origin"], "*")
 
     def test_posthogs_html_snippet_loads_from_actiond_and_sends(self):
-        require(os.path.exists(CHROMIUM), "chromium (tools/install-deps.sh --with-browser)")
+        server.require_chromium()
         out = subprocess.run(
             ["node", "posthog_snippet.js", "http://127.0.0.1:%d" % self.srv.port,
              self.srv.project_token, self.srv.personal_key, "snippet_loaded"],
@@ -161,9 +145,9 @@ class FlagsTest(unittest.TestCase):
 class WebPageBrowserTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        require(os.path.exists(CHROMIUM), "chromium (tools/install-deps.sh --with-browser)")
-        npm_ci(WEB_DIR, "htm")
-        npm_ci(CLIENT_DIR, "playwright-core")
+        server.require_chromium()
+        server.npm_ci(WEB_DIR, "htm")
+        server.npm_ci(CLIENT_DIR, "playwright-core")
         cls.srv = server.Server().start()
 
     @classmethod
