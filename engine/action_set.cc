@@ -120,20 +120,43 @@ std::shared_ptr<const ActionSet> ActionSet::Build(
 
 namespace {
 
+// One element field's conditions (texts or hrefs) for one event: the chain's strings are searched
+// through the field's ElementStringSet on the first step that asks, once per event.
+class ElementFieldHits {
+ public:
+  ElementFieldHits(const ElementStringSet& set, std::vector<uint32_t>* hit_epoch) noexcept
+      : set_(set), hit_epoch_(hit_epoch) {}
+
+  // False only when condition `id` is indexed and no element of `event` satisfies it; a step
+  // this cannot rule out is evaluated in full.
+  bool MayHold(int32_t id, const EventView& event, uint32_t epoch,
+               std::vector<int>* scratch) noexcept {
+    if (id == ElementStringSet::kNotIndexed || !set_.indexed()) return true;
+    if (!searched_) {
+      set_.MarkHits(event.elements(), epoch, scratch, hit_epoch_);
+      searched_ = true;
+    }
+    return (*hit_epoch_)[static_cast<size_t>(id)] == epoch;
+  }
+
+ private:
+  const ElementStringSet& set_;
+  std::vector<uint32_t>* hit_epoch_;
+  bool searched_ = false;
+};
+
 class Matcher {
  public:
-  Matcher(const ElementStringSet& texts, const ElementStringSet& hrefs, const EventView& event,
+  Matcher(ElementFieldHits texts, ElementFieldHits hrefs, const EventView& event,
           std::vector<int>* hits, std::vector<int>* element_hits, std::vector<uint32_t>* seen,
-          std::vector<uint32_t>* text_hits, std::vector<uint32_t>* href_hits, uint32_t epoch,
-          ElementSignature::Kinds signature_kinds, std::vector<ActionId>* out) noexcept
+          uint32_t epoch, ElementSignature::Kinds signature_kinds,
+          std::vector<ActionId>* out) noexcept
       : texts_(texts),
         hrefs_(hrefs),
         event_(event),
         hits_(hits),
         element_hits_(element_hits),
         seen_(seen),
-        text_hits_(text_hits),
-        href_hits_(href_hits),
         epoch_(epoch),
         signature_kinds_(signature_kinds),
         out_(out) {}
@@ -163,12 +186,8 @@ class Matcher {
     uint32_t& seen = (*seen_)[ref.action_index];
     if (seen == epoch_) return;  // the action already matched through another step
     if (ref.needs_elements && !ChainSignature().MayContainAll(ref.required_elements)) return;
-    if (ref.text_id != ElementStringSet::kNotIndexed && texts_.indexed() && !TextHit(ref.text_id)) {
-      return;
-    }
-    if (ref.href_id != ElementStringSet::kNotIndexed && hrefs_.indexed() && !HrefHit(ref.href_id)) {
-      return;
-    }
+    if (!texts_.MayHold(ref.text_id, event_, epoch_, element_hits_)) return;
+    if (!hrefs_.MayHold(ref.href_id, event_, epoch_, element_hits_)) return;
     // A step in an event's bucket has that event name (or none); its URL is known when the
     // bucket's set matched it.
     const bool decided = !ref.has_other_conditions && (!ref.has_url || known.url);
@@ -186,35 +205,14 @@ class Matcher {
     return signature_;
   }
 
-  // Whether some element's text (href) satisfies condition `id`; all of the chain's texts are
-  // searched on the first call, once per event.
-  bool TextHit(int32_t id) noexcept {
-    if (!texts_ready_) {
-      texts_.MarkHits(event_.elements(), epoch_, element_hits_, text_hits_);
-      texts_ready_ = true;
-    }
-    return (*text_hits_)[static_cast<size_t>(id)] == epoch_;
-  }
-  bool HrefHit(int32_t id) noexcept {
-    if (!hrefs_ready_) {
-      hrefs_.MarkHits(event_.elements(), epoch_, element_hits_, href_hits_);
-      hrefs_ready_ = true;
-    }
-    return (*href_hits_)[static_cast<size_t>(id)] == epoch_;
-  }
-
-  const ElementStringSet& texts_;
-  const ElementStringSet& hrefs_;
+  ElementFieldHits texts_;
+  ElementFieldHits hrefs_;
   const EventView& event_;
   ElementSignature signature_;
   bool signature_ready_ = false;
-  bool texts_ready_ = false;
-  bool hrefs_ready_ = false;
   std::vector<int>* hits_;          // URL set hits, iterated while steps are tried
   std::vector<int>* element_hits_;  // so the element sets need their own
   std::vector<uint32_t>* seen_;
-  std::vector<uint32_t>* text_hits_;
-  std::vector<uint32_t>* href_hits_;
   uint32_t epoch_;
   ElementSignature::Kinds signature_kinds_;
   std::vector<ActionId>* out_;
@@ -239,9 +237,10 @@ void ActionSet::Match(const EventView& event, MatchScratch* scratch,
     }
     scratch->epoch_ = 1;
   }
-  Matcher matcher(index_->texts, index_->hrefs, event, &buffers.regex_hits, &buffers.element_hits,
-                  &buffers.seen_epoch, &buffers.text_hit_epoch, &buffers.href_hit_epoch,
-                  scratch->epoch_, index_->signature_kinds, out);
+  Matcher matcher(ElementFieldHits(index_->texts, &buffers.text_hit_epoch),
+                  ElementFieldHits(index_->hrefs, &buffers.href_hit_epoch), event,
+                  &buffers.regex_hits, &buffers.element_hits, &buffers.seen_epoch, scratch->epoch_,
+                  index_->signature_kinds, out);
   if (auto it = index_->by_event.find(event.name()); it != index_->by_event.end()) {
     matcher.Visit(it->second, /*event_known=*/true);
   }
