@@ -152,8 +152,9 @@ class MockKafkaTest : public testing::Test {
     }
   }
 
-  // Every value of `topic` read by a fresh consumer group from the beginning, until `want`
-  // values have arrived or 30 s pass.
+  // Every value of `topic` read by a fresh consumer group from the beginning, with how often
+  // each arrived: until `want` records have arrived (or 30 s pass), then one more second, so
+  // that a duplicate or an extra record past `want` is seen too.
   std::map<std::string, int> ConsumeAll(const std::string& topic, size_t want) {
     Kafka consumer = NewClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap_},
                                                    {"group.id", "mock-kafka-test"},
@@ -166,8 +167,13 @@ class MockKafkaTest : public testing::Test {
     rd_kafka_topic_partition_list_destroy(topics);
     std::map<std::string, int> seen;
     size_t total = 0;
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (total < want && std::chrono::steady_clock::now() < deadline) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    bool draining = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (total >= want && !draining) {
+        draining = true;
+        deadline = std::chrono::steady_clock::now() + 1s;
+      }
       rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer.get(), 100);
       if (m == nullptr) continue;
       if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
