@@ -7,6 +7,9 @@ namespace {
 
 // simdjson's default maximum depth (simdjson::DEFAULT_MAX_DEPTH).
 constexpr int kMaxDepth = 1024;
+constexpr std::string_view kValueExpected =
+    "unexpected character: a value (object, array, string, number, true, false or null) was "
+    "expected";
 
 class Scanner {
  public:
@@ -58,9 +61,7 @@ class Scanner {
         return Literal("null");
       default:
         if (Peek() == '-' || (Peek() >= '0' && Peek() <= '9')) return Number();
-        return Error(pos_,
-                     "unexpected character: a value (object, array, string, number, "
-                     "true, false or null) was expected");
+        return Error(pos_, kValueExpected);
     }
   }
 
@@ -115,9 +116,7 @@ class Scanner {
 
   bool Literal(std::string_view word) {
     if (text_.substr(pos_, word.size()) != word) {
-      return Error(pos_,
-                   "unexpected character: a value (object, array, string, number, true, "
-                   "false or null) was expected");
+      return Error(pos_, kValueExpected);
     }
     pos_ += word.size();
     return true;

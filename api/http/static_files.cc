@@ -111,11 +111,14 @@ Result<std::string> ReadFile(const std::string& path, size_t size) {
   return data;
 }
 
+std::string_view TypeOrOctetStream(const ContentType* type) noexcept {
+  return type != nullptr ? type->type : "application/octet-stream";
+}
+
 }  // namespace
 
 std::string_view ContentTypeFor(std::string_view path) noexcept {
-  const ContentType* type = FindContentType(path);
-  return type != nullptr ? type->type : "application/octet-stream";
+  return TypeOrOctetStream(FindContentType(path));
 }
 
 Result<std::shared_ptr<const StaticFiles>> StaticFiles::Open(StaticFilesOptions options) {
@@ -177,7 +180,7 @@ void StaticFiles::Serve(const RouteRequest& rr, std::string_view relative,
     res.set(http::field::content_encoding, "gzip");
   }
   res.result(http::status::ok);
-  res.set(http::field::content_type, ContentTypeFor(*path));
+  res.set(http::field::content_type, TypeOrOctetStream(type));
   res.body() = std::move(*data);
 }
 
