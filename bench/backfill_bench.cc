@@ -161,7 +161,7 @@ std::unique_ptr<Fixture> Build() {
     if (in_body == 0) return;
     body.append("]}");
     if (Status s = parser.Parse(body, options, &request); !s.ok()) Die("parsing a batch", s);
-    Result<IngestResult> ingested = f->stack->ingest->Ingest(f->project, request.events, kNowMs);
+    Result<IngestResult> ingested = f->stack->ingest->Ingest(f->project, request.events);
     if (!ingested.ok()) Die("ingesting", ingested.status());
     f->events += static_cast<int64_t>(ingested->stored);
     in_body = 0;

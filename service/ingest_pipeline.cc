@@ -94,9 +94,9 @@ void MarkRepeats(std::span<const std::string_view> uuids, std::vector<uint32_t>*
 
 Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
                                             std::span<const engine::CapturedEvent> events,
-                                            int64_t now_ms) {
+                                            const LogPosition* position) {
   IngestResult result;
-  if (events.empty()) return result;
+  if (events.empty() && position == nullptr) return result;
   IngestScratch& s = Scratch();
   ClearOnExit clear(&s.persons);
   storage::WriteBatch batch(*store_);
@@ -119,7 +119,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   ACTIOND_RETURN_IF_ERROR(store_->EventsExist(project, s.uuids, &s.skip));
   MarkRepeats(s.uuids, &s.order, &s.skip);
 
-  s.persons.Begin(store_, project, now_ms);
+  s.persons.Begin(store_, project);
   for (size_t i = 0; i < events.size(); ++i) {
     // A duplicate is skipped whole, person updates included: a retried request must not
     // apply its $set twice any more than it stores its events twice.
@@ -154,6 +154,9 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     }
   }
   ACTIOND_RETURN_IF_ERROR(s.persons.Flush(&batch));
+  if (position != nullptr) {
+    batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
+  }
   if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
   abandon.Committed();
   if (outbox_ != nullptr && !s.outbox.entries.empty()) outbox_->Committed(s.outbox);

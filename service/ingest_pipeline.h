@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "engine/capture_payload.h"
 #include "engine/status.h"
@@ -34,6 +35,13 @@
 #include "storage/store.h"
 
 namespace actiond::service {
+
+// Where a request sits in the cluster's log: the meta key its partition's progress is kept
+// under and the offset to resume from once it is applied (docs/cluster.md §Exactly once).
+struct LogPosition {
+  std::string_view meta_key;
+  int64_t next_offset = 0;
+};
 
 struct IngestResult {
   size_t stored = 0;              // events written by this request
@@ -59,13 +67,16 @@ class IngestPipeline {
 
   // Stores the events that are new, with their persons' changes and their matches, in one
   // commit. A person created by the request has created_at = its first event's timestamp (as
-  // PostHog); `now_ms` is the time part of its uuid (UUIDv7). Personless events
+  // PostHog) and the uuid service/person_uuid.h derives from its distinct id. Personless events
   // (`$process_person_profile: false`) are stored with `"person_properties": {}` and no
   // person_id, and their match entries carry an empty distinct_id.
+  // `position`, in cluster mode, is the log record the events came from: its partition's next
+  // offset is written in the same commit (docs/cluster.md §Exactly once), even when every event
+  // is a duplicate, so that a record is applied once however often it is delivered.
   // Errors: the Store's (kIoError, kCorruption), or kInvalidInput "event i: …" for an event the
   // engine cannot take (a $set that is not an object); then nothing of the request is stored.
   Result<IngestResult> Ingest(ProjectId project, std::span<const engine::CapturedEvent> events,
-                              int64_t now_ms);
+                              const LogPosition* position = nullptr);
 
  private:
   storage::Store* store_;

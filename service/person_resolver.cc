@@ -1,11 +1,11 @@
 #include "service/person_resolver.h"
 
 #include <cstdint>
-#include <random>
 #include <utility>
 
 #include "engine/capture_fields.h"
 #include "engine/date_time.h"
+#include "service/person_uuid.h"
 
 namespace actiond::service {
 namespace {
@@ -13,19 +13,6 @@ namespace {
 constexpr std::string_view kIdentify = "$identify";
 constexpr std::string_view kCreateAlias = "$create_alias";
 constexpr std::string_view kMergeDangerously = "$merge_dangerously";
-
-// Person uuids need to be unique, not unguessable: a per-thread PRNG seeded once from the OS
-// is enough and costs nothing per person.
-void NewPersonUuid(int64_t now_ms, std::string* out) {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  uint8_t bytes[10];
-  const uint64_t a = random();
-  const uint64_t b = random();
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(a >> (8 * i));
-  bytes[8] = static_cast<uint8_t>(b);
-  bytes[9] = static_cast<uint8_t>(b >> 8);
-  engine::MakeUuidV7(now_ms, bytes, out);
-}
 
 // True when created_at `a` is older than `b`. Ours are all FormatIso8601 text, but compare the
 // instants so that a record written another way still merges right; unparseable text loses.
@@ -42,11 +29,10 @@ bool OlderThan(std::string_view a, std::string_view b) {
 PersonResolver::PersonResolver() = default;
 PersonResolver::~PersonResolver() = default;
 
-void PersonResolver::Begin(storage::Store* store, ProjectId project, int64_t now_ms) {
+void PersonResolver::Begin(storage::Store* store, ProjectId project) {
   Clear();
   store_ = store;
   project_ = project;
-  now_ms_ = now_ms;
 }
 
 void PersonResolver::Clear() {
@@ -100,7 +86,7 @@ void PersonResolver::SetMapping(std::string_view distinct_id, const std::string&
 
 PersonResolver::Entry* PersonResolver::Create(std::string_view distinct_id, int64_t timestamp_ms) {
   std::string uuid;
-  NewPersonUuid(now_ms_, &uuid);
+  PersonUuid(project_, distinct_id, &uuid);
   Entry& entry = persons_.try_emplace(uuid).first->second;
   entry.person.uuid = uuid;
   entry.person.created_at = engine::FormatIso8601(timestamp_ms);

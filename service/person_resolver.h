@@ -59,7 +59,7 @@ class PersonResolver {
 
   // Starts a request on `project` of `store` (which must outlive the request), forgetting the
   // previous request's overlay. `now_ms` is the time part of new persons' uuids.
-  void Begin(storage::Store* store, ProjectId project, int64_t now_ms);
+  void Begin(storage::Store* store, ProjectId project);
 
   // Applies `event` to the persons (see above) and returns its person as of after the event,
   // or nullptr when the event has no person profile. The person's uuid and properties_json are
@@ -112,7 +112,6 @@ class PersonResolver {
 
   storage::Store* store_ = nullptr;
   ProjectId project_ = 0;
-  int64_t now_ms_ = 0;
   StringMap<Entry> persons_;     // by uuid; node-based, so Entry pointers stay valid
   StringMap<Mapping> mappings_;  // by distinct id
   std::vector<Entry*> order_;    // persons in order of first touch (deterministic Flush)

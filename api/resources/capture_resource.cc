@@ -78,9 +78,8 @@ struct PooledRequest {
 
 // The apply stage's answer to one capture request: `res` already carries its CORS headers.
 void Apply(const Services& services, service::ProjectId project, const PooledRequest& pooled,
-           int64_t now_ms, HttpResponse& res) {
-  Result<service::IngestResult> ingested =
-      services.ingest->Ingest(project, pooled.request->events, now_ms);
+           HttpResponse& res) {
+  Result<service::IngestResult> ingested = services.ingest->Ingest(project, pooled.request->events);
   if (!ingested.ok()) {
     // A store that cannot write logs one line when it stops, not one per refused request.
     if (ingested.status().code() >= StatusCode::kUnavailable &&
@@ -148,7 +147,7 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
   }
   const service::ProjectId project_id = (*project)->id;
   if (services.apply == nullptr) {  // no apply stage (tools, tests): apply on this thread
-    Apply(services, project_id, pooled, now_ms, res);
+    Apply(services, project_id, pooled, res);
     return;
   }
   // The apply stage (service/apply_executor.h) stores and matches the events; this I/O thread
@@ -156,8 +155,8 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
   DeferredReply reply = rr.Defer();
   // Jobs are std::functions (copyable): the request's buffers ride in a shared_ptr.
   auto held = std::make_shared<PooledRequest>(std::move(pooled));
-  auto job = [&services, project_id, now_ms, reply, held, answer = res]() mutable {
-    Apply(services, project_id, *held, now_ms, answer);
+  auto job = [&services, project_id, reply, held, answer = res]() mutable {
+    Apply(services, project_id, *held, answer);
     reply(std::move(answer));
   };
   if (!services.apply->TrySubmit(project_id, std::move(job))) {

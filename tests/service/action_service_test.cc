@@ -96,7 +96,7 @@ class ActionServiceTest : public testing::StoreTest {
 
   void IngestEvents(const std::vector<engine::CapturedEvent>& events,
                     ProjectId project = kProject) {
-    auto result = ingest_->Ingest(project, events, now_.load());
+    auto result = ingest_->Ingest(project, events);
     ASSERT_TRUE(result.ok()) << result.status().ToString();
   }
 

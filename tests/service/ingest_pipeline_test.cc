@@ -62,7 +62,7 @@ class IngestPipelineTest : public testing::StoreTest {
 
   IngestResult Ingest(const std::vector<engine::CapturedEvent>& events,
                       ProjectId project = kProject) {
-    auto result = pipeline_->Ingest(project, events, kNow);
+    auto result = pipeline_->Ingest(project, events);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : IngestResult{};
   }
@@ -96,6 +96,31 @@ class IngestPipelineTest : public testing::StoreTest {
   ProjectLocks locks_;
   std::unique_ptr<IngestPipeline> pipeline_;
 };
+
+TEST_F(IngestPipelineTest, ALogPositionIsStoredWithTheEventsAndAlsoWhenEveryEventIsADuplicate) {
+  // Cluster mode (docs/cluster.md §Exactly once): the partition's next offset commits with the
+  // data, so a record delivered again is recognised even when it adds nothing.
+  const std::vector<engine::CapturedEvent> events = {Event(1, "buy", "u"), Event(2, "buy", "v")};
+  const LogPosition first{"cluster/next-offset/t/0", 8};
+  ASSERT_TRUE(pipeline_->Ingest(kProject, events, &first).ok());
+  EXPECT_EQ(Ok(store_->GetMeta(first.meta_key)), std::optional<std::string>("8"));
+  EXPECT_EQ(EventCount(), 2);
+
+  const LogPosition again{"cluster/next-offset/t/0", 9};
+  auto r = pipeline_->Ingest(kProject, events, &again);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 0u);
+  EXPECT_EQ(r->duplicates, 2u);
+  EXPECT_EQ(Ok(store_->GetMeta(again.meta_key)), std::optional<std::string>("9"));
+  EXPECT_EQ(EventCount(), 2);
+}
+
+TEST_F(IngestPipelineTest, APersonsUuidIsDerivedFromItsProjectAndFirstDistinctId) {
+  // The same events make the same persons on every node that applies them (service/person_uuid.h).
+  Ingest({Event(1, "buy", "user-1")}, 1);
+  EXPECT_EQ(Ok(store_->GetPersonUuid(1, "user-1")).value_or(""),
+            "6931a681-6e90-500d-8294-14582dcc2e3f");
+}
 
 TEST_F(IngestPipelineTest, StoresEachEventStampedWithItsPersonAsOfThatEvent) {
   auto r = Ingest({Event(1, "$pageview", "u", R"({"plan":"free"})"),
@@ -259,7 +284,7 @@ TEST_F(IngestPipelineTest, WithoutAPersonProfileThereIsNoPerson) {
 TEST_F(IngestPipelineTest, AnErrorMidRequestStoresNothing) {
   AddAction(1, R"([{"event":"buy"}])");
   auto r = pipeline_->Ingest(
-      kProject, std::vector{Event(1, "buy", "u", R"({"a":1})"), Event(2, "buy", "v", "[1]")}, kNow);
+      kProject, std::vector{Event(1, "buy", "u", R"({"a":1})"), Event(2, "buy", "v", "[1]")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidInput);
   EXPECT_EQ(r.status().message().substr(0, 9), "event 1: ");
@@ -318,7 +343,7 @@ TEST_F(IngestPipelineTest, ConcurrentRequestsWithOverlappingUuidsStoreEachOnce) 
           const int n = (start + k + t * 100) % kUnique;
           events.push_back(Event(n, "buy", "user-" + std::to_string(n % 10), R"({"x":1})"));
         }
-        auto r = pipeline_->Ingest(kProject, events, kNow);
+        auto r = pipeline_->Ingest(kProject, events);
         ASSERT_TRUE(r.ok()) << r.status().ToString();
         totals[t].stored += r->stored;
         totals[t].duplicates += r->duplicates;

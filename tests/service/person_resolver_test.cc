@@ -54,7 +54,7 @@ class PersonResolverTest : public testing::StoreTest {
   // person as the resolver gave it (a copy; an empty uuid for none).
   std::vector<Person> Request(const std::vector<engine::CapturedEvent>& events) {
     std::vector<Person> out;
-    resolver_.Begin(store_.get(), kProject, kT0);
+    resolver_.Begin(store_.get(), kProject);
     for (const auto& e : events) {
       auto person = resolver_.Resolve(e);
       EXPECT_TRUE(person.ok()) << person.status().ToString();
@@ -132,7 +132,7 @@ TEST_F(PersonResolverTest, ReadsThroughToStoredPersonsAndRewritesThem) {
 
 TEST_F(PersonResolverTest, UnchangedPersonsAreNotWritten) {
   Request({Set("u", R"({"plan":"pro"})")});
-  resolver_.Begin(store_.get(), kProject, kT0);
+  resolver_.Begin(store_.get(), kProject);
   ASSERT_TRUE(resolver_.Resolve(Set("u", R"({"plan":"pro"})")).ok());
   WriteBatch batch = Batch();
   ASSERT_TRUE(resolver_.Flush(&batch).ok());
@@ -318,7 +318,7 @@ TEST_F(PersonResolverTest, WithoutAPersonProfileNothingIsCreatedOrUpdated) {
   engine::CapturedEvent fresh = Set("new", R"({"a":1})");
   fresh.process_person_profile = false;
 
-  resolver_.Begin(store_.get(), kProject, kT0);
+  resolver_.Begin(store_.get(), kProject);
   for (const auto& event : {e, fresh}) {
     auto person = resolver_.Resolve(event);
     ASSERT_TRUE(person.ok());
@@ -331,7 +331,7 @@ TEST_F(PersonResolverTest, WithoutAPersonProfileNothingIsCreatedOrUpdated) {
 }
 
 TEST_F(PersonResolverTest, ASetThatIsNotAnObjectIsAnError) {
-  resolver_.Begin(store_.get(), kProject, kT0);
+  resolver_.Begin(store_.get(), kProject);
   auto person = resolver_.Resolve(Set("u", "[1]"));
   ASSERT_FALSE(person.ok());
   EXPECT_EQ(person.status().code(), StatusCode::kInvalidInput);
@@ -339,7 +339,7 @@ TEST_F(PersonResolverTest, ASetThatIsNotAnObjectIsAnError) {
 
 TEST_F(PersonResolverTest, ProjectsHaveSeparatePersons) {
   Request({Set("u", R"({"p":1})")});
-  resolver_.Begin(store_.get(), 2, kT0);
+  resolver_.Begin(store_.get(), 2);
   auto person = resolver_.Resolve(Event("x", "u"));
   ASSERT_TRUE(person.ok());
   EXPECT_EQ((*person)->properties_json, "{}");

@@ -186,7 +186,7 @@ class WebhookDeliveryTest : public testing::StoreTest {
   void Start() { ASSERT_TRUE(dispatcher_->Start().ok()); }
 
   IngestResult Ingest(ProjectId project, std::vector<engine::CapturedEvent> events) {
-    auto result = pipeline_->Ingest(project, events, kT0);
+    auto result = pipeline_->Ingest(project, events);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : IngestResult{};
   }
