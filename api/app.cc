@@ -21,6 +21,7 @@
 #include "api/resources/actions_resource.h"
 #include "api/resources/admin_resource.h"
 #include "api/resources/capture_resource.h"
+#include "api/resources/cluster_resource.h"
 #include "api/resources/events_resource.h"
 #include "api/resources/flags_resource.h"
 #include "api/resources/hooks_resource.h"
@@ -36,6 +37,7 @@
 #include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
+#include "service/cluster_node.h"
 #include "service/service_stack.h"
 #include "service/webhook_service.h"
 
@@ -182,6 +184,7 @@ Status App::OpenServices() {
   options.apply = apply;
   options.backfill.chunk_events = config_.backfill_chunk_events;
   options.backfill.pause_between_chunks = std::chrono::milliseconds(config_.backfill_pause_ms);
+  ACTIOND_ASSIGN_OR_RETURN(options.cluster, ClusterSettingsFrom(config_));
   ACTIOND_ASSIGN_OR_RETURN(stack_, service::ServiceStack::Open(std::move(options)));
   ACTIOND_LOG(INFO) << "store opened at " << config_.data_dir;
 
@@ -224,6 +227,13 @@ Status App::OpenServices() {
   ACTIOND_RETURN_IF_ERROR(stack_->actions().LoadAll());
   // After the actions (their message rules) and before serving: resumes the outbox.
   ACTIOND_RETURN_IF_ERROR(stack_->StartWebhooks());
+  // Last: applying the log needs the projects and the actions in place.
+  ACTIOND_RETURN_IF_ERROR(stack_->StartCluster());
+  if (stack_->cluster() != nullptr) {
+    ACTIOND_LOG(INFO) << "cluster mode: node " << stack_->cluster()->settings().node_id
+                      << ", topic " << stack_->cluster()->settings().events_topic() << " with "
+                      << stack_->cluster()->partitions() << " partitions";
+  }
   auth_ = std::make_unique<Authenticator>(&stack_->accounts());
 
   services_.accounts = &stack_->accounts();
@@ -235,6 +245,7 @@ Status App::OpenServices() {
   services_.webhooks = stack_->webhooks();
   services_.backup = &stack_->backup();
   services_.auth = auth_.get();
+  services_.cluster = stack_->cluster();
   return Status::Ok();
 }
 
@@ -249,6 +260,9 @@ void App::AddRoutes() {
     } else if (!stack_->store_writable()) {
       SetJson(res, http::status::service_unavailable,
               R"({"status":"not ready","reason":"the store cannot write"})");
+    } else if (services_.cluster != nullptr && !services_.cluster->CaughtUp()) {
+      SetJson(res, http::status::service_unavailable,
+              R"({"status":"not ready","reason":"catching up with the event log"})");
     } else {
       SetJson(res, http::status::ok, R"({"status":"ready"})");
     }
@@ -260,6 +274,7 @@ void App::AddRoutes() {
     res.set(http::field::content_type, Metrics::kContentType);
     res.body() = metrics_.Render();
   });
+  RegisterClusterRoutes(router_, services_);
   RegisterCaptureRoutes(router_, services_);
   RegisterFlagsRoutes(router_);
   RegisterProjectRoutes(router_, services_);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace actiond::api {
 
@@ -46,6 +47,13 @@ struct AppConfig {
   double webhook_backoff_s = 10;  // the first retry's wait; each further one ×3
   int webhook_concurrency = 4;    // requests in flight per (project, receiver)
   double webhook_timeout_s = 30;
+  // Cluster mode on Kafka (docs/cluster.md): on when kafka_brokers is not empty.
+  std::string kafka_brokers;  // ACTIOND_KAFKA
+  std::string kafka_topic_prefix = "actiond.";
+  int kafka_partitions = 12;              // when this node creates the events topic
+  std::string node_id;                    // "" → the listen address
+  std::string advertise;                  // "" → http://<listen address>
+  std::vector<std::string> kafka_config;  // KEY=VALUE librdkafka properties
 };
 
 }  // namespace actiond::api

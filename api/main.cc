@@ -130,6 +130,22 @@ int Main(int argc, char** argv) {
                  "Seconds a webhook request may take (connect, TLS, send, answer)")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 3600.0));
+  // Cluster mode on Kafka (docs/cluster.md).
+  cli.add_option("--kafka", config.kafka_brokers,
+                 "Kafka bootstrap servers (HOST:PORT,...): run as a node of a cluster");
+  cli.add_option("--kafka-topic-prefix", config.kafka_topic_prefix,
+                 "Prefix of the cluster's Kafka topics")
+      ->capture_default_str();
+  cli.add_option("--kafka-partitions", config.kafka_partitions,
+                 "Partitions of the events topic when this node creates it")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10'000));
+  cli.add_option("--node-id", config.node_id,
+                 "This node's name in the cluster (default: --listen)");
+  cli.add_option("--advertise", config.advertise,
+                 "URL other nodes reach this one at (default: http://<listen address>)");
+  cli.add_option("--kafka-config", config.kafka_config,
+                 "librdkafka property KEY=VALUE (repeatable): security.protocol, sasl.*, ssl.*");
 
   actiond::api::MatchCommandOptions match_options;
   CLI::App* match = cli.add_subcommand(

@@ -12,6 +12,7 @@ class AccountService;
 class ActionService;
 class ApplyExecutor;
 class BackupService;
+class ClusterNode;
 class EventService;
 class IngestPipeline;
 class PersonService;
@@ -34,6 +35,9 @@ struct Services {
   service::WebhookService* webhooks = nullptr;  // null when the server runs without webhooks
   const service::BackupService* backup = nullptr;
   const Authenticator* auth = nullptr;
+  // Cluster mode (docs/cluster.md): capture writes to the event log through it; null in
+  // embedded mode.
+  service::ClusterNode* cluster = nullptr;
 };
 
 }  // namespace actiond::api

@@ -9,6 +9,7 @@
 #include "service/action_catalog.h"
 #include "service/action_service.h"
 #include "service/backup_service.h"
+#include "service/cluster_node.h"
 #include "service/event_service.h"
 #include "service/ingest_pipeline.h"
 #include "service/person_service.h"
@@ -48,6 +49,8 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   std::unique_ptr<ServiceStack> stack(new ServiceStack());
   ACTIOND_ASSIGN_OR_RETURN(stack->store_, storage::Store::Open(options.data_dir, store_options));
   storage::Store* store = stack->store_.get();
+  stack->cluster_settings_ = std::move(options.cluster);
+  stack->cluster_log_ = options.log;
   stack->catalog_ = std::make_unique<ActionCatalog>();
   stack->locks_ = std::make_unique<ProjectLocks>();
   stack->backup_ = std::make_unique<BackupService>(store, options.clock);
@@ -121,8 +124,17 @@ OpsSnapshot ServiceStack::Snapshot() const {
 
 bool ServiceStack::store_writable() const noexcept { return !store_ || store_->writable(); }
 
+Status ServiceStack::StartCluster() {
+  if (!cluster_settings_ || cluster_) return Status::Ok();
+  ACTIOND_ASSIGN_OR_RETURN(
+      cluster_, ClusterNode::Start(*cluster_settings_, store_.get(), ingest_.get(), accounts_.get(),
+                                   cluster_log_));
+  return Status::Ok();
+}
+
 Status ServiceStack::Close() {
-  if (apply_) apply_->Stop();  // requests already accepted are applied, not dropped
+  if (cluster_) cluster_->Close();  // nothing more is applied or produced
+  if (apply_) apply_->Stop();       // requests already accepted are applied, not dropped
   if (dispatcher_) dispatcher_->Stop();
   if (actions_) actions_->Stop();
   if (!store_) return Status::Ok();

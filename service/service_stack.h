@@ -22,6 +22,7 @@
 #include "service/apply_executor.h"
 #include "service/backfill.h"
 #include "service/clock_and_log.h"
+#include "service/cluster_settings.h"
 #include "service/ops_counters.h"
 #include "service/webhook_dispatcher.h"
 #include "service/webhook_transport.h"
@@ -35,6 +36,7 @@ namespace actiond::service {
 class AccountService;
 class ActionCatalog;
 class BackupService;
+class ClusterNode;
 class ActionService;
 class EventService;
 class IngestPipeline;
@@ -59,6 +61,8 @@ struct ServiceStackOptions {
   // on the caller's thread.
   std::optional<ApplyExecutorOptions> apply;
   BackfillOptions backfill;  // chunk size and pause (service/backfill.h)
+  // Cluster mode (docs/cluster.md): set when --kafka is given; nullopt is embedded mode.
+  std::optional<ClusterSettings> cluster;
 };
 
 class ServiceStack {
@@ -72,7 +76,13 @@ class ServiceStack {
   // starts the deliver stage, which resumes the outbox. A no-op without a transport.
   Status StartWebhooks();
 
-  // Idempotent: runs the apply stage's queued requests and stops it, stops the deliver stage
+  // After accounts and actions are loaded, in cluster mode: checks the events topic, then joins
+  // the consumer group and starts applying the partitions Kafka assigns (docs/cluster.md).
+  // A no-op in embedded mode. Errors: ClusterNode::Start's.
+  Status StartCluster();
+
+  // Idempotent: stops the cluster's applier and flushes its producer, runs the apply stage's
+  // queued requests and stops it, stops the deliver stage
   // and backfills, then closes the store (returns its error on closing).
   Status Close();
 
@@ -83,6 +93,7 @@ class ServiceStack {
   const EventService& events() const noexcept { return *events_; }
   const PersonService& persons() const noexcept { return *persons_; }
   WebhookService* webhooks() noexcept { return webhook_service_.get(); }  // null: no transport
+  ClusterNode* cluster() noexcept { return cluster_.get(); }              // null: embedded mode
   const BackupService& backup() const noexcept { return *backup_; }
 
   // False while the store cannot write (disk full, I/O error): /_readyz answers 503 then
@@ -111,6 +122,9 @@ class ServiceStack {
   std::unique_ptr<EventService> events_;
   std::unique_ptr<PersonService> persons_;
   std::unique_ptr<BackupService> backup_;
+  std::optional<ClusterSettings> cluster_settings_;
+  LogFunction cluster_log_;
+  std::unique_ptr<ClusterNode> cluster_;  // stopped in Close() before the services it feeds
   // Last: destroyed first, so that no queued apply outlives the services it calls.
   std::unique_ptr<ApplyExecutor> apply_;
 };

@@ -15,6 +15,7 @@
 #include "engine/capture_payload.h"
 #include "service/account_service.h"
 #include "service/apply_executor.h"
+#include "service/cluster_node.h"
 #include "service/ingest_pipeline.h"
 #include "service/random.h"
 
@@ -146,6 +147,22 @@ void HandleCapture(const Services& services, Endpoint endpoint, const RouteReque
     return;
   }
   const service::ProjectId project_id = (*project)->id;
+  if (services.cluster != nullptr) {
+    // Cluster mode (docs/cluster.md §Capture): the log is the truth. The request is answered
+    // 200 once Kafka holds its record, whichever node will apply it; 503 when it could not
+    // take it, so the client retries (the events' uuids keep a retry from counting twice).
+    DeferredReply reply = rr.Defer();
+    services.cluster->ProduceCapture(request.token, now_ms, request.events,
+                                     [reply, answer = res](const Status& delivered) mutable {
+                                       if (delivered.ok()) {
+                                         SetJson(answer, http::status::ok, R"({"status":1})");
+                                       } else {
+                                         WriteCaptureError(delivered, answer);
+                                       }
+                                       reply(std::move(answer));
+                                     });
+    return;
+  }
   if (services.apply == nullptr) {  // no apply stage (tools, tests): apply on this thread
     Apply(services, project_id, pooled, res);
     return;

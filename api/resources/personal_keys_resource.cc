@@ -7,6 +7,7 @@
 #include "api/http/json_writer.h"
 #include "api/http/request_body.h"
 #include "api/project_access.h"
+#include "api/resources/cluster_resource.h"
 #include "api/rest_route.h"
 #include "engine/api_scope.h"
 #include "engine/utf8.h"
@@ -107,6 +108,7 @@ void WriteKeyJson(const service::ApiKey& key, const std::string* value, JsonWrit
 Status CreateKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
                            AuthorizeScopes(services, rr, {"personal_api_key:write"}));
+  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Creating a personal API key"));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ACTIOND_ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
   ACTIOND_ASSIGN_OR_RETURN(
@@ -174,6 +176,7 @@ Status GetKey(const Services& services, const RouteRequest& rr, RouteReply& repl
 Status DeleteKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
                            AuthorizeScopes(services, rr, {"personal_api_key:write"}));
+  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Revoking a personal API key"));
   ACTIOND_ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
   return services.accounts->RevokePersonalKey(key);
 }

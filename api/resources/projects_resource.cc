@@ -6,6 +6,7 @@
 #include "api/http/query_params.h"
 #include "api/http/request_body.h"
 #include "api/project_access.h"
+#include "api/resources/cluster_resource.h"
 #include "api/rest_route.h"
 #include "engine/utf8.h"
 #include "service/account_service.h"
@@ -31,6 +32,7 @@ Result<std::string> ProjectName(const engine::JsonValue& body) {
 
 Status CreateProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
+  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Creating a project"));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ACTIOND_ASSIGN_OR_RETURN(std::string name, ProjectName(body));
   ACTIOND_ASSIGN_OR_RETURN(const service::Project project,
@@ -71,6 +73,7 @@ Status ListProjects(const Services& services, const RouteRequest& rr, RouteReply
 Status UpdateProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"project:write"}));
+  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Changing a project"));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   service::ProjectUpdate update;
   for (const auto& [key, value] : body.members()) {

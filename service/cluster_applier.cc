@@ -1,0 +1,277 @@
+#include "service/cluster_applier.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <string_view>
+#include <utility>
+
+#include "engine/capture_log_record.h"
+#include "engine/str_cat.h"
+#include "service/account_service.h"
+#include "service/ingest_pipeline.h"
+#include "storage/store.h"
+#include "storage/write_batch.h"
+
+namespace actiond::service {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+// actiond's consumer defaults; --kafka-config overrides any of them.
+KafkaProperties ConsumerDefaults(const ClusterSettings& settings) {
+  return {
+      {"group.id", settings.group_id()},
+      // Static membership: a node restarted under the same --node-id takes its partitions
+      // straight back instead of waiting out a rebalance; one that stays away loses them after
+      // the session timeout, to the nodes still there.
+      {"group.instance.id", settings.node_id},
+      {"session.timeout.ms", "10000"},
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      // Kafka's committed offsets are never the truth (the store's are), so nothing commits
+      // them; a partition with no stored offset starts at its first record.
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      {"allow.auto.create.topics", "false"},
+  };
+}
+
+constexpr int kWatermarkTimeoutMs = 5'000;
+constexpr milliseconds kRetryPause{1'000};
+constexpr milliseconds kEndRefresh{200};
+
+}  // namespace
+
+ClusterApplier::ClusterApplier(const ClusterSettings& settings, storage::Store* store,
+                               IngestPipeline* pipeline, AccountService* accounts, LogFunction log)
+    : topic_(settings.events_topic()),
+      store_(store),
+      pipeline_(pipeline),
+      accounts_(accounts),
+      log_(std::move(log)) {}
+
+Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(const ClusterSettings& settings,
+                                                              storage::Store* store,
+                                                              IngestPipeline* pipeline,
+                                                              AccountService* accounts,
+                                                              LogFunction log) {
+  std::unique_ptr<ClusterApplier> applier(
+      new ClusterApplier(settings, store, pipeline, accounts, std::move(log)));
+  ACTIOND_ASSIGN_OR_RETURN(
+      applier->consumer_,
+      MakeKafkaHandle(
+          KafkaRole::kConsumer, settings, ConsumerDefaults(settings), applier.get(),
+          [](rd_kafka_conf_t* conf) {
+            rd_kafka_conf_set_rebalance_cb(
+                conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t error,
+                         rd_kafka_topic_partition_list_t* partitions, void*) {
+                  static_cast<ClusterApplier&>(OwnerOf(rk)).OnRebalance(error, partitions);
+                });
+          }));
+  rd_kafka_t* consumer = applier->consumer_.get();
+  rd_kafka_poll_set_consumer(consumer);
+  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
+      topics(rd_kafka_topic_partition_list_new(1), rd_kafka_topic_partition_list_destroy);
+  rd_kafka_topic_partition_list_add(topics.get(), applier->topic_.c_str(), RD_KAFKA_PARTITION_UA);
+  if (const rd_kafka_resp_err_t error = rd_kafka_subscribe(consumer, topics.get());
+      error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaStatus(error, engine::StrCat({"subscribing to ", applier->topic_}));
+  }
+  ClusterApplier* self = applier.get();
+  applier->thread_ = std::thread([self] { self->Run(); });
+  return applier;
+}
+
+ClusterApplier::~ClusterApplier() { Stop(); }
+
+void ClusterApplier::Stop() {
+  stopping_.store(true, std::memory_order_release);
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string ClusterApplier::OffsetKey(const std::string& topic, int32_t partition) {
+  return engine::StrCat({"cluster/next-offset/", topic, "/", std::to_string(partition)});
+}
+
+void ClusterApplier::OnKafkaLog(std::string_view line) {
+  if (log_) log_(line);
+}
+
+std::vector<PartitionProgress> ClusterApplier::Progress() const {
+  std::lock_guard lock(mutex_);
+  std::vector<PartitionProgress> out;
+  out.reserve(assigned_.size());
+  for (const auto& [partition, progress] : assigned_) out.push_back(progress);
+  return out;
+}
+
+bool ClusterApplier::CaughtUp() const {
+  std::lock_guard lock(mutex_);
+  if (!joined_) return false;  // no assignment yet: this node does not know what it owns
+  for (const auto& [partition, progress] : assigned_) {
+    if (progress.caught_up_at < 0 || progress.applied < progress.caught_up_at) return false;
+  }
+  return true;
+}
+
+void ClusterApplier::Run() {
+  rd_kafka_t* consumer = consumer_.get();
+  steady_clock::time_point ends_seen;
+  while (!stopping_.load(std::memory_order_acquire)) {
+    if (steady_clock::now() - ends_seen > kEndRefresh) {  // the log's ends, for Progress()
+      ends_seen = steady_clock::now();
+      std::lock_guard lock(mutex_);
+      for (auto& [partition, progress] : assigned_) {
+        int64_t low = 0;
+        int64_t high = -1;
+        if (rd_kafka_get_watermark_offsets(consumer, topic_.c_str(), partition, &low, &high) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR &&
+            high >= 0) {
+          progress.end = high;
+        }
+      }
+    }
+    std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> message(
+        rd_kafka_consumer_poll(consumer, 100), rd_kafka_message_destroy);
+    if (!message) continue;
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        OnKafkaLog(KafkaStatus(message->err, "consuming the event log").ToString());
+      }
+      continue;
+    }
+    const int32_t partition = message->partition;
+    const int64_t offset = message->offset;
+    {
+      // A record of a partition this node no longer has, or one already applied (fetched
+      // before a seek), is not this node's to apply.
+      std::lock_guard lock(mutex_);
+      const auto it = assigned_.find(partition);
+      if (it == assigned_.end() || offset < it->second.applied) continue;
+    }
+    const std::string_view value(static_cast<const char*>(message->payload), message->len);
+    while (!Apply(partition, offset, value)) {
+      std::this_thread::sleep_for(kRetryPause);
+      if (stopping_.load(std::memory_order_acquire)) break;  // not stored: applied on restart
+    }
+  }
+  // Leaves the group now, so that the partitions move at once instead of after the session
+  // timeout; the revocation arrives through OnRebalance.
+  rd_kafka_consumer_close(consumer);
+}
+
+void ClusterApplier::OnRebalance(int error, rd_kafka_topic_partition_list_t* partitions) {
+  cooperative_ = std::string_view(rd_kafka_rebalance_protocol(consumer_.get())) == "COOPERATIVE";
+  if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    Assign(partitions);
+    std::lock_guard lock(mutex_);
+    joined_ = true;
+  } else {
+    Revoke(partitions);
+  }
+}
+
+void ClusterApplier::Assign(rd_kafka_topic_partition_list_t* partitions) {
+  rd_kafka_t* consumer = consumer_.get();
+  for (int i = 0; i < partitions->cnt; ++i) {
+    rd_kafka_topic_partition_t& p = partitions->elems[i];
+    PartitionProgress progress;
+    progress.partition = p.partition;
+    // Resume where this store stopped: the truth is the offset written with the data.
+    Result<std::optional<std::string>> stored = store_->GetMeta(OffsetKey(topic_, p.partition));
+    if (!stored.ok()) {
+      OnKafkaLog(engine::StrCat({"cluster: reading partition ", std::to_string(p.partition),
+                                 "'s offset: ", stored.status().ToString()}));
+    }
+    if (stored.ok() && stored->has_value()) {
+      progress.applied = std::stoll(**stored);
+      p.offset = progress.applied;
+    } else {
+      p.offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    int64_t low = 0;
+    int64_t high = -1;
+    if (rd_kafka_query_watermark_offsets(consumer, topic_.c_str(), p.partition, &low, &high,
+                                         kWatermarkTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      progress.caught_up_at = high;
+      progress.end = high;
+      if (!stored.ok() || !stored->has_value()) progress.applied = low;
+    }
+    std::lock_guard lock(mutex_);
+    assigned_[p.partition] = progress;
+  }
+  if (cooperative_) {
+    if (rd_kafka_error_t* e = rd_kafka_incremental_assign(consumer, partitions); e != nullptr) {
+      OnKafkaLog(engine::StrCat({"cluster: assign: ", rd_kafka_error_string(e)}));
+      rd_kafka_error_destroy(e);
+    }
+  } else {
+    rd_kafka_assign(consumer, partitions);
+  }
+}
+
+void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
+  {
+    std::lock_guard lock(mutex_);
+    if (cooperative_) {
+      for (int i = 0; i < partitions->cnt; ++i) assigned_.erase(partitions->elems[i].partition);
+    } else {
+      assigned_.clear();
+    }
+  }
+  if (cooperative_) {
+    if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(consumer_.get(), partitions);
+        e != nullptr) {
+      rd_kafka_error_destroy(e);
+    }
+  } else {
+    rd_kafka_assign(consumer_.get(), nullptr);
+  }
+}
+
+bool ClusterApplier::Apply(int32_t partition, int64_t offset, std::string_view value) {
+  offset_key_ = OffsetKey(topic_, partition);
+  const LogPosition position{offset_key_, offset + 1};
+  int64_t received_ms = 0;
+  if (Status decoded = engine::DecodeCaptureLogRecord(value, &request_, &received_ms);
+      !decoded.ok()) {
+    Passed(partition, offset, decoded.message());
+    return true;
+  }
+  Result<std::optional<Project>> project = accounts_->FindProjectByToken(request_.token);
+  if (!project.ok()) return false;  // the store cannot read now; try the record again
+  if (!project->has_value()) {
+    Passed(partition, offset, "no project has its token");
+    return true;
+  }
+  Result<IngestResult> ingested = pipeline_->Ingest((*project)->id, request_.events, &position);
+  if (!ingested.ok()) {
+    const StatusCode code = ingested.status().code();
+    if (code == StatusCode::kUnavailable || code == StatusCode::kIoError ||
+        code == StatusCode::kCorruption) {
+      return false;  // the store, not the record: try it again
+    }
+    Passed(partition, offset, ingested.status().message());
+    return true;
+  }
+  std::lock_guard lock(mutex_);
+  if (auto it = assigned_.find(partition); it != assigned_.end()) it->second.applied = offset + 1;
+  return true;
+}
+
+void ClusterApplier::Passed(int32_t partition, int64_t offset, std::string_view why) {
+  OnKafkaLog(engine::StrCat({"cluster: record ", std::to_string(partition), "@",
+                             std::to_string(offset), " passed over: ", why}));
+  storage::WriteBatch batch(*store_);
+  batch.PutMeta(OffsetKey(topic_, partition), std::to_string(offset + 1));
+  while (!store_->Commit(batch).ok()) {
+    if (stopping_.load(std::memory_order_acquire)) return;
+    std::this_thread::sleep_for(kRetryPause);
+  }
+  std::lock_guard lock(mutex_);
+  if (auto it = assigned_.find(partition); it != assigned_.end()) it->second.applied = offset + 1;
+}
+
+}  // namespace actiond::service

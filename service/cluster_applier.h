@@ -1,0 +1,108 @@
+// ClusterApplier: the apply stage of a node in cluster mode (docs/cluster.md §Apply). It joins
+// the consumer group `<prefix>nodes` (cooperative-sticky assignment) on the events topic and
+// applies every record of the partitions Kafka assigns it, in log order, through the same
+// IngestPipeline as embedded mode.
+//
+// Exactly once without Kafka's offsets: each partition's next offset is stored in RocksDB in
+// the SAME WriteBatch as the data its record produced (IngestPipeline's LogPosition). On
+// assignment the partition is read from that stored offset (or from the beginning), so a record
+// redelivered after a crash or a rebalance is applied once, and a node that starts with an
+// empty data directory replays the partition from its first record to the same state.
+//
+// A record that can never apply — not a capture record, a token no project has, an event the
+// engine refuses — is logged and passed over, its offset stored alone, so one bad record cannot
+// stop a partition. A store that cannot write (disk full) is retried every second, the record
+// kept, until it can.
+//
+// Caught up: a partition is caught up once its applied offset reaches the end the log had when
+// it was assigned; CaughtUp() is false before the group's first assignment and while any
+// partition is not (/_readyz answers 503 meanwhile).
+//
+// Thread-safety: one consumer thread applies; Progress() and CaughtUp() may be called from any
+// thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/capture_payload.h"
+#include "engine/status.h"
+#include "service/clock_and_log.h"
+#include "service/cluster_settings.h"
+#include "service/kafka_client.h"
+
+namespace actiond::storage {
+class Store;
+}  // namespace actiond::storage
+
+namespace actiond::service {
+
+class AccountService;
+class IngestPipeline;
+
+struct PartitionProgress {
+  int32_t partition = 0;
+  int64_t applied = 0;        // the next offset to apply (records before it are in the store)
+  int64_t caught_up_at = -1;  // the log's end when assigned (-1: not known yet)
+  int64_t end = -1;           // the log's end as last seen by the consumer (-1: not known)
+};
+
+class ClusterApplier final : public KafkaOwner {
+ public:
+  // Joins the group and starts applying. The store, pipeline and accounts must outlive it.
+  static Result<std::unique_ptr<ClusterApplier>> Start(const ClusterSettings& settings,
+                                                       storage::Store* store,
+                                                       IngestPipeline* pipeline,
+                                                       AccountService* accounts, LogFunction log);
+  ~ClusterApplier() override;  // Stop()
+  ClusterApplier(const ClusterApplier&) = delete;
+  ClusterApplier& operator=(const ClusterApplier&) = delete;
+
+  // Finishes the record being applied, leaves the group (its partitions move to other nodes)
+  // and stops. Idempotent.
+  void Stop();
+
+  std::vector<PartitionProgress> Progress() const;  // assigned partitions, ascending
+  bool CaughtUp() const;
+
+  // The meta key a partition's next offset is kept under.
+  static std::string OffsetKey(const std::string& topic, int32_t partition);
+
+  void OnKafkaLog(std::string_view line) override;
+
+ private:
+  ClusterApplier(const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
+                 AccountService* accounts, LogFunction log);
+
+  void Run();
+  void OnRebalance(int error, rd_kafka_topic_partition_list_s* partitions);
+  void Assign(rd_kafka_topic_partition_list_s* partitions);
+  void Revoke(rd_kafka_topic_partition_list_s* partitions);
+  // Applies one record; false when it must be tried again (the store cannot write).
+  bool Apply(int32_t partition, int64_t offset, std::string_view value);
+  void Passed(int32_t partition, int64_t offset, std::string_view why);
+
+  const std::string topic_;
+  storage::Store* store_;
+  IngestPipeline* pipeline_;
+  AccountService* accounts_;
+  LogFunction log_;
+  KafkaHandle consumer_;
+  bool cooperative_ = true;
+  engine::CaptureRequest request_;  // the record being applied; its buffers reused
+  std::string offset_key_;
+
+  mutable std::mutex mutex_;
+  std::map<int32_t, PartitionProgress> assigned_;  // guarded by mutex_
+  bool joined_ = false;  // guarded: a first assignment (maybe empty) has arrived
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace actiond::service

@@ -1,0 +1,66 @@
+// ClusterNode: this process as a node of a cluster on Kafka (docs/cluster.md): the producer
+// that capture requests write through, and the applier that turns the partitions Kafka assigns
+// this node into its RocksDB state.
+//
+// Start() checks the events topic (creating it when absent, service/kafka_topics.h) and learns
+// its partition count before anything is produced, then joins the consumer group. Close()
+// stops applying first, then flushes what capture requests produced.
+//
+// Thread-safety: ProduceCapture, Progress and CaughtUp may be called from any thread once
+// Start() returned.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/capture_payload.h"
+#include "engine/status.h"
+#include "service/clock_and_log.h"
+#include "service/cluster_applier.h"
+#include "service/cluster_settings.h"
+#include "service/kafka_producer.h"
+
+namespace actiond::service {
+
+class ClusterNode {
+ public:
+  // Errors: kInvalidInput (a bad --kafka-config), kUnavailable (the cluster cannot be reached),
+  // kPermissionDenied (the cluster refuses to create the topic).
+  static Result<std::unique_ptr<ClusterNode>> Start(const ClusterSettings& settings,
+                                                    storage::Store* store, IngestPipeline* pipeline,
+                                                    AccountService* accounts,
+                                                    const LogFunction& log);
+  ~ClusterNode();  // Close()
+  ClusterNode(const ClusterNode&) = delete;
+  ClusterNode& operator=(const ClusterNode&) = delete;
+
+  // Writes the validated events of one capture request for the project `token` to the
+  // project's partition as one record (engine/capture_log_record.h); `done` runs once, on the
+  // producer's thread, with OK when the log has the record (then, and only then, the request
+  // may be acknowledged) or kUnavailable.
+  void ProduceCapture(std::string_view token, int64_t received_ms,
+                      std::span<const engine::CapturedEvent> events, KafkaProducer::Delivered done);
+
+  int32_t PartitionOf(std::string_view token) const;
+  int32_t partitions() const noexcept { return partitions_; }
+  const ClusterSettings& settings() const noexcept { return settings_; }
+  std::vector<PartitionProgress> Progress() const { return applier_->Progress(); }
+  bool CaughtUp() const { return applier_->CaughtUp(); }
+
+  void Close();  // idempotent
+
+ private:
+  explicit ClusterNode(ClusterSettings settings) : settings_(std::move(settings)) {}
+
+  const ClusterSettings settings_;
+  const std::string events_topic_ = settings_.events_topic();
+  int32_t partitions_ = 0;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::unique_ptr<ClusterApplier> applier_;
+};
+
+}  // namespace actiond::service

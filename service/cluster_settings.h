@@ -1,0 +1,26 @@
+// ClusterSettings: how a node joins a cluster on Kafka (docs/cluster.md) — the flags
+// --kafka, --kafka-topic-prefix, --kafka-partitions, --node-id, --advertise and --kafka-config.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace actiond::service {
+
+struct ClusterSettings {
+  std::string brokers;                    // bootstrap.servers; non-empty turns cluster mode on
+  std::string topic_prefix = "actiond.";  // topics are <prefix>events, …
+  int32_t partitions = 12;                // used when this node creates the events topic
+  std::string node_id;                    // client.id and the name in /_cluster; "" → host:port
+  std::string advertise;                  // how other nodes reach this one (shown in /_cluster)
+  // librdkafka properties, applied after actiond's own defaults so that they win (security
+  // protocol, SASL, TLS, timeouts).
+  std::vector<std::pair<std::string, std::string>> kafka_config;
+
+  std::string events_topic() const { return topic_prefix + "events"; }
+  std::string group_id() const { return topic_prefix + "nodes"; }
+};
+
+}  // namespace actiond::service

@@ -1,0 +1,248 @@
+"""Cluster mode on Kafka from the outside (docs/cluster.md), against tools/mock-kafka (the real
+Kafka protocol on loopback): capture is acknowledged once the log holds the record; a node applies
+its partitions exactly once, through kill -9 and client retries, to the same answers an embedded
+node gives for the same events; a node with an empty data directory replays the log to the same
+bytes; a broker outage is a 503 for capture and loses nothing acknowledged."""
+
+import concurrent.futures
+import json
+import time
+import unittest
+import uuid as uuidlib
+
+import mock_kafka
+import server
+
+PARTITIONS = 4
+T0 = 1_764_000_000_000  # fixed timestamps: every node must store the same events
+ACTIONS = [
+    {"name": "buy", "steps": [{"event": "buy"}]},
+    {"name": "pricing page",
+     "steps": [{"event": "$pageview", "url": "/pricing", "url_matching": "contains"}]},
+    {"name": "pro buyer",
+     "steps": [{"event": "buy", "properties": [{"key": "plan", "value": "pro", "type": "event"}]}]},
+]
+
+
+def make_batches(seed, count, size=40):
+    """`count` batches of events with fixed uuids and timestamps: buys, page views, and
+    $identify merges of anonymous ids into users, so persons and merges are exercised too."""
+    batches = []
+    n = 0
+    for b in range(count):
+        batch = []
+        for i in range(size):
+            n += 1
+            user = "user-%d" % (n % 23)
+            uuid = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, "%s/%d" % (seed, n)))
+            ts = T0 + n * 1000
+            kind = n % 7
+            if kind == 0:
+                e = {"event": "$identify", "distinct_id": user,
+                     "properties": {"$anon_distinct_id": "anon-%d" % (n % 31),
+                                    "$set": {"plan": "pro" if n % 2 else "free"}}}
+            elif kind in (1, 2):
+                e = {"event": "$pageview", "distinct_id": "anon-%d" % (n % 31),
+                     "properties": {"$current_url": "https://shop.example/%s" %
+                                    ("pricing" if n % 3 else "docs")}}
+            else:
+                e = {"event": "buy", "distinct_id": user,
+                     "properties": {"plan": "pro" if n % 4 else "free", "n": n}}
+            e["uuid"] = uuid
+            e["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts / 1000)) + "Z"
+            batch.append(e)
+        batches.append(batch)
+    return batches
+
+
+def cluster_node(kafka, prefix, *extra):
+    return server.Server(args=("--kafka", kafka.bootstrap, "--kafka-topic-prefix", prefix,
+                               "--node-id", "node-" + prefix) + tuple(extra))
+
+
+class ClusterTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in ("same", "crash", "replay", "outage")]
+        cls.kafka = mock_kafka.MockKafka(brokers=3, topics=topics)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kafka.stop()
+
+    def tearDown(self):
+        for s in getattr(self, "servers", []):
+            s.cleanup()
+
+    def start(self, srv):
+        self.servers = getattr(self, "servers", []) + [srv]
+        return srv.start()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def create_actions(self, srv):
+        ids = []
+        for action in ACTIONS:
+            r = srv.api("POST", "/api/projects/1/actions/", action)
+            self.assertEqual(r.status, 201, r)
+            ids.append(r.json()["id"])
+        return ids
+
+    def send(self, srv, batch, attempts=1):
+        """POSTs a batch; with attempts > 1 it retries 503s as PostHog's SDKs do. The status."""
+        for attempt in range(attempts):
+            r = srv.capture(batch)
+            if r.status != 503:
+                return r.status
+            self.assertIn("retry-after", r.headers)
+            time.sleep(0.3)
+        return r.status
+
+    def wait_caught_up(self, srv, timeout=60):
+        """Until the node (alone in its group) holds every partition and applied every record
+        they hold, twice in a row 0.3 s apart (the log's end it reports is the consumer's
+        latest view of it)."""
+        deadline = time.monotonic() + timeout
+        previous = None
+        while time.monotonic() < deadline:
+            state = srv.request("GET", "/_cluster").json()
+            done = state["caught_up"] and len(state["assigned"]) == PARTITIONS and all(
+                p["applied"] == p["end"] for p in state["assigned"])
+            now = [(p["partition"], p["applied"]) for p in state["assigned"]]
+            if done and now == previous:
+                return state
+            previous = now if done else None
+            time.sleep(0.3)
+        self.fail("not caught up within %d s: %s" % (timeout, state))
+
+    def wait_calculated(self, srv, ids):
+        deadline = time.monotonic() + 60
+        for action_id in ids:
+            while srv.api("GET", "/api/projects/1/actions/%s/" % action_id).json().get(
+                    "is_calculating"):
+                self.assertLess(time.monotonic(), deadline, "backfill still calculating")
+                time.sleep(0.1)
+
+    def answers(self, srv, ids):
+        """Every action's count body (bytes) and its people (the results, without the paging
+        links, which name the node)."""
+        out = {}
+        for action_id in ids:
+            count = srv.api("GET", "/api/projects/1/actions/%s/count/" % action_id)
+            self.assertEqual(count.status, 200, count)
+            people = srv.api("GET", "/api/projects/1/actions/people/?entity_id=%s"
+                             "&entity_type=actions&date_from=all" % action_id)
+            self.assertEqual(people.status, 200, people)
+            out[action_id] = (count.body, json.dumps(people.json()["results"], sort_keys=True))
+        return out
+
+    # --- tests -----------------------------------------------------------------------------
+
+    def test_a_node_applies_the_log_to_the_answers_of_an_embedded_node(self):
+        embedded = self.start(server.Server())
+        node = self.start(cluster_node(self.kafka, "same."))
+        ids = self.create_actions(embedded)
+        self.assertEqual(self.create_actions(node), ids)
+        batches = make_batches("same", 30)
+        for i, batch in enumerate(batches):
+            repeats = 2 if i % 5 == 0 else 1  # a client that retries an answered request
+            for _ in range(repeats):
+                self.assertEqual(self.send(embedded, batch), 200)
+                self.assertEqual(self.send(node, batch), 200)
+        self.wait_caught_up(node)
+        self.assertEqual(node.request("GET", "/_readyz").status, 200)
+        expected = self.answers(embedded, ids)
+        self.assertGreater(json.loads(expected[ids[0]][0])["count"], 0)
+        self.assertEqual(self.answers(node, ids), expected)
+
+    def test_kill_9_loses_no_acknowledged_event_and_counts_none_twice(self):
+        node = self.start(cluster_node(self.kafka, "crash."))
+        ids = self.create_actions(node)
+        batches = make_batches("crash", 60)
+        buys = lambda bs: sum(1 for b in bs for e in b if e["event"] == "buy")
+
+        acknowledged = []
+
+        def client(part):
+            for batch in part:
+                try:
+                    if node.capture(batch, timeout=5).status == 200:
+                        acknowledged.append(batch)
+                except OSError:
+                    return  # the node is gone
+
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            futures = [pool.submit(client, batches[k::4]) for k in range(4)]
+            while len(acknowledged) < 20:
+                time.sleep(0.01)
+            node.kill()  # kill -9 while requests are in flight
+            for f in futures:
+                f.result()
+        node.start()
+        self.wait_caught_up(node)
+        count = json.loads(self.answers(node, ids)[ids[0]][0])["count"]
+        self.assertGreaterEqual(count, buys(acknowledged), "an acknowledged event was lost")
+        self.assertLessEqual(count, buys(batches))
+        # The clients retry everything; afterwards every event counts exactly once.
+        for batch in batches:
+            self.assertEqual(self.send(node, batch, attempts=20), 200)
+        self.wait_caught_up(node)
+        self.assertEqual(json.loads(self.answers(node, ids)[ids[0]][0])["count"], buys(batches))
+
+    def test_a_node_with_an_empty_store_replays_the_log_to_the_same_bytes(self):
+        first = self.start(cluster_node(self.kafka, "replay."))
+        ids = self.create_actions(first)
+        for batch in make_batches("replay", 25):
+            self.assertEqual(self.send(first, batch), 200)
+        self.wait_caught_up(first)
+        # Its own consumer group, so that it is given every partition and reads each from its
+        # first record; the actions are created after it started, so they are backfilled.
+        replica = self.start(cluster_node(self.kafka, "replay.", "--kafka-config",
+                                          "group.id=replay-%s" % uuidlib.uuid4().hex))
+        self.wait_caught_up(replica)
+        self.assertEqual(self.create_actions(replica), ids)
+        self.wait_calculated(replica, ids)
+        self.assertEqual(self.answers(replica, ids), self.answers(first, ids))
+
+    def test_capture_answers_503_while_no_broker_takes_records_and_loses_nothing(self):
+        node = self.start(cluster_node(self.kafka, "outage.", "--kafka-config",
+                                       "message.timeout.ms=2000"))
+        ids = self.create_actions(node)
+        batches = make_batches("outage", 6)
+        self.assertEqual(self.send(node, batches[0]), 200)
+        self.kafka.command("down -1")
+        try:
+            r = node.capture(batches[1], timeout=20)
+            self.assertEqual(r.status, 503, r)
+            self.assertIn("retry-after", r.headers)
+        finally:
+            self.kafka.command("up -1")
+        for batch in batches[1:]:
+            self.assertEqual(self.send(node, batch, attempts=40), 200)
+        self.wait_caught_up(node)
+        buys = sum(1 for b in batches for e in b if e["event"] == "buy")
+        self.assertEqual(json.loads(self.answers(node, ids)[ids[0]][0])["count"], buys)
+
+    def test_projects_and_keys_are_not_changed_on_one_node_alone(self):
+        node = self.start(cluster_node(self.kafka, "same."))
+        for method, path, body in (("POST", "/api/projects/", {"name": "x"}),
+                                   ("PATCH", "/api/projects/1/", {"name": "y"}),
+                                   ("POST", "/api/personal_api_keys/",
+                                    {"label": "k", "scopes": ["*"]})):
+            r = node.api(method, path, body)
+            self.assertEqual(r.status, 405, (path, r))
+            self.assertIn("cluster mode", r.json()["detail"])
+        self.assertEqual(node.api("GET", "/api/projects/1/").json()["name"], "Default project")
+
+    def test_a_missing_topic_the_cluster_does_not_create_fails_the_start_naming_it(self):
+        # The mock does not implement CreateTopics: the start must fail, and say what to do.
+        node = cluster_node(self.kafka, "absent.")
+        self.servers = getattr(self, "servers", []) + [node]
+        with self.assertRaises(RuntimeError):
+            node.start()
+        self.assertIn("absent.events", node.stderr())
+        self.assertIn("create it with 12 partitions and retention.ms=-1", node.stderr())
+
+
+if __name__ == "__main__":
+    server.main()
