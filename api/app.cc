@@ -15,6 +15,7 @@
 #include "api/access_log.h"
 #include "api/auth.h"
 #include "api/clock.h"
+#include "api/http/forward_client.h"
 #include "api/http/query_params.h"
 #include "api/http/webhook_client.h"
 #include "api/log.h"
@@ -246,6 +247,10 @@ Status App::OpenServices() {
   services_.backup = &stack_->backup();
   services_.auth = auth_.get();
   services_.cluster = stack_->cluster();
+  if (services_.cluster != nullptr) {
+    forward_client_ = std::make_unique<ForwardClient>();
+    services_.forward = forward_client_.get();
+  }
   return Status::Ok();
 }
 

@@ -30,6 +30,7 @@ class ServiceStack;
 namespace actiond::api {
 
 class WebhookClient;
+class ForwardClient;
 
 // Splits "HOST:PORT" ("[::1]:8000" for IPv6). kInvalidInput when the port is missing or not a
 // number in 0..65535, or the host is empty.
@@ -75,6 +76,9 @@ class App {
   std::unique_ptr<WebhookClient> webhook_client_;
   std::unique_ptr<service::ServiceStack> stack_;
   std::unique_ptr<Authenticator> auth_;
+  // Cluster mode only: relays requests to the node holding a project's partition. Declared
+  // after the stack, so destroyed (its thread joined) before the cluster node it asks.
+  std::unique_ptr<ForwardClient> forward_client_;
   Services services_;
   std::unique_ptr<Server> server_;
 };

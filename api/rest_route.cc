@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "api/cluster_routing.h"
 #include "api/error_response.h"
 #include "api/log.h"
 
@@ -9,6 +10,8 @@ namespace actiond::api {
 
 RouteHandler RestRoute(const Services& services, RestEndpoint endpoint, http::status success) {
   return [&services, endpoint, success](const RouteRequest& request, HttpResponse& res) {
+    // Cluster mode: a project's requests are answered where its partition is applied.
+    if (RouteToHolder(services, request, res)) return;
     RouteReply reply;
     const Status status = endpoint(services, request, reply);
     for (auto& [field, value] : reply.headers) res.set(field, std::move(value));

@@ -22,6 +22,7 @@ class WebhookService;
 namespace actiond::api {
 
 class Authenticator;
+class ForwardClient;
 
 struct Services {
   service::AccountService* accounts = nullptr;
@@ -38,6 +39,9 @@ struct Services {
   // Cluster mode (docs/cluster.md): capture writes to the event log through it; null in
   // embedded mode.
   service::ClusterNode* cluster = nullptr;
+  // Sends a project's requests to the node holding its partition (api/cluster_routing.h);
+  // null in embedded mode.
+  ForwardClient* forward = nullptr;
 };
 
 }  // namespace actiond::api

@@ -1,38 +1,103 @@
 #include "service/cluster_node.h"
 
+#include <chrono>
 #include <utility>
 
 #include "engine/capture_log_record.h"
 #include "engine/log_partition.h"
+#include "engine/str_cat.h"
 #include "service/kafka_topics.h"
 
 namespace actiond::service {
 namespace {
 
 constexpr int kTopicTimeoutMs = 10'000;
+constexpr std::chrono::milliseconds kPublishEvery{1'000};
 
 }  // namespace
 
-Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(const ClusterSettings& settings,
-                                                        storage::Store* store,
-                                                        IngestPipeline* pipeline,
-                                                        AccountService* accounts,
-                                                        const LogFunction& log) {
-  std::unique_ptr<ClusterNode> node(new ClusterNode(settings));
+Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(
+    const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
+    AccountService* accounts, const ClockFunction& clock, const LogFunction& log) {
+  std::unique_ptr<ClusterNode> node(new ClusterNode(settings, clock));
   ACTIOND_ASSIGN_OR_RETURN(node->producer_, KafkaProducer::Open(settings, log));
   ACTIOND_ASSIGN_OR_RETURN(node->partitions_,
                            EnsureEventsTopic(node->producer_->handle(), node->events_topic_,
                                              settings.partitions, kTopicTimeoutMs));
+  ACTIOND_RETURN_IF_ERROR(
+      EnsureEventsTopic(node->producer_->handle(), settings.members_topic(), 1, kTopicTimeoutMs)
+          .status());
+  ACTIOND_ASSIGN_OR_RETURN(node->members_, ClusterMembers::Start(settings, clock, log));
   ACTIOND_ASSIGN_OR_RETURN(node->applier_,
                            ClusterApplier::Start(settings, store, pipeline, accounts, log));
+  ClusterNode* self = node.get();
+  node->publisher_ = std::thread([self] {
+    std::unique_lock lock(self->stop_mutex_);
+    while (!self->stopping_) {
+      lock.unlock();
+      self->PublishMembership(/*leaving=*/false);
+      lock.lock();
+      self->stop_.wait_for(lock, kPublishEvery, [self] { return self->stopping_; });
+    }
+  });
   return node;
 }
 
 ClusterNode::~ClusterNode() { Close(); }
 
 void ClusterNode::Close() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
   if (applier_) applier_->Stop();
+  // Says at once that this node holds nothing now, so that requests stop coming here before
+  // the group has moved the partitions.
+  if (producer_ && members_) PublishMembership(/*leaving=*/true);
+  if (members_) members_->Stop();
   if (producer_) producer_->Close();
+}
+
+void ClusterNode::PublishMembership(bool leaving) {
+  MemberRecord record;
+  record.node_id = settings_.node_id;
+  record.url = settings_.advertise;
+  record.at_ms = clock_();
+  if (!leaving) {
+    for (const PartitionProgress& p : applier_->Progress())
+      record.partitions.push_back(p.partition);
+  }
+  // Best effort: a lost heartbeat is replaced by the next one a second later.
+  producer_->Produce(settings_.members_topic(), 0, settings_.node_id, EncodeMemberRecord(record),
+                     [](const Status&) {});
+}
+
+ClusterNode::Route ClusterNode::RouteFor(std::string_view token) const {
+  const int32_t partition = PartitionOf(token);
+  Route route;
+  for (const PartitionProgress& p : applier_->Progress()) {
+    if (p.partition != partition) continue;
+    if (p.caught_up_at < 0 || p.applied < p.caught_up_at) {
+      route.kind = Route::Kind::kUnavailable;
+      route.reason = engine::StrCat({"This node is catching up with partition ",
+                                     std::to_string(partition), " of the event log; retry later."});
+    }
+    return route;  // kLocal unless catching up
+  }
+  const std::optional<MemberRecord> holder = members_->HolderOf(partition);
+  if (!holder || holder->node_id == settings_.node_id) {
+    route.kind = Route::Kind::kUnavailable;
+    route.reason = engine::StrCat({"No node holds partition ", std::to_string(partition),
+                                   " of the event log right now (a rebalance is moving it); "
+                                   "retry later."});
+    return route;
+  }
+  route.kind = Route::Kind::kForward;
+  route.url = holder->url;
+  return route;
 }
 
 int32_t ClusterNode::PartitionOf(std::string_view token) const {

@@ -1,6 +1,8 @@
 // ClusterNode: this process as a node of a cluster on Kafka (docs/cluster.md): the producer
-// that capture requests write through, and the applier that turns the partitions Kafka assigns
-// this node into its RocksDB state.
+// that capture requests write through, the applier that turns the partitions Kafka assigns
+// this node into its RocksDB state, and the membership that says which node holds which
+// partition (published about once a second, read from every node), so that a request for a
+// project is answered where its partition is applied.
 //
 // Start() checks the events topic (creating it when absent, service/kafka_topics.h) and learns
 // its partition count before anything is produced, then joins the consumer group. Close()
@@ -10,17 +12,21 @@
 // Start() returned.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "engine/capture_payload.h"
 #include "engine/status.h"
 #include "service/clock_and_log.h"
 #include "service/cluster_applier.h"
+#include "service/cluster_members.h"
 #include "service/cluster_settings.h"
 #include "service/kafka_producer.h"
 
@@ -33,6 +39,7 @@ class ClusterNode {
   static Result<std::unique_ptr<ClusterNode>> Start(const ClusterSettings& settings,
                                                     storage::Store* store, IngestPipeline* pipeline,
                                                     AccountService* accounts,
+                                                    const ClockFunction& clock,
                                                     const LogFunction& log);
   ~ClusterNode();  // Close()
   ClusterNode(const ClusterNode&) = delete;
@@ -46,6 +53,19 @@ class ClusterNode {
                       std::span<const engine::CapturedEvent> events, KafkaProducer::Delivered done);
 
   int32_t PartitionOf(std::string_view token) const;
+
+  // Where a request for the project with `token` is answered (docs/cluster.md §Routing):
+  //   kLocal       this node holds the partition and has caught up with it;
+  //   kForward     another live node holds it: `url` is its --advertise;
+  //   kUnavailable this node is still catching up with it, or no live node says it holds it
+  //                (a rebalance is moving it): `reason` says which; answer 503.
+  struct Route {
+    enum class Kind { kLocal, kForward, kUnavailable } kind = Kind::kLocal;
+    std::string url;
+    std::string reason;
+  };
+  Route RouteFor(std::string_view token) const;
+  std::vector<MemberRecord> Members() const { return members_->Members(); }
   int32_t partitions() const noexcept { return partitions_; }
   const ClusterSettings& settings() const noexcept { return settings_; }
   std::vector<PartitionProgress> Progress() const { return applier_->Progress(); }
@@ -54,13 +74,22 @@ class ClusterNode {
   void Close();  // idempotent
 
  private:
-  explicit ClusterNode(ClusterSettings settings) : settings_(std::move(settings)) {}
+  explicit ClusterNode(ClusterSettings settings, ClockFunction clock)
+      : settings_(std::move(settings)), clock_(std::move(clock)) {}
+
+  void PublishMembership(bool leaving);
 
   const ClusterSettings settings_;
+  const ClockFunction clock_;
   const std::string events_topic_ = settings_.events_topic();
   int32_t partitions_ = 0;
   std::unique_ptr<KafkaProducer> producer_;
   std::unique_ptr<ClusterApplier> applier_;
+  std::unique_ptr<ClusterMembers> members_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_;
+  bool stopping_ = false;  // guarded by stop_mutex_
+  std::thread publisher_;
 };
 
 }  // namespace actiond::service

@@ -20,6 +20,7 @@ struct ClusterSettings {
   std::vector<std::pair<std::string, std::string>> kafka_config;
 
   std::string events_topic() const { return topic_prefix + "events"; }
+  std::string members_topic() const { return topic_prefix + "members"; }
   std::string group_id() const { return topic_prefix + "nodes"; }
 };
 

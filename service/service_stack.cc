@@ -51,6 +51,7 @@ Result<std::unique_ptr<ServiceStack>> ServiceStack::Open(ServiceStackOptions opt
   storage::Store* store = stack->store_.get();
   stack->cluster_settings_ = std::move(options.cluster);
   stack->cluster_log_ = options.log;
+  stack->cluster_clock_ = options.clock;
   stack->catalog_ = std::make_unique<ActionCatalog>();
   stack->locks_ = std::make_unique<ProjectLocks>();
   stack->backup_ = std::make_unique<BackupService>(store, options.clock);
@@ -128,7 +129,7 @@ Status ServiceStack::StartCluster() {
   if (!cluster_settings_ || cluster_) return Status::Ok();
   ACTIOND_ASSIGN_OR_RETURN(
       cluster_, ClusterNode::Start(*cluster_settings_, store_.get(), ingest_.get(), accounts_.get(),
-                                   cluster_log_));
+                                   cluster_clock_, cluster_log_));
   return Status::Ok();
 }
 

@@ -124,6 +124,7 @@ class ServiceStack {
   std::unique_ptr<BackupService> backup_;
   std::optional<ClusterSettings> cluster_settings_;
   LogFunction cluster_log_;
+  ClockFunction cluster_clock_;
   std::unique_ptr<ClusterNode> cluster_;  // stopped in Close() before the services it feeds
   // Last: destroyed first, so that no queued apply outlives the services it calls.
   std::unique_ptr<ApplyExecutor> apply_;

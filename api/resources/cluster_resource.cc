@@ -62,6 +62,19 @@ void RegisterClusterRoutes(Router& router, const Services& services) {
         w.EndObject();
       }
       w.EndArray();
+      // What every node said last about itself (docs/cluster.md §Routing).
+      w.Key("members").BeginArray();
+      for (const service::MemberRecord& m : node->Members()) {
+        w.BeginObject();
+        w.Member("node_id", m.node_id);
+        w.Member("url", m.url);
+        w.Key("partitions").BeginArray();
+        for (const int32_t p : m.partitions) w.Int(p);
+        w.EndArray();
+        w.MemberInt("at", m.at_ms);
+        w.EndObject();
+      }
+      w.EndArray();
     }
     w.EndObject();
     SetJson(res, http::status::ok, body);

@@ -19,7 +19,8 @@ Result<std::optional<service::ClusterSettings>> ClusterSettingsFrom(const AppCon
 
 // GET /_cluster, unauthenticated like /_readyz (it holds offsets and names, no secret):
 //   {"mode":"embedded"}, or {"mode":"cluster","node_id","advertise","topic","partitions",
-//   "caught_up", "assigned":[{"partition","applied","end","caught_up_at"}…]}.
+//   "caught_up", "assigned":[{"partition","applied","end","caught_up_at"}…],
+//   "members":[{"node_id","url","partitions","at"}…]}.
 void RegisterClusterRoutes(Router& router, const Services& services);
 
 // OK in embedded mode; in cluster mode kNotSupported naming `what`: projects, users and

@@ -55,15 +55,26 @@ def make_batches(seed, count, size=40):
     return batches
 
 
-def cluster_node(kafka, prefix, *extra):
+def cluster_node(kafka, prefix, *extra, node_id=None):
     return server.Server(args=("--kafka", kafka.bootstrap, "--kafka-topic-prefix", prefix,
-                               "--node-id", "node-" + prefix) + tuple(extra))
+                               "--node-id", node_id or "node-" + prefix) + tuple(extra))
+
+
+def partition_of(token, partitions=PARTITIONS):
+    """engine/log_partition.h: FNV-1a 64 of the token, modulo the partition count."""
+    h = 14695981039346656037
+    for byte in token.encode("utf-8"):
+        h ^= byte
+        h = (h * 1099511628211) % 2 ** 64
+    return h % partitions
 
 
 class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in ("same", "crash", "replay", "outage")]
+        topics = []
+        for prefix in ("same", "crash", "replay", "outage", "route"):
+            topics += ["%s.events:%d:3" % (prefix, PARTITIONS), "%s.members:1:3" % prefix]
         cls.kafka = mock_kafka.MockKafka(brokers=3, topics=topics)
 
     @classmethod
@@ -75,8 +86,19 @@ class ClusterTest(unittest.TestCase):
             s.cleanup()
 
     def start(self, srv):
+        """Starts a server; a cluster node is waited for until ready (it holds its partitions
+        and has applied them): before that, its project requests answer 503."""
         self.servers = getattr(self, "servers", []) + [srv]
-        return srv.start()
+        srv.start()
+        if "--kafka" in srv.args:
+            self.wait_ready(srv)
+        return srv
+
+    def wait_ready(self, srv, timeout=60):
+        deadline = time.monotonic() + timeout
+        while srv.request("GET", "/_readyz").status != 200:
+            self.assertLess(time.monotonic(), deadline, srv.request("GET", "/_readyz"))
+            time.sleep(0.1)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -115,6 +137,25 @@ class ClusterTest(unittest.TestCase):
             time.sleep(0.3)
         self.fail("not caught up within %d s: %s" % (timeout, state))
 
+    def assert_settles_at(self, srv, ids, expected, counts_only=False, timeout=60):
+        """The node's answers reach `expected` (applying is asynchronous, and the log's end a
+        node reports may lag a fetch behind), and stay there once it has caught up: nothing
+        missing, nothing counted twice. `counts_only` compares the counts alone, for events
+        that reached the log in another order than the reference's: merges depend on order."""
+        def observed():
+            got = self.answers(srv, ids)
+            return {k: v[0] for k, v in got.items()} if counts_only else got
+        if counts_only:
+            expected = {k: v[0] for k, v in expected.items()}
+        deadline = time.monotonic() + timeout
+        while observed() != expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.wait_caught_up(srv)
+        self.assertEqual(observed(), expected)
+
+    def buy_count(self, srv, ids):
+        return json.loads(self.answers(srv, ids)[ids[0]][0])["count"]
+
     def wait_calculated(self, srv, ids):
         deadline = time.monotonic() + 60
         for action_id in ids:
@@ -149,11 +190,10 @@ class ClusterTest(unittest.TestCase):
             for _ in range(repeats):
                 self.assertEqual(self.send(embedded, batch), 200)
                 self.assertEqual(self.send(node, batch), 200)
-        self.wait_caught_up(node)
-        self.assertEqual(node.request("GET", "/_readyz").status, 200)
         expected = self.answers(embedded, ids)
         self.assertGreater(json.loads(expected[ids[0]][0])["count"], 0)
-        self.assertEqual(self.answers(node, ids), expected)
+        self.assert_settles_at(node, ids, expected)
+        self.assertEqual(node.request("GET", "/_readyz").status, 200)
 
     def test_kill_9_loses_no_acknowledged_event_and_counts_none_twice(self):
         node = self.start(cluster_node(self.kafka, "crash."))
@@ -179,30 +219,39 @@ class ClusterTest(unittest.TestCase):
             for f in futures:
                 f.result()
         node.start()
+        self.wait_ready(node)
         self.wait_caught_up(node)
         count = json.loads(self.answers(node, ids)[ids[0]][0])["count"]
         self.assertGreaterEqual(count, buys(acknowledged), "an acknowledged event was lost")
         self.assertLessEqual(count, buys(batches))
         # The clients retry everything; afterwards every event counts exactly once.
+        reference = self.start(server.Server())  # an embedded node fed every batch once
+        self.assertEqual(self.create_actions(reference), ids)
         for batch in batches:
             self.assertEqual(self.send(node, batch, attempts=20), 200)
-        self.wait_caught_up(node)
-        self.assertEqual(json.loads(self.answers(node, ids)[ids[0]][0])["count"], buys(batches))
+            self.assertEqual(self.send(reference, batch), 200)
+        self.assertEqual(self.buy_count(reference, ids), buys(batches))
+        # Four clients raced before the kill: the log's order is not the reference's.
+        self.assert_settles_at(node, ids, self.answers(reference, ids), counts_only=True)
 
     def test_a_node_with_an_empty_store_replays_the_log_to_the_same_bytes(self):
         first = self.start(cluster_node(self.kafka, "replay."))
+        reference = self.start(server.Server())
         ids = self.create_actions(first)
+        self.assertEqual(self.create_actions(reference), ids)
         for batch in make_batches("replay", 25):
             self.assertEqual(self.send(first, batch), 200)
-        self.wait_caught_up(first)
+            self.assertEqual(self.send(reference, batch), 200)
+        self.assert_settles_at(first, ids, self.answers(reference, ids))
         # Its own consumer group, so that it is given every partition and reads each from its
         # first record; the actions are created after it started, so they are backfilled.
         replica = self.start(cluster_node(self.kafka, "replay.", "--kafka-config",
-                                          "group.id=replay-%s" % uuidlib.uuid4().hex))
+                                          "group.id=replay-%s" % uuidlib.uuid4().hex,
+                                          node_id="replay-replica"))
         self.wait_caught_up(replica)
         self.assertEqual(self.create_actions(replica), ids)
         self.wait_calculated(replica, ids)
-        self.assertEqual(self.answers(replica, ids), self.answers(first, ids))
+        self.assert_settles_at(replica, ids, self.answers(first, ids))
 
     def test_capture_answers_503_while_no_broker_takes_records_and_loses_nothing(self):
         node = self.start(cluster_node(self.kafka, "outage.", "--kafka-config",
@@ -219,9 +268,54 @@ class ClusterTest(unittest.TestCase):
             self.kafka.command("up -1")
         for batch in batches[1:]:
             self.assertEqual(self.send(node, batch, attempts=40), 200)
-        self.wait_caught_up(node)
-        buys = sum(1 for b in batches for e in b if e["event"] == "buy")
-        self.assertEqual(json.loads(self.answers(node, ids)[ids[0]][0])["count"], buys)
+        reference = self.start(server.Server())
+        self.assertEqual(self.create_actions(reference), ids)
+        for batch in batches:
+            self.assertEqual(self.send(reference, batch), 200)
+        self.assert_settles_at(node, ids, self.answers(reference, ids))
+
+    def test_any_node_answers_for_a_project_from_the_node_holding_its_partition(self):
+        embedded = self.start(server.Server())
+        a = self.start(cluster_node(self.kafka, "route.", node_id="route-a"))
+        b = self.start(cluster_node(self.kafka, "route.", node_id="route-b"))
+        # The group splits the partitions between the two; each node learns who holds what.
+        deadline = time.monotonic() + 60
+        while True:
+            views = [s.request("GET", "/_cluster").json() for s in (a, b)]
+            held = [sorted(p["partition"] for p in v["assigned"]) for v in views]
+            members = [{m["node_id"]: sorted(m["partitions"]) for m in v["members"]}
+                       for v in views]
+            expected = {"route-a": held[0], "route-b": held[1]}
+            if (all(held) and sorted(held[0] + held[1]) == list(range(PARTITIONS))
+                    and all(m == expected for m in members)):
+                break
+            self.assertLess(time.monotonic(), deadline, "partitions not split: %s" % views)
+            time.sleep(0.3)
+        partition = partition_of(server.PROJECT_TOKEN)
+        holder, other = (a, b) if partition in held[0] else (b, a)
+
+        # Actions made through the node that does not hold the partition are made on the one
+        # that does (the request is forwarded), and read back the same through either.
+        ids = self.create_actions(other)
+        self.assertEqual(self.create_actions(embedded), ids)
+        listed = [s.api("GET", "/api/projects/1/actions/").json()["results"] for s in (a, b)]
+        self.assertEqual(listed[0], listed[1])
+        self.assertEqual(len(listed[0]), len(ACTIONS))
+        # One hop only: a request already forwarded is not sent on again.
+        r = other.api("GET", "/api/projects/1/actions/",
+                      headers={"X-Actiond-Forwarded": "elsewhere"})
+        self.assertEqual(r.status, 503, r)
+        self.assertIn("retry-after", r.headers)
+
+        for i, batch in enumerate(make_batches("route", 20)):
+            self.assertEqual(self.send(embedded, batch), 200)
+            self.assertEqual(self.send((a, b)[i % 2], batch), 200)  # capture on any node
+        expected = self.answers(embedded, ids)
+        deadline = time.monotonic() + 60
+        while self.answers(holder, ids) != expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(self.answers(holder, ids), expected)
+        self.assertEqual(self.answers(other, ids), expected)
 
     def test_projects_and_keys_are_not_changed_on_one_node_alone(self):
         node = self.start(cluster_node(self.kafka, "same."))
