@@ -21,10 +21,17 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(const ClusterSettings& s
   std::unique_ptr<ClusterNode> node(new ClusterNode(settings));
   ACTIOND_ASSIGN_OR_RETURN(node->producer_, KafkaProducer::Open(settings, log));
   ACTIOND_ASSIGN_OR_RETURN(node->partitions_,
-                           EnsureEventsTopic(node->producer_->handle(), node->events_topic_,
-                                             settings.partitions, kTopicTimeoutMs));
-  ACTIOND_ASSIGN_OR_RETURN(node->applier_,
-                           ClusterApplier::Start(settings, store, pipeline, accounts, log));
+                           EnsureTopic(node->producer_->handle(), node->events_topic_,
+                                       settings.partitions, LogTopicConfigs(), kTopicTimeoutMs));
+  // One partition: the meta log's order is the order every node applies it in.
+  ACTIOND_RETURN_IF_ERROR(EnsureTopic(node->producer_->handle(), node->meta_topic_, 1,
+                                      LogTopicConfigs(), kTopicTimeoutMs)
+                              .status());
+  // Before the events: a capture record names a project that an earlier meta record created.
+  ACTIOND_ASSIGN_OR_RETURN(
+      node->meta_, ClusterMetaApplier::Start(settings, node->meta_topic_, store, accounts, log));
+  ACTIOND_ASSIGN_OR_RETURN(node->applier_, ClusterApplier::Start(settings, store, pipeline,
+                                                                 accounts, log, node->meta_.get()));
   return node;
 }
 
@@ -32,7 +39,12 @@ ClusterNode::~ClusterNode() { Close(); }
 
 void ClusterNode::Close() {
   if (applier_) applier_->Stop();
+  if (meta_) meta_->Stop();
   if (producer_) producer_->Close();
+}
+
+void ClusterNode::ProduceMeta(std::string_view record, KafkaProducer::DeliveredAt done) {
+  producer_->ProduceAt(meta_topic_, 0, {}, record, std::move(done));
 }
 
 int32_t ClusterNode::PartitionOf(std::string_view token) const {
