@@ -316,6 +316,24 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(self.projects(a), self.projects(b))
         self.assertEqual(len(self.projects(a)), 4)
 
+        # A node with an empty store replays the meta topic to the same projects before it is
+        # ready, and its events too (the capture records name projects of the meta topic).
+        c = self.start(cluster_node(self.kafka, "meta.", "--kafka-config", "group.id=c-" + group,
+                                    node_id="meta-c"))
+        self.wait_caught_up(c)
+        self.assertEqual(self.projects(c), self.projects(a))
+        self.assertEqual(sorted(e["distinct_id"] for e in c.events(project=docs_id)),
+                         expected_ids)
+        # A restarted node reads on from its stored offset: nothing is created twice.
+        a.stop()
+        a.start()
+        self.wait_caught_up(a)
+        r = a.api("POST", "/api/projects/", {"name": "after restart"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["id"], 5)
+        self.wait_projects(b, self.projects(a))
+        self.assertEqual(len(self.projects(a)), 5)
+
     def test_a_missing_topic_the_cluster_does_not_create_fails_the_start_naming_it(self):
         # The mock does not implement CreateTopics: the start must fail, and say what to do.
         node = cluster_node(self.kafka, "absent.")
