@@ -159,6 +159,16 @@ Result<Project> AccountService::CreateProject(std::string name) {
   return project;
 }
 
+Result<Project> AccountService::CreateProjectWithToken(std::string name, std::string api_token) {
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> existing, store_->GetProjectByToken(api_token));
+  if (existing) return std::move(*existing);
+  ACTIOND_ASSIGN_OR_RETURN(Project project, NewProject(std::move(name), std::move(api_token)));
+  storage::WriteBatch batch(*store_);
+  batch.PutProject(project);
+  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  return project;
+}
+
 Result<std::optional<Project>> AccountService::FindProject(ProjectId id) const {
   return store_->GetProject(id);
 }

@@ -91,6 +91,12 @@ class AccountService {
   // --- Projects ---------------------------------------------------------------------------
   // A new project named `name` with a random token. The name is the caller's to validate.
   Result<Project> CreateProject(std::string name);
+  // The project whose token is `api_token`, created named `name` (the next id) unless a
+  // project already has the token — then that project, unchanged. Cluster mode creates
+  // projects this way, from the meta log (docs/cluster.md §Projects): a redelivered record
+  // changes nothing. Not safe to call for one token from two threads at once (the meta
+  // applier is its only caller).
+  Result<Project> CreateProjectWithToken(std::string name, std::string api_token);
   Result<std::optional<Project>> FindProject(ProjectId id) const;
   Result<std::optional<Project>> FindProjectByToken(std::string_view api_token) const;
   Result<std::vector<Project>> ListProjects() const;  // ascending id

@@ -9,6 +9,7 @@
 #include "engine/capture_log_record.h"
 #include "engine/str_cat.h"
 #include "service/account_service.h"
+#include "service/cluster_meta_applier.h"
 #include "service/ingest_pipeline.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
@@ -41,24 +42,25 @@ KafkaProperties ConsumerDefaults(const ClusterSettings& settings) {
 constexpr int kWatermarkTimeoutMs = 5'000;
 constexpr milliseconds kRetryPause{1'000};
 constexpr milliseconds kEndRefresh{200};
+constexpr milliseconds kMetaWait{10'000};
 
 }  // namespace
 
 ClusterApplier::ClusterApplier(const ClusterSettings& settings, storage::Store* store,
-                               IngestPipeline* pipeline, AccountService* accounts, LogFunction log)
+                               IngestPipeline* pipeline, AccountService* accounts, LogFunction log,
+                               const ClusterMetaApplier* meta)
     : topic_(settings.events_topic()),
       store_(store),
       pipeline_(pipeline),
       accounts_(accounts),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      meta_(meta) {}
 
-Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(const ClusterSettings& settings,
-                                                              storage::Store* store,
-                                                              IngestPipeline* pipeline,
-                                                              AccountService* accounts,
-                                                              LogFunction log) {
+Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(
+    const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
+    AccountService* accounts, LogFunction log, const ClusterMetaApplier* meta) {
   std::unique_ptr<ClusterApplier> applier(
-      new ClusterApplier(settings, store, pipeline, accounts, std::move(log)));
+      new ClusterApplier(settings, store, pipeline, accounts, std::move(log), meta));
   ACTIOND_ASSIGN_OR_RETURN(
       applier->consumer_,
       MakeKafkaHandle(
@@ -242,6 +244,14 @@ bool ClusterApplier::Apply(int32_t partition, int64_t offset, std::string_view v
   }
   Result<std::optional<Project>> project = accounts_->FindProjectByToken(request_.token);
   if (!project.ok()) return false;  // the store cannot read now; try the record again
+  if (!project->has_value() && meta_ != nullptr) {
+    // The meta record that creates the project may not be applied here yet (a node behind, or
+    // one replaying both logs from the start): only once the meta log is applied to its end
+    // is an unknown token really unknown. A meta log that cannot be read: try again.
+    if (!meta_->WaitForEnd(kMetaWait)) return false;
+    project = accounts_->FindProjectByToken(request_.token);
+    if (!project.ok()) return false;
+  }
   if (!project->has_value()) {
     Passed(partition, offset, "no project has its token");
     return true;

@@ -9,10 +9,12 @@
 // redelivered after a crash or a rebalance is applied once, and a node that starts with an
 // empty data directory replays the partition from its first record to the same state.
 //
-// A record that can never apply — not a capture record, a token no project has, an event the
-// engine refuses — is logged and passed over, its offset stored alone, so one bad record cannot
-// stop a partition. A store that cannot write (disk full) is retried every second, the record
-// kept, until it can.
+// A record whose token no project has waits first for the meta applier to reach the meta
+// topic's end (the project may be created by a meta record this node has not applied yet).
+// A record that can never apply — not a capture record, a token no project has even then, an
+// event the engine refuses — is logged and passed over, its offset stored alone, so one bad record
+// cannot stop a partition. A store that cannot write (disk full) is retried every second, the
+// record kept, until it can.
 //
 // Caught up: a partition is caught up once its applied offset reaches the end the log had when
 // it was assigned; CaughtUp() is false before the group's first assignment and while any
@@ -44,6 +46,7 @@ class Store;
 namespace actiond::service {
 
 class AccountService;
+class ClusterMetaApplier;
 class IngestPipeline;
 
 struct PartitionProgress {
@@ -55,11 +58,13 @@ struct PartitionProgress {
 
 class ClusterApplier final : public KafkaOwner {
  public:
-  // Joins the group and starts applying. The store, pipeline and accounts must outlive it.
+  // Joins the group and starts applying. The store, pipeline, accounts and meta (null: no meta
+  // log to wait for) must outlive it.
   static Result<std::unique_ptr<ClusterApplier>> Start(const ClusterSettings& settings,
                                                        storage::Store* store,
                                                        IngestPipeline* pipeline,
-                                                       AccountService* accounts, LogFunction log);
+                                                       AccountService* accounts, LogFunction log,
+                                                       const ClusterMetaApplier* meta = nullptr);
   ~ClusterApplier() override;  // Stop()
   ClusterApplier(const ClusterApplier&) = delete;
   ClusterApplier& operator=(const ClusterApplier&) = delete;
@@ -78,7 +83,7 @@ class ClusterApplier final : public KafkaOwner {
 
  private:
   ClusterApplier(const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
-                 AccountService* accounts, LogFunction log);
+                 AccountService* accounts, LogFunction log, const ClusterMetaApplier* meta);
 
   void Run();
   void OnRebalance(int error, rd_kafka_topic_partition_list_s* partitions);
@@ -93,6 +98,7 @@ class ClusterApplier final : public KafkaOwner {
   IngestPipeline* pipeline_;
   AccountService* accounts_;
   LogFunction log_;
+  const ClusterMetaApplier* meta_;
   KafkaHandle consumer_;
   bool cooperative_ = true;
   engine::CaptureRequest request_;  // the record being applied; its buffers reused

@@ -22,14 +22,22 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(
   std::unique_ptr<ClusterNode> node(new ClusterNode(settings, clock));
   ACTIOND_ASSIGN_OR_RETURN(node->producer_, KafkaProducer::Open(settings, log));
   ACTIOND_ASSIGN_OR_RETURN(node->partitions_,
-                           EnsureEventsTopic(node->producer_->handle(), node->events_topic_,
-                                             settings.partitions, kTopicTimeoutMs));
-  ACTIOND_RETURN_IF_ERROR(
-      EnsureEventsTopic(node->producer_->handle(), settings.members_topic(), 1, kTopicTimeoutMs)
-          .status());
+                           EnsureTopic(node->producer_->handle(), node->events_topic_,
+                                       settings.partitions, LogTopicConfigs(), kTopicTimeoutMs));
+  // One partition each: the meta log's order is the order every node applies it in; the members
+  // topic only carries each node's latest word about itself.
+  ACTIOND_RETURN_IF_ERROR(EnsureTopic(node->producer_->handle(), node->meta_topic_, 1,
+                                      LogTopicConfigs(), kTopicTimeoutMs)
+                              .status());
+  ACTIOND_RETURN_IF_ERROR(EnsureTopic(node->producer_->handle(), settings.members_topic(), 1,
+                                      LogTopicConfigs(), kTopicTimeoutMs)
+                              .status());
   ACTIOND_ASSIGN_OR_RETURN(node->members_, ClusterMembers::Start(settings, clock, log));
-  ACTIOND_ASSIGN_OR_RETURN(node->applier_,
-                           ClusterApplier::Start(settings, store, pipeline, accounts, log));
+  // Before the events: a capture record names a project that an earlier meta record created.
+  ACTIOND_ASSIGN_OR_RETURN(
+      node->meta_, ClusterMetaApplier::Start(settings, node->meta_topic_, store, accounts, log));
+  ACTIOND_ASSIGN_OR_RETURN(node->applier_, ClusterApplier::Start(settings, store, pipeline,
+                                                                 accounts, log, node->meta_.get()));
   ClusterNode* self = node.get();
   node->publisher_ = std::thread([self] {
     std::unique_lock lock(self->stop_mutex_);
@@ -58,7 +66,12 @@ void ClusterNode::Close() {
   // the group has moved the partitions.
   if (producer_ && members_) PublishMembership(/*leaving=*/true);
   if (members_) members_->Stop();
+  if (meta_) meta_->Stop();
   if (producer_) producer_->Close();
+}
+
+void ClusterNode::ProduceMeta(std::string_view record, KafkaProducer::DeliveredAt done) {
+  producer_->ProduceAt(meta_topic_, 0, {}, record, std::move(done));
 }
 
 void ClusterNode::PublishMembership(bool leaving) {

@@ -5,13 +5,15 @@
 // project is answered where its partition is applied.
 //
 // Start() checks the events topic (creating it when absent, service/kafka_topics.h) and learns
-// its partition count before anything is produced, then joins the consumer group. Close()
-// stops applying first, then flushes what capture requests produced.
+// its partition count before anything is produced, then joins the consumer group. It checks the
+// meta topic too and starts applying it (service/cluster_meta_applier.h). Close() stops
+// applying first, then flushes what capture requests produced.
 //
-// Thread-safety: ProduceCapture, Progress and CaughtUp may be called from any thread once
-// Start() returned.
+// Thread-safety: ProduceCapture, ProduceMeta, WaitMetaApplied, Progress and CaughtUp may be
+// called from any thread once Start() returned.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -27,6 +29,7 @@
 #include "service/clock_and_log.h"
 #include "service/cluster_applier.h"
 #include "service/cluster_members.h"
+#include "service/cluster_meta_applier.h"
 #include "service/cluster_settings.h"
 #include "service/kafka_producer.h"
 
@@ -52,6 +55,16 @@ class ClusterNode {
   void ProduceCapture(std::string_view token, int64_t received_ms,
                       std::span<const engine::CapturedEvent> events, KafkaProducer::Delivered done);
 
+  // Writes one meta record (engine/meta_log_record.h) to the meta topic; `done` runs once, on
+  // the producer's thread, with OK and the record's offset once the log has it, or
+  // kUnavailable.
+  void ProduceMeta(std::string_view record, KafkaProducer::DeliveredAt done);
+  // True once this node has applied every meta record before `next_offset`; false when
+  // `timeout` passed first.
+  bool WaitMetaApplied(int64_t next_offset, std::chrono::milliseconds timeout) const {
+    return meta_->WaitApplied(next_offset, timeout);
+  }
+
   int32_t PartitionOf(std::string_view token) const;
 
   // Where a request for the project with `token` is answered (docs/cluster.md §Routing):
@@ -69,7 +82,8 @@ class ClusterNode {
   int32_t partitions() const noexcept { return partitions_; }
   const ClusterSettings& settings() const noexcept { return settings_; }
   std::vector<PartitionProgress> Progress() const { return applier_->Progress(); }
-  bool CaughtUp() const { return applier_->CaughtUp(); }
+  // Both logs: the events partitions this node holds, and the meta topic as of start.
+  bool CaughtUp() const { return applier_->CaughtUp() && meta_->CaughtUp(); }
 
   void Close();  // idempotent
 
@@ -90,6 +104,8 @@ class ClusterNode {
   std::condition_variable stop_;
   bool stopping_ = false;  // guarded by stop_mutex_
   std::thread publisher_;
+  const std::string meta_topic_ = settings_.meta_topic();
+  std::unique_ptr<ClusterMetaApplier> meta_;
 };
 
 }  // namespace actiond::service

@@ -11,7 +11,7 @@ namespace actiond::service {
 
 struct ClusterSettings {
   std::string brokers;                    // bootstrap.servers; non-empty turns cluster mode on
-  std::string topic_prefix = "actiond.";  // topics are <prefix>events, …
+  std::string topic_prefix = "actiond.";  // topics are <prefix>events, <prefix>meta
   int32_t partitions = 12;                // used when this node creates the events topic
   std::string node_id;                    // client.id and the name in /_cluster; "" → host:port
   std::string advertise;                  // how other nodes reach this one (shown in /_cluster)
@@ -21,6 +21,7 @@ struct ClusterSettings {
 
   std::string events_topic() const { return topic_prefix + "events"; }
   std::string members_topic() const { return topic_prefix + "members"; }
+  std::string meta_topic() const { return topic_prefix + "meta"; }  // projects (one partition)
   std::string group_id() const { return topic_prefix + "nodes"; }
 };
 

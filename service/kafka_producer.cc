@@ -5,6 +5,21 @@
 #include <utility>
 
 namespace actiond::service {
+
+// What a queued record reports to: one of the two callbacks is set.
+struct KafkaProducer::PendingReport {
+  Delivered done;
+  DeliveredAt done_at;
+
+  void Report(const Status& status, int64_t offset) const {
+    if (done_at) {
+      done_at(status, offset);
+    } else {
+      done(status);
+    }
+  }
+};
+
 namespace {
 
 // actiond's producer defaults; --kafka-config overrides any of them.
@@ -14,20 +29,20 @@ const KafkaProperties& ProducerDefaults() {
       {"message.timeout.ms", "10000"},
       {"linger.ms", "2"},  // batches concurrent capture requests without delaying one alone
       {"compression.type", "lz4"},
-      // Only EnsureEventsTopic creates topics, with the settings the log needs.
+      // Only EnsureTopic creates topics, with the settings the log needs.
       {"allow.auto.create.topics", "false"},
   };
   return defaults;
 }
 
 void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* /*opaque*/) {
-  std::unique_ptr<KafkaProducer::Delivered> done(
-      static_cast<KafkaProducer::Delivered*>(message->_private));
-  if (!done) return;
+  std::unique_ptr<KafkaProducer::PendingReport> pending(
+      static_cast<KafkaProducer::PendingReport*>(message->_private));
+  if (!pending) return;
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    (*done)(Status());
+    pending->Report(Status(), message->offset);
   } else {
-    (*done)(KafkaStatus(message->err, "the event log did not take the record"));
+    pending->Report(KafkaStatus(message->err, "the event log did not take the record"), -1);
   }
 }
 
@@ -56,18 +71,29 @@ void KafkaProducer::OnKafkaLog(std::string_view line) {
 
 void KafkaProducer::Produce(const std::string& topic, int32_t partition, std::string_view key,
                             std::string_view value, Delivered done) {
+  Enqueue(topic, partition, key, value,
+          std::make_unique<PendingReport>(PendingReport{std::move(done), nullptr}));
+}
+
+void KafkaProducer::ProduceAt(const std::string& topic, int32_t partition, std::string_view key,
+                              std::string_view value, DeliveredAt done) {
+  Enqueue(topic, partition, key, value,
+          std::make_unique<PendingReport>(PendingReport{nullptr, std::move(done)}));
+}
+
+void KafkaProducer::Enqueue(const std::string& topic, int32_t partition, std::string_view key,
+                            std::string_view value, std::unique_ptr<PendingReport> owned) {
   if (closing_.load(std::memory_order_acquire)) {
-    done(Status(StatusCode::kUnavailable, "the server is shutting down"));
+    owned->Report(Status(StatusCode::kUnavailable, "the server is shutting down"), -1);
     return;
   }
-  auto owned = std::make_unique<Delivered>(std::move(done));
   const rd_kafka_resp_err_t error = rd_kafka_producev(
       handle_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
       RD_KAFKA_V_KEY(key.data(), key.size()),
       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(owned.get()), RD_KAFKA_V_END);
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    (*owned)(KafkaStatus(error, "the event log did not take the record"));
+    owned->Report(KafkaStatus(error, "the event log did not take the record"), -1);
     return;
   }
   (void)owned.release();  // OnDelivery owns it now

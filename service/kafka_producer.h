@@ -29,6 +29,9 @@ namespace actiond::service {
 class KafkaProducer final : public KafkaOwner {
  public:
   using Delivered = std::function<void(const Status&)>;
+  // Also told the record's offset in its partition (-1 on error): a writer that must wait until
+  // its own record has been applied (docs/cluster.md §Projects) waits for that offset.
+  using DeliveredAt = std::function<void(const Status&, int64_t offset)>;
 
   // Makes the producer (it connects lazily); kInvalidInput for a bad --kafka-config.
   static Result<std::unique_ptr<KafkaProducer>> Open(const ClusterSettings& settings,
@@ -42,6 +45,9 @@ class KafkaProducer final : public KafkaOwner {
   // librdkafka's queue is full or the producer is closed).
   void Produce(const std::string& topic, int32_t partition, std::string_view key,
                std::string_view value, Delivered done);
+  // Produce, reporting the offset the log gave the record too.
+  void ProduceAt(const std::string& topic, int32_t partition, std::string_view key,
+                 std::string_view value, DeliveredAt done);
 
   // Waits up to `timeout_ms` for queued records, then stops polling; records still undelivered
   // are reported as failed. Idempotent.
@@ -51,8 +57,12 @@ class KafkaProducer final : public KafkaOwner {
 
   void OnKafkaLog(std::string_view line) override;
 
+  struct PendingReport;  // a queued record's callback (the .cc's business)
+
  private:
   explicit KafkaProducer(LogFunction log) : log_(std::move(log)) {}
+  void Enqueue(const std::string& topic, int32_t partition, std::string_view key,
+               std::string_view value, std::unique_ptr<PendingReport> report);
 
   LogFunction log_;
   KafkaHandle handle_;

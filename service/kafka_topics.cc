@@ -39,14 +39,16 @@ Result<int32_t> PartitionCount(rd_kafka_t* handle, const std::string& topic, int
 }
 
 Status CreateTopic(rd_kafka_t* handle, const std::string& topic, int32_t partitions,
-                   int timeout_ms) {
+                   const TopicConfigs& configs, int timeout_ms) {
   std::array<char, 512> error{};
   rd_kafka_NewTopic_t* request = rd_kafka_NewTopic_new(
       topic.c_str(), partitions, /*replication_factor=*/-1, error.data(), error.size());
   if (request == nullptr) {
     return Status(StatusCode::kInvalidInput, engine::StrCat({"topic ", topic, ": ", error.data()}));
   }
-  rd_kafka_NewTopic_set_config(request, "retention.ms", "-1");
+  for (const auto& [name, value] : configs) {
+    rd_kafka_NewTopic_set_config(request, name.c_str(), value.c_str());
+  }
   rd_kafka_queue_t* queue = rd_kafka_queue_new(handle);
   rd_kafka_AdminOptions_t* options =
       rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS);
@@ -81,15 +83,17 @@ Status CreateTopic(rd_kafka_t* handle, const std::string& topic, int32_t partiti
 
 }  // namespace
 
-Result<int32_t> EnsureEventsTopic(rd_kafka_s* handle, const std::string& topic, int32_t partitions,
-                                  int timeout_ms) {
+Result<int32_t> EnsureTopic(rd_kafka_s* handle, const std::string& topic, int32_t partitions,
+                            const TopicConfigs& configs, int timeout_ms) {
   ACTIOND_ASSIGN_OR_RETURN(int32_t existing, PartitionCount(handle, topic, timeout_ms));
   if (existing > 0) return existing;
-  if (Status created = CreateTopic(handle, topic, partitions, timeout_ms); !created.ok()) {
-    return Status(
-        created.code(),
-        engine::StrCat({created.message(), " — create it with ", std::to_string(partitions),
-                        " partitions and retention.ms=-1 (docs/cluster.md §Topics)"}));
+  if (Status created = CreateTopic(handle, topic, partitions, configs, timeout_ms); !created.ok()) {
+    std::string settings = std::to_string(partitions) + " partition";
+    if (partitions != 1) settings += "s";
+    for (const auto& [name, value] : configs)
+      settings += engine::StrCat({" and ", name, "=", value});
+    return Status(created.code(), engine::StrCat({created.message(), " — create it with ", settings,
+                                                  " (docs/cluster.md §Topics)"}));
   }
   // A new topic's metadata reaches every broker shortly after the answer.
   for (int attempt = 0; attempt < 50; ++attempt) {

@@ -6,10 +6,10 @@
 #include "api/http/query_params.h"
 #include "api/http/request_body.h"
 #include "api/project_access.h"
-#include "api/resources/cluster_resource.h"
 #include "api/rest_route.h"
 #include "engine/utf8.h"
 #include "service/account_service.h"
+#include "service/cluster_project_writes.h"
 
 namespace actiond::api {
 namespace {
@@ -32,11 +32,15 @@ Result<std::string> ProjectName(const engine::JsonValue& body) {
 
 Status CreateProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_RETURN_IF_ERROR(AuthorizeScopes(services, rr, {"project:write"}).status());
-  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Creating a project"));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ACTIOND_ASSIGN_OR_RETURN(std::string name, ProjectName(body));
-  ACTIOND_ASSIGN_OR_RETURN(const service::Project project,
-                           services.accounts->CreateProject(std::move(name)));
+  // Cluster mode: through the meta log, so that every node has the project (docs/cluster.md
+  // §Projects); the call blocks this thread until this node has applied it (bounded).
+  ACTIOND_ASSIGN_OR_RETURN(
+      const service::Project project,
+      services.cluster != nullptr
+          ? service::CreateProjectInCluster(*services.cluster, *services.accounts, std::move(name))
+          : services.accounts->CreateProject(std::move(name)));
   JsonWriter w(reply.body);
   WriteProjectJson(project, w);
   return Status::Ok();
@@ -73,7 +77,6 @@ Status ListProjects(const Services& services, const RouteRequest& rr, RouteReply
 Status UpdateProject(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access,
                            AuthorizeProject(services, rr, {"project:write"}));
-  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Changing a project"));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   service::ProjectUpdate update;
   for (const auto& [key, value] : body.members()) {
@@ -92,7 +95,10 @@ Status UpdateProject(const Services& services, const RouteRequest& rr, RouteRepl
     }
   }
   ACTIOND_ASSIGN_OR_RETURN(const service::Project project,
-                           services.accounts->UpdateProject(access.project.id, update));
+                           services.cluster != nullptr
+                               ? service::UpdateProjectInCluster(
+                                     *services.cluster, *services.accounts, access.project, update)
+                               : services.accounts->UpdateProject(access.project.id, update));
   JsonWriter w(reply.body);
   WriteProjectJson(project, w);
   return Status::Ok();

@@ -2,7 +2,8 @@
 Kafka protocol on loopback): capture is acknowledged once the log holds the record; a node applies
 its partitions exactly once, through kill -9 and client retries, to the same answers an embedded
 node gives for the same events; a node with an empty data directory replays the log to the same
-bytes; a broker outage is a 503 for capture and loses nothing acknowledged."""
+bytes; a broker outage is a 503 for capture and loses nothing acknowledged; projects made or
+changed through one node exist alike on every node (the meta topic)."""
 
 import concurrent.futures
 import json
@@ -72,9 +73,11 @@ def partition_of(token, partitions=PARTITIONS):
 class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        topics = []
-        for prefix in ("same", "crash", "replay", "outage", "route"):
-            topics += ["%s.events:%d:3" % (prefix, PARTITIONS), "%s.members:1:3" % prefix]
+        prefixes = ("same", "crash", "replay", "outage", "meta", "route")
+        # A node needs every topic of its prefix: the mock does not create topics on request.
+        topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in prefixes]
+        topics += ["%s.meta:1:3" % p for p in prefixes]
+        topics += ["%s.members:1:3" % p for p in prefixes]
         cls.kafka = mock_kafka.MockKafka(brokers=3, topics=topics)
 
     @classmethod
@@ -317,16 +320,112 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(self.answers(holder, ids), expected)
         self.assertEqual(self.answers(other, ids), expected)
 
-    def test_projects_and_keys_are_not_changed_on_one_node_alone(self):
+    def test_personal_keys_are_not_changed_on_one_node_alone(self):
         node = self.start(cluster_node(self.kafka, "same."))
-        for method, path, body in (("POST", "/api/projects/", {"name": "x"}),
-                                   ("PATCH", "/api/projects/1/", {"name": "y"}),
-                                   ("POST", "/api/personal_api_keys/",
-                                    {"label": "k", "scopes": ["*"]})):
-            r = node.api(method, path, body)
-            self.assertEqual(r.status, 405, (path, r))
-            self.assertIn("cluster mode", r.json()["detail"])
-        self.assertEqual(node.api("GET", "/api/projects/1/").json()["name"], "Default project")
+        r = node.api("POST", "/api/personal_api_keys/", {"label": "k", "scopes": ["*"]})
+        self.assertEqual(r.status, 405, r)
+        self.assertIn("cluster mode", r.json()["detail"])
+        keys = node.api("GET", "/api/personal_api_keys/")
+        self.assertEqual(keys.status, 200, keys)
+        self.assertEqual([k["label"] for k in keys.json()], ["Start-up key"])
+
+    def projects(self, srv):
+        r = srv.api("GET", "/api/projects/")
+        self.assertEqual(r.status, 200, r)
+        return [(p["id"], p["name"], p["api_token"]) for p in r.json()["results"]]
+
+    def wait_projects(self, srv, expected, timeout=20):
+        deadline = time.monotonic() + timeout
+        while self.projects(srv) != expected:
+            self.assertLess(time.monotonic(), deadline,
+                            "projects differ: %s != %s" % (self.projects(srv), expected))
+            time.sleep(0.1)
+
+    def test_projects_made_through_one_node_exist_alike_on_every_node(self):
+        # Two nodes on one prefix, each alone in a consumer group of its own: each holds every
+        # partition of the events, and both apply the whole meta topic.
+        group = uuidlib.uuid4().hex
+        a = self.start(cluster_node(self.kafka, "meta.", "--kafka-config", "group.id=a-" + group,
+                                    node_id="meta-a"))
+        b = self.start(cluster_node(self.kafka, "meta.", "--kafka-config", "group.id=b-" + group,
+                                    node_id="meta-b"))
+        self.wait_caught_up(a)
+        self.wait_caught_up(b)
+        self.assertEqual(b.request("GET", "/_readyz").status, 200)
+
+        made = []
+        for name in ("shop", "blog", "docs"):
+            r = a.api("POST", "/api/projects/", {"name": name})
+            self.assertEqual(r.status, 201, r)
+            p = r.json()
+            self.assertTrue(p["api_token"].startswith("phc_"), p)
+            # The answer shows the project as this node applied it, as in embedded mode.
+            self.assertEqual(a.api("GET", "/api/projects/%d/" % p["id"]).json(), p)
+            made.append((p["id"], p["name"], p["api_token"]))
+        # Ids follow the meta log's order after the bootstrapped project 1.
+        self.assertEqual([m[0] for m in made], [2, 3, 4])
+        on_a = self.projects(a)
+        self.assertEqual(on_a[1:], made)
+        self.wait_projects(b, on_a)
+
+        # A change through the other node, answered once that node applied it.
+        blog_id = made[1][0]
+        r = b.api("PATCH", "/api/projects/%d/" % blog_id,
+                  {"name": "blog (new)", "slack_incoming_webhook": "https://hooks.example/x"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["id"], r.json()["name"], r.json()["api_token"]),
+                         (blog_id, "blog (new)", made[1][2]))
+        self.assertEqual(r.json()["slack_incoming_webhook"], "https://hooks.example/x")
+        expected = [p if p[0] != blog_id else (blog_id, "blog (new)", p[2]) for p in on_a]
+        self.assertEqual(self.projects(b), expected)
+        self.wait_projects(a, expected)
+        self.assertEqual(a.api("GET", "/api/projects/%d/" % blog_id).json()[
+            "slack_incoming_webhook"], "https://hooks.example/x")
+
+        # Refused before the log, as in embedded mode: nothing reaches the other node.
+        r = a.api("PATCH", "/api/projects/%d/" % blog_id, {"slack_incoming_webhook": "ftp://x"})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["attr"], "slack_incoming_webhook")
+        r = a.api("POST", "/api/projects/", {"name": " "})
+        self.assertEqual(r.status, 400, r)
+        self.assertEqual(r.json()["attr"], "name")
+
+        # Capture with a new project's token is taken by both nodes, and each (holding every
+        # partition) counts both requests' events.
+        docs_id, _, docs_token = made[2]
+        for srv in (a, b):
+            r = srv.capture([server.event("signup", "u-%s" % srv.port)], token=docs_token)
+            self.assertEqual(r.status, 200, r)
+        expected_ids = sorted("u-%s" % s.port for s in (a, b))
+        for srv in (a, b):
+            # Applying is asynchronous: the records reach each node's consumer shortly after.
+            deadline = time.monotonic() + 20
+            while True:
+                got = sorted(e["distinct_id"] for e in srv.events(project=docs_id))
+                if got == expected_ids or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            self.assertEqual(got, expected_ids)
+        self.assertEqual(self.projects(a), self.projects(b))
+        self.assertEqual(len(self.projects(a)), 4)
+
+        # A node with an empty store replays the meta topic to the same projects before it is
+        # ready, and its events too (the capture records name projects of the meta topic).
+        c = self.start(cluster_node(self.kafka, "meta.", "--kafka-config", "group.id=c-" + group,
+                                    node_id="meta-c"))
+        self.wait_caught_up(c)
+        self.assertEqual(self.projects(c), self.projects(a))
+        self.assertEqual(sorted(e["distinct_id"] for e in c.events(project=docs_id)),
+                         expected_ids)
+        # A restarted node reads on from its stored offset: nothing is created twice.
+        a.stop()
+        a.start()
+        self.wait_caught_up(a)
+        r = a.api("POST", "/api/projects/", {"name": "after restart"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json()["id"], 5)
+        self.wait_projects(b, self.projects(a))
+        self.assertEqual(len(self.projects(a)), 5)
 
     def test_a_missing_topic_the_cluster_does_not_create_fails_the_start_naming_it(self):
         # The mock does not implement CreateTopics: the start must fail, and say what to do.
