@@ -55,7 +55,9 @@ Result<std::unique_ptr<ClusterMembers>> ClusterMembers::Start(const ClusterSetti
   ACTIOND_ASSIGN_OR_RETURN(
       members->consumer_,
       MakeKafkaHandle(KafkaRole::kConsumer, reader,
-                      {{"enable.auto.commit", "false"}, {"allow.auto.create.topics", "false"}},
+                      {{"enable.auto.commit", "false"},
+                                            {"allow.auto.create.topics", "false"},
+                                            {"fetch.wait.max.ms", "200"}},
                       members.get()));
   std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
       assignment(rd_kafka_topic_partition_list_new(1), rd_kafka_topic_partition_list_destroy);

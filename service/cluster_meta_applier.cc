@@ -31,6 +31,9 @@ KafkaProperties MetaConsumerDefaults(const ClusterSettings& settings) {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
+      // How long a fetch may wait at the broker for new records: what a freshly acknowledged
+      // capture can take to be applied on a quiet partition (docs/cluster.md §Settings).
+      {"fetch.wait.max.ms", "50"},
       {"allow.auto.create.topics", "false"},
   };
 }
