@@ -52,13 +52,12 @@ Result<std::unique_ptr<ClusterMembers>> ClusterMembers::Start(const ClusterSetti
   // No group: every node reads the whole topic, from its first record.
   ClusterSettings reader = settings;
   reader.kafka_config.emplace_back("group.id", settings.group_id() + ".members-reader");
-  ACTIOND_ASSIGN_OR_RETURN(
-      members->consumer_,
-      MakeKafkaHandle(KafkaRole::kConsumer, reader,
-                      {{"enable.auto.commit", "false"},
+  ACTIOND_ASSIGN_OR_RETURN(members->consumer_,
+                           MakeKafkaHandle(KafkaRole::kConsumer, reader,
+                                           {{"enable.auto.commit", "false"},
                                             {"allow.auto.create.topics", "false"},
                                             {"fetch.wait.max.ms", "200"}},
-                      members.get()));
+                                           members.get()));
   std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
       assignment(rd_kafka_topic_partition_list_new(1), rd_kafka_topic_partition_list_destroy);
   rd_kafka_topic_partition_list_add(assignment.get(), members->topic_.c_str(), 0)->offset =
