@@ -24,6 +24,9 @@ tools/install-deps.sh --with-node --with-browser --with-fuzz
 if [[ -f tests/client/package.json ]]; then
   (cd tests/client && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The web page's libraries, which the install test needs (CI's test stage has installed them
+# already; a fresh clone has not).
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
 # -O1 keeps the sanitized suite quick without hiding bugs behind optimisation; assertions stay on
 # (no NDEBUG). The benchmarks are not built here: they measure the Release build, and compiling
 # them sanitized cost CI minutes for no test (the load generator's smoke test runs in Release).
