@@ -5,6 +5,11 @@
 # fails the target; its log tail and reproducer are printed. One line per target, then
 # `N passed, N failed`; the exit code is non-zero when any target failed.
 #
+# A build directory already configured with -DACTIOND_FUZZ=ON is used as it is: CI passes
+# tools/sanitize.sh's build-asan (clang, Debug -O1, ASan + UBSan, tests and fuzz targets in one
+# tree), whose fuzz targets are then already built. A new directory gets a fuzz-only build
+# (RelWithDebInfo, no tests).
+#
 # The corpus is copied to a temporary directory, so a run does not add files to the repository;
 # with --update-corpus the new inputs that add coverage are merged back (libFuzzer -merge=1).
 #
@@ -12,6 +17,7 @@
 #   TARGET: capture, elements_chain, selector, action, property_filter, matcher_differential
 #   (default: all)
 #   Environment: FUZZ_SECONDS (default 30), FUZZ_BUILD_DIR (default build-fuzz).
+#   CI: tools/fuzz.sh --build-dir build-asan, after tools/sanitize.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -25,7 +31,7 @@ while (($#)); do
     --time) seconds=$2; shift 2 ;;
     --build-dir) build=$2; shift 2 ;;
     --update-corpus) update_corpus=1; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("${1%_fuzz}"); shift ;;
   esac
@@ -38,8 +44,17 @@ if ((${#targets[@]} == 0)); then
 fi
 
 tools/install-deps.sh --with-fuzz
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DACTIOND_FUZZ=ON -DACTIOND_BUILD_TESTS=OFF -DACTIOND_BUILD_BENCH=OFF >/dev/null
+# Configuring the sanitizer build with this script's flags would change its build type, drop its
+# tests and so rebuild it all: an existing fuzz build is reused as it is configured.
+if grep -qs '^ACTIOND_FUZZ:BOOL=ON$' "$build/CMakeCache.txt"; then
+  echo "fuzz.sh: using the fuzz build configured in $build"
+elif [[ -f "$build/CMakeCache.txt" ]]; then
+  echo "fuzz.sh: $build is a build without -DACTIOND_FUZZ=ON; give another --build-dir" >&2
+  exit 2
+else
+  cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DACTIOND_FUZZ=ON -DACTIOND_BUILD_TESTS=OFF -DACTIOND_BUILD_BENCH=OFF >/dev/null
+fi
 cmake --build "$build" -j"$(nproc)" --target fuzz_targets
 
 work=$(mktemp -d)
