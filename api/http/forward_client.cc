@@ -62,6 +62,33 @@ HttpRequest Outgoing(const HttpRequest& in, const engine::HttpUrl& url, std::str
   return out;
 }
 
+// One forwarded request: connect, send, read the answer; any failure answers 503.
+net::awaitable<void> Send(std::chrono::milliseconds timeout, engine::HttpUrl url,
+                          HttpRequest request, std::function<void(HttpResponse)> done) {
+  error_code ec;
+  auto token = net::redirect_error(net::use_awaitable, ec);
+  beast::tcp_stream stream(co_await net::this_coro::executor);
+  stream.expires_after(timeout);
+  tcp::resolver resolver(co_await net::this_coro::executor);
+  auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port), token);
+  if (!ec) co_await stream.async_connect(endpoints, token);
+  if (!ec) co_await http::async_write(stream, request, token);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(kMaxAnswerBytes);
+  if (!ec) co_await http::async_read(stream, buffer, parser, token);
+  if (ec) {
+    done(Unavailable("The node that holds this project's partition did not answer (" +
+                     ec.message() + "); retry later."));
+    co_return;
+  }
+  HttpResponse answer = parser.release();
+  answer.keep_alive(true);  // the client's connection to this node stays as it was
+  answer.erase(http::field::connection);
+  answer.prepare_payload();
+  done(std::move(answer));
+}
+
 }  // namespace
 
 struct ForwardClient::Impl {
@@ -70,32 +97,6 @@ struct ForwardClient::Impl {
   net::io_context io{1};
   net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(io);
   std::thread thread;
-
-  net::awaitable<void> Send(engine::HttpUrl url, HttpRequest request,
-                            std::function<void(HttpResponse)> done) {
-    error_code ec;
-    auto token = net::redirect_error(net::use_awaitable, ec);
-    beast::tcp_stream stream(co_await net::this_coro::executor);
-    stream.expires_after(timeout);
-    tcp::resolver resolver(co_await net::this_coro::executor);
-    auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port), token);
-    if (!ec) co_await stream.async_connect(endpoints, token);
-    if (!ec) co_await http::async_write(stream, request, token);
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxAnswerBytes);
-    if (!ec) co_await http::async_read(stream, buffer, parser, token);
-    if (ec) {
-      done(Unavailable("The node that holds this project's partition did not answer (" +
-                       ec.message() + "); retry later."));
-      co_return;
-    }
-    HttpResponse answer = parser.release();
-    answer.keep_alive(true);  // the client's connection to this node stays as it was
-    answer.erase(http::field::connection);
-    answer.prepare_payload();
-    done(std::move(answer));
-  }
 };
 
 ForwardClient::ForwardClient(std::chrono::milliseconds timeout)
@@ -121,7 +122,8 @@ void ForwardClient::Forward(std::string_view base_url, const HttpRequest& reques
                     "this node cannot reach; retry later."));
     return;
   }
-  net::co_spawn(impl_->io, impl_->Send(*url, Outgoing(request, *url, via_node), std::move(done)),
+  net::co_spawn(impl_->io,
+                Send(impl_->timeout, *url, Outgoing(request, *url, via_node), std::move(done)),
                 net::detached);
 }
 
