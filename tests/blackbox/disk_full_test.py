@@ -111,6 +111,12 @@ class DiskFullTest(unittest.TestCase):
                 break
         self.assertIsNotNone(first_refusal, "no write failed below the file size limit")
         self.assertGreater(len(acked), 0)
+        # The store reports the change from its recovery thread. RLIMIT_FSIZE limits every file
+        # the process writes, the stderr log too: let that line reach the log before the
+        # one-byte limit below would refuse it as well (on a loaded machine it can come later).
+        deadline = time.monotonic() + 10
+        while "store: cannot write" not in srv.stderr() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
         # 2. RLIMIT_FSIZE is per file: RocksDB's recovery starts a new, empty WAL that would
         # take writes again. A one-byte limit is a disk with no room at all.
