@@ -146,7 +146,12 @@ class ClusterTest(unittest.TestCase):
         missing, nothing counted twice. `counts_only` compares the counts alone, for events
         that reached the log in another order than the reference's: merges depend on order."""
         def observed():
-            got = self.answers(srv, ids)
+            try:
+                got = self.answers(srv, ids)
+            except AssertionError:
+                # 503 while the node has no caught-up holder for the partition: after every
+                # broker was down, the group may still be handing the partitions back.
+                return None
             return {k: v[0] for k, v in got.items()} if counts_only else got
         if counts_only:
             expected = {k: v[0] for k, v in expected.items()}
