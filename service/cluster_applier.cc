@@ -138,8 +138,7 @@ void ClusterApplier::Run() {
         }
       }
     }
-    std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> message(
-        rd_kafka_consumer_poll(consumer, 100), rd_kafka_message_destroy);
+    const KafkaMessage message = PollKafkaMessage(consumer, 100);
     if (!message) continue;
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {

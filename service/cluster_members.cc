@@ -58,14 +58,8 @@ Result<std::unique_ptr<ClusterMembers>> ClusterMembers::Start(const ClusterSetti
                                             {"allow.auto.create.topics", "false"},
                                             {"fetch.wait.max.ms", "200"}},
                                            members.get()));
-  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
-      assignment(rd_kafka_topic_partition_list_new(1), rd_kafka_topic_partition_list_destroy);
-  rd_kafka_topic_partition_list_add(assignment.get(), members->topic_.c_str(), 0)->offset =
-      RD_KAFKA_OFFSET_BEGINNING;
-  if (const rd_kafka_resp_err_t error = rd_kafka_assign(members->consumer_.get(), assignment.get());
-      error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return KafkaStatus(error, engine::StrCat({"reading ", members->topic_}));
-  }
+  ACTIOND_RETURN_IF_ERROR(
+      AssignOnePartition(members->consumer_.get(), members->topic_, 0, RD_KAFKA_OFFSET_BEGINNING));
   ClusterMembers* self = members.get();
   members->thread_ = std::thread([self] { self->Run(); });
   return members;
@@ -86,8 +80,7 @@ void ClusterMembers::OnKafkaLog(std::string_view line) {
 
 void ClusterMembers::Run() {
   while (!stopping_.load(std::memory_order_acquire)) {
-    std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> message(
-        rd_kafka_consumer_poll(consumer_.get(), 100), rd_kafka_message_destroy);
+    const KafkaMessage message = PollKafkaMessage(consumer_.get(), 100);
     if (!message || message->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     Result<MemberRecord> record = DecodeMemberRecord(
         std::string_view(static_cast<const char*>(message->payload), message->len));

@@ -70,22 +70,15 @@ Result<std::unique_ptr<ClusterMetaApplier>> ClusterMetaApplier::Start(
   const bool ends_known =
       rd_kafka_query_watermark_offsets(consumer, applier->topic_.c_str(), kMetaPartition, &low,
                                        &high, kWatermarkTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR;
-  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
-      partitions(rd_kafka_topic_partition_list_new(1), rd_kafka_topic_partition_list_destroy);
-  rd_kafka_topic_partition_t* p =
-      rd_kafka_topic_partition_list_add(partitions.get(), applier->topic_.c_str(), kMetaPartition);
+  int64_t start = RD_KAFKA_OFFSET_BEGINNING;
   if (stored) {
     applier->applied_ = std::stoll(*stored);
-    p->offset = applier->applied_;
+    start = applier->applied_;
   } else {
     applier->applied_ = ends_known ? low : 0;
-    p->offset = RD_KAFKA_OFFSET_BEGINNING;
   }
   if (ends_known) applier->caught_up_at_ = high;
-  if (const rd_kafka_resp_err_t error = rd_kafka_assign(consumer, partitions.get());
-      error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return KafkaStatus(error, engine::StrCat({"reading ", applier->topic_}));
-  }
+  ACTIOND_RETURN_IF_ERROR(AssignOnePartition(consumer, applier->topic_, kMetaPartition, start));
   ClusterMetaApplier* self = applier.get();
   applier->thread_ = std::thread([self] { self->Run(); });
   return applier;
@@ -155,8 +148,7 @@ void ClusterMetaApplier::Run() {
         caught_up_at_ = high;
       }
     }
-    std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> message(
-        rd_kafka_consumer_poll(consumer, 100), rd_kafka_message_destroy);
+    const KafkaMessage message = PollKafkaMessage(consumer, 100);
     if (!message) continue;
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {

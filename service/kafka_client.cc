@@ -10,6 +10,26 @@ namespace actiond::service {
 
 void KafkaHandleDeleter::operator()(rd_kafka_s* handle) const { rd_kafka_destroy(handle); }
 
+void KafkaMessageDeleter::operator()(rd_kafka_message_s* message) const {
+  rd_kafka_message_destroy(message);
+}
+
+KafkaMessage PollKafkaMessage(rd_kafka_s* consumer, int timeout_ms) {
+  return KafkaMessage(rd_kafka_consumer_poll(consumer, timeout_ms));
+}
+
+Status AssignOnePartition(rd_kafka_s* consumer, const std::string& topic, int32_t partition,
+                          int64_t offset) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic.c_str(), partition)->offset = offset;
+  const rd_kafka_resp_err_t error = rd_kafka_assign(consumer, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return KafkaStatus(error, engine::StrCat({"reading ", topic}));
+  }
+  return Status();
+}
+
 Status KafkaStatus(int error_code, std::string_view what) {
   const auto error = static_cast<rd_kafka_resp_err_t>(error_code);
   const std::string message = engine::StrCat({what, ": ", rd_kafka_err2str(error)});

@@ -4,6 +4,7 @@
 // service/cluster_*.cc include librdkafka; nothing above service/ sees it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 struct rd_kafka_s;
 struct rd_kafka_conf_s;
 struct rd_kafka_topic_partition_list_s;
+struct rd_kafka_message_s;
 
 namespace actiond::service {
 
@@ -45,6 +47,18 @@ KafkaOwner& OwnerOf(const rd_kafka_s* rk);
 Result<KafkaHandle> MakeKafkaHandle(KafkaRole role, const ClusterSettings& settings,
                                     const KafkaProperties& defaults, KafkaOwner* owner,
                                     void (*set_callbacks)(rd_kafka_conf_s*) = nullptr);
+
+// One consumed message, destroyed with its owner; null when the poll timed out.
+struct KafkaMessageDeleter {
+  void operator()(rd_kafka_message_s* message) const;
+};
+using KafkaMessage = std::unique_ptr<rd_kafka_message_s, KafkaMessageDeleter>;
+KafkaMessage PollKafkaMessage(rd_kafka_s* consumer, int timeout_ms);
+
+// Reads one partition of `topic` from `offset` (an offset, or RD_KAFKA_OFFSET_BEGINNING) with no
+// consumer group: the meta and members topics, which every node reads whole.
+Status AssignOnePartition(rd_kafka_s* consumer, const std::string& topic, int32_t partition,
+                          int64_t offset);
 
 // A librdkafka error as a Status: kUnavailable for what a retry may cure (the cluster cannot be
 // reached, a timeout, a full queue), kInternal otherwise.
