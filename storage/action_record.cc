@@ -58,6 +58,26 @@ void AppendStep(const engine::ActionStep& step, std::string* out) {
   out->push_back('}');
 }
 
+void AppendTags(const std::vector<std::string>& tags, std::string* out) {
+  AppendKey("tags", out);
+  out->push_back('[');
+  for (size_t i = 0; i < tags.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    engine::AppendDrfJsonString(tags[i], out);
+  }
+  out->push_back(']');
+}
+
+void AppendSteps(const std::vector<engine::ActionStep>& steps, std::string* out) {
+  AppendKey("steps", out);
+  out->push_back('[');
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendStep(steps[i], out);
+  }
+  out->push_back(']');
+}
+
 // A step field's condition as the matcher reads it: null and "" are both "absent".
 std::string_view Condition(const std::optional<std::string>& value, std::string_view absent = {}) {
   return value && !value->empty() ? std::string_view(*value) : absent;
@@ -87,22 +107,10 @@ std::string EncodeActionRecord(const ActionRecord& record) {
   AppendInt("id", record.id, &out);
   AppendString("name", record.name, &out);
   AppendString("description", record.description, &out);
-  AppendKey("tags", &out);
-  out.push_back('[');
-  for (size_t i = 0; i < record.tags.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    engine::AppendDrfJsonString(record.tags[i], &out);
-  }
-  out.push_back(']');
+  AppendTags(record.tags, &out);
   AppendBool("post_to_slack", record.post_to_slack, &out);
   AppendString("slack_message_format", record.slack_message_format, &out);
-  AppendKey("steps", &out);
-  out.push_back('[');
-  for (size_t i = 0; i < record.steps.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    AppendStep(record.steps[i], &out);
-  }
-  out.push_back(']');
+  AppendSteps(record.steps, &out);
   AppendString("created_at", record.created_at, &out);
   AppendKey("created_by", &out);
   out.append(record.created_by_json.empty() ? "null" : record.created_by_json);
@@ -111,6 +119,24 @@ std::string EncodeActionRecord(const ActionRecord& record) {
   AppendOptional("last_calculated_at", record.last_calculated_at, &out);
   AppendInt("team_id", record.team_id, &out);
   AppendBool("is_action", true, &out);
+  out.push_back('}');
+  return out;
+}
+
+std::string EncodeActionRequest(const engine::ActionRequest& request) {
+  std::string out = "{";
+  if (request.name) AppendString("name", *request.name, &out);
+  if (request.description) AppendString("description", *request.description, &out);
+  if (request.tags) AppendTags(*request.tags, &out);
+  if (request.post_to_slack) AppendBool("post_to_slack", *request.post_to_slack, &out);
+  if (request.slack_message_format) {
+    AppendString("slack_message_format", *request.slack_message_format, &out);
+  }
+  if (request.steps) AppendSteps(*request.steps, &out);
+  if (request.deleted) AppendBool("deleted", *request.deleted, &out);
+  if (request.last_calculated_at) {
+    AppendString("last_calculated_at", *request.last_calculated_at, &out);
+  }
   out.push_back('}');
   return out;
 }

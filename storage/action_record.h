@@ -56,6 +56,11 @@ std::string EncodeActionCreator(const ActionCreator& creator);
 // The record as the API's Action object (compact JSON).
 std::string EncodeActionRecord(const ActionRecord& record);
 
+// A request as JSON that engine::ParseActionRequest reads back to an equal request: only the
+// fields present are written, steps as EncodeActionRecord writes them. The cluster's log carries
+// action changes in this form (docs/cluster.md §Actions).
+std::string EncodeActionRequest(const engine::ActionRequest& request);
+
 // Reads a record written by EncodeActionRecord. `id` and `team_id` come from the store's key.
 // Errors: kCorruption when `json` is not such a record.
 Result<ActionRecord> DecodeActionRecord(ProjectId team_id, ActionId id, std::string_view json);

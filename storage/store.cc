@@ -84,6 +84,10 @@ struct Store::Impl {
   std::mutex sequence_mutex;
   std::map<std::string, int64_t, std::less<>> sequences;  // last id handed out, per name
 
+  // Both under sequence_mutex. `key` is keys::SequenceKey(sequence).
+  Result<int64_t> LastOfSequence(std::string_view sequence, const std::string& key);
+  Status SaveSequence(std::string_view sequence, const std::string& key, int64_t last);
+
   ~Impl() { (void)CloseDb(); }
 
   Status CloseDb() {
@@ -485,34 +489,43 @@ Status Store::CommitSerialized(std::string serialized) {
 
 // --- Meta ----------------------------------------------------------------------------------
 
+Result<int64_t> Store::Impl::LastOfSequence(std::string_view sequence, const std::string& key) {
+  if (auto it = sequences.find(sequence); it != sequences.end()) return it->second;
+  ACTIOND_ASSIGN_OR_RETURN(auto stored, Get(Cf::kMeta, key));
+  if (!stored) return int64_t{0};
+  if (stored->size() != 8) {
+    return Status(StatusCode::kCorruption, "unreadable sequence " + std::string(sequence));
+  }
+  return static_cast<int64_t>(keys::DecodeU64(*stored));
+}
+
+Status Store::Impl::SaveSequence(std::string_view sequence, const std::string& key, int64_t last) {
+  std::string value;
+  keys::AppendU64(&value, static_cast<uint64_t>(last));
+  const rocksdb::Status saved = db->Put(write_options, cf(Cf::kMeta), key, value);
+  if (!saved.ok()) return recovery->WriteFailed(saved, "saving a sequence");
+  recovery->WriteSucceeded();
+  sequences.insert_or_assign(std::string(sequence), last);
+  return Status::Ok();
+}
+
 Result<int64_t> Store::ReserveIds(std::string_view sequence, int64_t count) {
   if (impl_->db == nullptr) return Closed();
   if (count < 1) return Status(StatusCode::kInvalidInput, "an id reservation needs a count >= 1");
   std::lock_guard<std::mutex> lock(impl_->sequence_mutex);
   const std::string key = keys::SequenceKey(sequence);
-  auto it = impl_->sequences.find(sequence);
-  int64_t last = 0;
-  if (it != impl_->sequences.end()) {
-    last = it->second;
-  } else {
-    ACTIOND_ASSIGN_OR_RETURN(auto stored, impl_->Get(Cf::kMeta, key));
-    if (stored) {
-      if (stored->size() != 8) {
-        return Status(StatusCode::kCorruption, "unreadable sequence " + std::string(sequence));
-      }
-      last = static_cast<int64_t>(keys::DecodeU64(*stored));
-    }
-  }
-  const int64_t first = last + 1;
-  const int64_t reserved_last = last + count;
-  std::string value;
-  keys::AppendU64(&value, static_cast<uint64_t>(reserved_last));
-  const rocksdb::Status saved =
-      impl_->db->Put(impl_->write_options, impl_->cf(Cf::kMeta), key, value);
-  if (!saved.ok()) return impl_->recovery->WriteFailed(saved, "saving a sequence");
-  impl_->recovery->WriteSucceeded();
-  impl_->sequences.insert_or_assign(std::string(sequence), reserved_last);
-  return first;
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t last, impl_->LastOfSequence(sequence, key));
+  ACTIOND_RETURN_IF_ERROR(impl_->SaveSequence(sequence, key, last + count));
+  return last + 1;
+}
+
+Status Store::RaiseSequence(std::string_view sequence, int64_t id) {
+  if (impl_->db == nullptr) return Closed();
+  std::lock_guard<std::mutex> lock(impl_->sequence_mutex);
+  const std::string key = keys::SequenceKey(sequence);
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t last, impl_->LastOfSequence(sequence, key));
+  if (last >= id) return Status::Ok();
+  return impl_->SaveSequence(sequence, key, id);
 }
 
 Result<std::optional<std::string>> Store::GetMeta(std::string_view key) const {

@@ -181,6 +181,11 @@ class Store final : public BatchTarget {
   // first: under --fsync a request that creates many rows pays for one synced write, not one per
   // row. Same guarantees as NextId.
   Result<int64_t> ReserveIds(std::string_view sequence, int64_t count);
+  // Makes sure sequence `name` never hands out `id` or anything below it. In cluster mode the
+  // node that writes an action change to the log chooses its ids, and every node applying it
+  // raises its own sequences past them, so that whichever node holds the project next never
+  // chooses them again (docs/cluster.md §Actions). Persisted at once when it raises.
+  Status RaiseSequence(std::string_view sequence, int64_t id);
   Result<std::optional<std::string>> GetMeta(std::string_view key) const;
   // Callers' meta keys that start with `prefix`, ascending, with their values.
   Result<std::vector<std::pair<std::string, std::string>>> ListMeta(std::string_view prefix) const;

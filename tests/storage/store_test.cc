@@ -262,6 +262,17 @@ TEST_F(StoreTest, SequencesCountFromOneIndependentlyAndPersistAcrossReopen) {
   EXPECT_EQ(Ok(store_->NextId("api_key")), 1);
 }
 
+TEST_F(StoreTest, ARaisedSequenceNeverHandsOutTheRaisedIdsAndNeverGoesBack) {
+  ASSERT_TRUE(store_->RaiseSequence("action", 41).ok());
+  EXPECT_EQ(Ok(store_->NextId("action")), 42);
+  ASSERT_TRUE(store_->RaiseSequence("action", 10).ok());  // below: nothing changes
+  EXPECT_EQ(Ok(store_->NextId("action")), 43);
+  ASSERT_TRUE(store_->RaiseSequence("person", 5).ok());  // a sequence never used before
+  Reopen();
+  EXPECT_EQ(Ok(store_->NextId("action")), 44);
+  EXPECT_EQ(Ok(store_->NextId("person")), 6);
+}
+
 TEST_F(StoreTest, SequencesHandOutEachIdOnceAcrossThreads) {
   constexpr int kThreads = 4, kPerThread = 200;
   std::vector<std::vector<int64_t>> got(kThreads);
