@@ -1,6 +1,7 @@
 #include "service/action_service.h"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -50,6 +51,12 @@ Result<std::string> ValidDateTime(std::string_view text, std::string_view attr) 
 
 Status NotFoundStatus() { return NotFound("Not found."); }
 
+// The store could not read or write: the same change may succeed when tried again.
+bool IsStoreFailure(StatusCode code) {
+  return code == StatusCode::kIoError || code == StatusCode::kCorruption ||
+         code == StatusCode::kUnavailable;
+}
+
 // Present while an action's stored matches belong to steps it no longer has (steps changed while
 // it was soft-deleted).
 std::string StaleMatchesMetaKey(ProjectId project, ActionId action) {
@@ -95,7 +102,7 @@ Status ActionService::CheckUniqueName(ProjectId project, ActionId self,
   return Status::Ok();
 }
 
-Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) {
+Status ActionService::AssignStepIds(std::vector<engine::ActionStep>* steps) const {
   auto lacks_id = [](const engine::ActionStep& step) { return !step.id || step.id->empty(); };
   const int64_t missing = std::count_if(steps->begin(), steps->end(), lacks_id);
   if (missing == 0) return Status::Ok();
@@ -117,47 +124,150 @@ Result<int64_t> ActionService::StartBackfill(ProjectId project, ActionId id,
   return job_id;
 }
 
-Result<ActionRecord> ActionService::Create(ProjectId project, const engine::ActionRequest& request,
-                                           const std::optional<ActionCreator>& creator) {
+Result<ActionChange> ActionService::PrepareCreate(ProjectId project,
+                                                  const engine::ActionRequest& request,
+                                                  const std::optional<ActionCreator>& creator,
+                                                  bool choose_ids) const {
   ACTIOND_RETURN_IF_ERROR(RequireProject(project));
-  // Field errors first, then the name's uniqueness (DRF: fields, then validate()).
-  ACTIOND_ASSIGN_OR_RETURN(std::string name, ValidName(request.name));
-  std::vector<engine::ActionStep> steps = request.steps.value_or(std::vector<engine::ActionStep>{});
-  ACTIOND_ASSIGN_OR_RETURN(auto probe, engine::CompileAction(kProbeId, steps));
+  ActionChange change;
+  change.op = engine::ActionLogOp::kCreate;
+  change.request = request;
+  // Field errors first, then the name's uniqueness when applied (DRF: fields, then validate()).
+  ACTIOND_ASSIGN_OR_RETURN(change.request.name, ValidName(request.name));
+  if (!change.request.steps) change.request.steps.emplace();
+  ACTIOND_ASSIGN_OR_RETURN(auto probe, engine::CompileAction(kProbeId, *change.request.steps));
   (void)probe;
-  std::optional<std::string> last_calculated_at;
   if (request.last_calculated_at) {
-    ACTIOND_ASSIGN_OR_RETURN(last_calculated_at,
+    ACTIOND_ASSIGN_OR_RETURN(change.request.last_calculated_at,
                              ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
   }
+  change.created_by_json = creator ? storage::EncodeActionCreator(*creator) : "null";
+  if (choose_ids) {
+    ACTIOND_ASSIGN_OR_RETURN(change.id, store_->NextId("action"));
+    ACTIOND_RETURN_IF_ERROR(AssignStepIds(&*change.request.steps));
+    change.at_ms = clock_();
+  }
+  return change;
+}
 
+Result<ActionChange> ActionService::PrepareUpdate(ProjectId project, ActionId id,
+                                                  const engine::ActionRequest& request,
+                                                  bool partial, bool choose_ids) const {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  ActionChange change;
+  change.op = partial ? engine::ActionLogOp::kPatch : engine::ActionLogOp::kPut;
+  change.id = id;
+  change.request = request;
+  if (request.name || !partial) {
+    ACTIOND_ASSIGN_OR_RETURN(change.request.name, ValidName(request.name));
+  }
+  if (request.steps) {
+    ACTIOND_ASSIGN_OR_RETURN(auto probe, engine::CompileAction(id, *request.steps));
+    (void)probe;
+  }
+  if (request.last_calculated_at) {
+    ACTIOND_ASSIGN_OR_RETURN(change.request.last_calculated_at,
+                             ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
+  }
+  if (choose_ids && change.request.steps) {
+    ACTIOND_RETURN_IF_ERROR(AssignStepIds(&*change.request.steps));
+  }
+  return change;
+}
+
+Result<ActionRecord> ActionService::Create(ProjectId project, const engine::ActionRequest& request,
+                                           const std::optional<ActionCreator>& creator) {
+  ACTIOND_ASSIGN_OR_RETURN(const ActionChange change,
+                           PrepareCreate(project, request, creator, /*choose_ids=*/false));
+  return ApplyChange(project, change);
+}
+
+Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
+                                           const engine::ActionRequest& request, bool partial) {
+  ACTIOND_ASSIGN_OR_RETURN(const ActionChange change,
+                           PrepareUpdate(project, id, request, partial, /*choose_ids=*/false));
+  return ApplyChange(project, change);
+}
+
+Result<ActionRecord> ActionService::ApplyChange(ProjectId project, const ActionChange& change,
+                                                const LogPosition* position) {
+  Result<ActionRecord> applied = change.op == engine::ActionLogOp::kCreate
+                                     ? ApplyCreate(project, change, position)
+                                     : ApplyUpdate(project, change, position);
+  if (applied.ok() || position == nullptr || IsStoreFailure(applied.status().code())) {
+    return applied;
+  }
+  // Refused by the stored state, as every replica refuses it: the record is applied all the
+  // same, as a change of nothing.
+  storage::WriteBatch batch(*store_);
+  batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
+  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  return applied;
+}
+
+Status ActionService::RaiseSequencesPast(const ActionChange& change) const {
+  if (change.op == engine::ActionLogOp::kCreate) {
+    ACTIOND_RETURN_IF_ERROR(store_->RaiseSequence("action", change.id));
+  }
+  if (!change.request.steps) return Status::Ok();
+  int64_t highest = 0;
+  for (const engine::ActionStep& step : *change.request.steps) {
+    if (!step.id) continue;
+    int64_t id = 0;
+    const char* end = step.id->data() + step.id->size();
+    if (std::from_chars(step.id->data(), end, id).ptr == end) highest = std::max(highest, id);
+  }
+  return store_->RaiseSequence("action_step", highest);
+}
+
+Result<ActionRecord> ActionService::ApplyCreate(ProjectId project, const ActionChange& change,
+                                                const LogPosition* position) {
+  ACTIOND_RETURN_IF_ERROR(RequireProject(project));
+  const engine::ActionRequest& request = change.request;
   ActionRecord record;
   record.team_id = project;
-  record.name = std::move(name);
+  record.name = request.name.value_or("");
   record.description = request.description.value_or("");
   record.tags = request.tags.value_or(std::vector<std::string>{});
   record.post_to_slack = request.post_to_slack.value_or(false);
   record.slack_message_format = request.slack_message_format.value_or("");
-  record.steps = std::move(steps);
-  record.created_by_json = creator ? storage::EncodeActionCreator(*creator) : "null";
+  record.steps = request.steps.value_or(std::vector<engine::ActionStep>{});
+  record.created_by_json = change.created_by_json;
   record.deleted = request.deleted.value_or(false);
-  record.last_calculated_at = std::move(last_calculated_at);
+  record.last_calculated_at = request.last_calculated_at;
 
   std::shared_ptr<const engine::CompiledAction> compiled;
   int64_t job_id = 0;
   {
     std::lock_guard lock(locks_->For(project));
     if (!record.deleted) ACTIOND_RETURN_IF_ERROR(CheckUniqueName(project, 0, record.name));
-    ACTIOND_ASSIGN_OR_RETURN(record.id, store_->NextId("action"));
+    if (change.id != 0) {
+      // Chosen by the node that wrote the change to the log. A node that held the project
+      // before may have chosen the same id for an earlier change: the first one applied keeps it.
+      ACTIOND_ASSIGN_OR_RETURN(std::optional<std::string> taken,
+                               store_->GetAction(project, change.id));
+      if (taken) {
+        return Status(StatusCode::kAlreadyExists,
+                      "Another change created an action with the same ID at the same time; "
+                      "try again.");
+      }
+      ACTIOND_RETURN_IF_ERROR(RaiseSequencesPast(change));
+      record.id = change.id;
+    } else {
+      ACTIOND_ASSIGN_OR_RETURN(record.id, store_->NextId("action"));
+    }
     ACTIOND_RETURN_IF_ERROR(AssignStepIds(&record.steps));
     ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(record.id, record.steps));
-    record.created_at = engine::FormatIso8601(clock_());
+    record.created_at = engine::FormatIso8601(change.at_ms != 0 ? change.at_ms : clock_());
     storage::WriteBatch batch(*store_);
     if (!record.deleted) {
       ACTIOND_ASSIGN_OR_RETURN(job_id, StartBackfill(project, record.id, &batch));
       record.is_calculating = true;
     }
     batch.PutAction(project, record.id, storage::EncodeActionRecord(record));
+    if (position != nullptr) {
+      batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
+    }
     ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     // Published under the lock: the next event ingested for the project sees the action.
     if (!record.deleted) catalog_->Put(project, compiled);
@@ -167,23 +277,11 @@ Result<ActionRecord> ActionService::Create(ProjectId project, const engine::Acti
   return record;
 }
 
-Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
-                                           const engine::ActionRequest& request, bool partial) {
+Result<ActionRecord> ActionService::ApplyUpdate(ProjectId project, const ActionChange& change,
+                                                const LogPosition* position) {
   ACTIOND_RETURN_IF_ERROR(RequireProject(project));
-  std::optional<std::string> name;
-  if (request.name || !partial) {
-    ACTIOND_ASSIGN_OR_RETURN(name, ValidName(request.name));
-  }
-  std::shared_ptr<const engine::CompiledAction> new_compiled;
-  if (request.steps) {
-    ACTIOND_ASSIGN_OR_RETURN(new_compiled, engine::CompileAction(id, *request.steps));
-  }
-  std::optional<std::string> last_calculated_at;
-  if (request.last_calculated_at) {
-    ACTIOND_ASSIGN_OR_RETURN(last_calculated_at,
-                             ValidDateTime(*request.last_calculated_at, "last_calculated_at"));
-  }
-
+  const engine::ActionRequest& request = change.request;
+  const ActionId id = change.id;
   ActionRecord record;
   int64_t job_id = 0;
   std::shared_ptr<const engine::CompiledAction> compiled;
@@ -193,17 +291,18 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
     if (!json) return NotFoundStatus();
     ACTIOND_ASSIGN_OR_RETURN(ActionRecord old, storage::DecodeActionRecord(project, id, *json));
     record = old;
-    if (name) record.name = std::move(*name);
+    if (request.name) record.name = *request.name;
     if (request.description) record.description = *request.description;
     if (request.tags) record.tags = *request.tags;
     if (request.post_to_slack) record.post_to_slack = *request.post_to_slack;
     if (request.slack_message_format) record.slack_message_format = *request.slack_message_format;
-    if (last_calculated_at) record.last_calculated_at = std::move(last_calculated_at);
+    if (request.last_calculated_at) record.last_calculated_at = request.last_calculated_at;
     if (request.deleted) record.deleted = *request.deleted;
     const bool steps_changed =
         request.steps && !storage::SameStepConditions(old.steps, *request.steps);
     if (request.steps) {
       record.steps = *request.steps;
+      if (position != nullptr) ACTIOND_RETURN_IF_ERROR(RaiseSequencesPast(change));
       ACTIOND_RETURN_IF_ERROR(AssignStepIds(&record.steps));
     }
     const bool undeleted = old.deleted && !record.deleted;
@@ -228,11 +327,7 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       // A new job id also stops any job still working on the old definition.
       ACTIOND_ASSIGN_OR_RETURN(job_id, StartBackfill(project, id, &batch));
       record.is_calculating = true;
-      if (new_compiled) {
-        compiled = std::move(new_compiled);
-      } else {
-        ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(id, record.steps));
-      }
+      ACTIOND_ASSIGN_OR_RETURN(compiled, engine::CompileAction(id, record.steps));
     } else if (steps_changed) {
       // Changed while deleted: stop any job on the old steps; the count stays as it was.
       batch.PutMeta(stale_key, "");
@@ -240,6 +335,9 @@ Result<ActionRecord> ActionService::Update(ProjectId project, ActionId id,
       record.is_calculating = false;
     }
     batch.PutAction(project, id, storage::EncodeActionRecord(record));
+    if (position != nullptr) {
+      batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
+    }
     ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     if (record.deleted) {
       catalog_->Remove(project, id);

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "engine/action_definition.h"
+#include "engine/action_log_record.h"
 #include "engine/explain_request.h"
 #include "engine/match_explanation.h"
 #include "engine/status.h"
@@ -40,6 +41,7 @@
 #include "service/action_catalog.h"
 #include "service/backfill.h"
 #include "service/domain_types.h"
+#include "service/log_position.h"
 #include "service/project_locks.h"
 #include "service/webhook_catalog.h"
 #include "storage/action_record.h"
@@ -91,6 +93,19 @@ struct PeoplePage {
   bool has_more = false;       // persons remain after this page
 };
 
+// A create, PATCH or PUT, validated, in the form ApplyChange applies it. In cluster mode it is
+// what an action log record carries (engine/action_log_record.h; docs/cluster.md §Actions):
+// everything a replica could choose differently is chosen before it is written to the log.
+struct ActionChange {
+  engine::ActionLogOp op = engine::ActionLogOp::kCreate;
+  ActionId id = 0;  // the action; a create's 0: the next id, chosen when applied
+  // Validated: the name trimmed, last_calculated_at normalised; when ids were chosen, every
+  // step has an id.
+  engine::ActionRequest request;
+  std::string created_by_json = "null";  // a create's `created_by`
+  int64_t at_ms = 0;                     // a create's created_at; 0: the clock when applied
+};
+
 class ActionService {
  public:
   // The pointees must outlive the service. `clock` stamps created_at / last_calculated_at;
@@ -118,6 +133,24 @@ class ActionService {
   // `request` change.
   Result<ActionRecord> Update(ProjectId project, ActionId id, const engine::ActionRequest& request,
                               bool partial);
+
+  // The two halves of Create and Update, apart for the cluster, whose log lies between them.
+  // Prepare* validate exactly as Create and Update do (the same 400s, in the same order) and,
+  // with `choose_ids`, choose the action's id, its steps' ids and its creation time.
+  Result<ActionChange> PrepareCreate(ProjectId project, const engine::ActionRequest& request,
+                                     const std::optional<ActionCreator>& creator,
+                                     bool choose_ids) const;
+  Result<ActionChange> PrepareUpdate(ProjectId project, ActionId id,
+                                     const engine::ActionRequest& request, bool partial,
+                                     bool choose_ids) const;
+  // Applies a prepared change to the action as it is now. The checks that depend on the
+  // stored state — the project and the action exist, the name is unique, a chosen id is free —
+  // are made here. `position` (cluster mode) is committed with the change, and alone when the
+  // change is refused (the refusal is then the result): a log record is applied once, and every
+  // replica refuses what one refuses.
+  Result<ActionRecord> ApplyChange(ProjectId project, const ActionChange& change,
+                                   const LogPosition* position = nullptr);
+
   // The action, also when soft-deleted.
   Result<ActionRecord> Get(ProjectId project, ActionId id) const;
   // The project's actions in id order; soft-deleted ones only when `include_deleted`.
@@ -164,7 +197,13 @@ class ActionService {
                                       const engine::ExplainSubject& subject) const;
   Status CheckUniqueName(ProjectId project, ActionId self, const std::string& name) const;
   // Gives every step without an id a fresh one.
-  Status AssignStepIds(std::vector<engine::ActionStep>* steps);
+  Status AssignStepIds(std::vector<engine::ActionStep>* steps) const;
+  // Raises the id sequences past the ids a change from the log chose (Store::RaiseSequence).
+  Status RaiseSequencesPast(const ActionChange& change) const;
+  Result<ActionRecord> ApplyCreate(ProjectId project, const ActionChange& change,
+                                   const LogPosition* position);
+  Result<ActionRecord> ApplyUpdate(ProjectId project, const ActionChange& change,
+                                   const LogPosition* position);
   // Writes a fresh backfill state (new job id) into `batch`; returns the job id.
   Result<int64_t> StartBackfill(ProjectId project, ActionId id, storage::WriteBatch* batch);
 

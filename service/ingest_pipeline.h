@@ -28,6 +28,7 @@
 #include "engine/status.h"
 #include "service/action_catalog.h"
 #include "service/domain_types.h"
+#include "service/log_position.h"
 #include "service/ops_counters.h"
 #include "service/project_locks.h"
 #include "service/webhook_catalog.h"
@@ -35,13 +36,6 @@
 #include "storage/store.h"
 
 namespace actiond::service {
-
-// Where a request sits in the cluster's log: the meta key its partition's progress is kept
-// under and the offset to resume from once it is applied (docs/cluster.md §Exactly once).
-struct LogPosition {
-  std::string_view meta_key;
-  int64_t next_offset = 0;
-};
 
 struct IngestResult {
   size_t stored = 0;              // events written by this request

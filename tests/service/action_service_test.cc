@@ -691,3 +691,87 @@ TEST(BackfillStateTest, StatesWithoutATotalStillDecode) {
 
 }  // namespace
 }  // namespace actiond::service
+
+namespace actiond::service {
+namespace {
+
+// Cluster mode (docs/cluster.md §Actions): a change prepared on one node, applied from the log.
+class ActionChangeFromLogTest : public ActionServiceTest {
+ protected:
+  static constexpr std::string_view kOffsetKey = "cluster/next-offset/t/0";
+
+  std::optional<std::string> StoredOffset() { return Ok(store_->GetMeta(kOffsetKey)); }
+};
+
+TEST_F(ActionChangeFromLogTest, APreparedCreateAppliesWithTheChosenIdsTimeAndOffset) {
+  ActionChange change = Ok(service_->PrepareCreate(
+      kProject, Request(R"({"name":" buy ","steps":[{"event":"buy"},{"event":"pay"}]})"), creator_,
+      /*choose_ids=*/true));
+  EXPECT_EQ(*change.request.name, "buy");  // validated before the log: trimmed
+  ASSERT_EQ(change.request.steps->size(), 2u);
+  EXPECT_TRUE((*change.request.steps)[0].id && (*change.request.steps)[1].id);
+  // Another node applies it: its clock is elsewhere, and its sequences were lower.
+  change.id = 40;
+  (*change.request.steps)[1].id = "77";
+  change.at_ms = kT0;
+  now_ = kT0 + 5 * kDay;
+  const LogPosition position{kOffsetKey, 12};
+  const ActionRecord applied = Ok(service_->ApplyChange(kProject, change, &position));
+  EXPECT_EQ(applied.id, 40);
+  EXPECT_EQ(applied.created_at, "2024-03-18T00:00:00.000Z");
+  EXPECT_EQ(*applied.steps[1].id, "77");
+  EXPECT_EQ(StoredOffset(), "12");
+  // The ids it chose are never chosen again here.
+  EXPECT_GT(Create(R"({"name":"later","steps":[{"event":"x"}]})").id, 40);
+  EXPECT_GT(std::stoll(*Get(41).steps[0].id), 77);
+  Ingest("buy", kT0 + kDay);
+  EXPECT_EQ(Count(40), 1);
+}
+
+TEST_F(ActionChangeFromLogTest, ARefusedChangeStoresItsOffsetAloneAndChangesNothing) {
+  const ActionRecord first = Create(R"({"name":"buy","steps":[{"event":"buy"}]})");
+  ActionChange same_name = Ok(service_->PrepareCreate(
+      kProject, Request(R"({"name":"buy","steps":[{"event":"pay"}]})"), creator_, true));
+  const LogPosition position{kOffsetKey, 5};
+  // The name was free when prepared on its node, but not at the record's place in the log.
+  EXPECT_EQ(service_->ApplyChange(kProject, same_name, &position).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(StoredOffset(), "5");
+  EXPECT_EQ(Ok(service_->List(kProject)).size(), 1u);
+
+  // A chosen id an earlier change took (a node that held the project before chose it too).
+  ActionChange taken = Ok(service_->PrepareCreate(
+      kProject, Request(R"({"name":"pay","steps":[{"event":"pay"}]})"), creator_, true));
+  taken.id = first.id;
+  const LogPosition next{kOffsetKey, 6};
+  EXPECT_EQ(service_->ApplyChange(kProject, taken, &next).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(StoredOffset(), "6");
+  EXPECT_EQ(Get(first.id).name, "buy");
+
+  // A PATCH of an action a change before it deleted for good is a 404 — and still applied.
+  ActionChange patch = Ok(service_->PrepareUpdate(kProject, 999, Request(R"({"name":"x"})"),
+                                                  /*partial=*/true, true));
+  const LogPosition third{kOffsetKey, 7};
+  EXPECT_EQ(service_->ApplyChange(kProject, patch, &third).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(StoredOffset(), "7");
+}
+
+TEST_F(ActionChangeFromLogTest, APatchAppliesToTheActionAsItIsAtItsPlaceInTheLog) {
+  const ActionRecord action = Create(R"({"name":"buy","steps":[{"event":"buy"}]})");
+  // Two PATCHes prepared before either was applied: each changes only its own fields.
+  const ActionChange rename = Ok(service_->PrepareUpdate(
+      kProject, action.id, Request(R"({"name":"purchase"})"), /*partial=*/true, true));
+  const ActionChange describe = Ok(service_->PrepareUpdate(
+      kProject, action.id, Request(R"({"description":"why"})"), /*partial=*/true, true));
+  const LogPosition p1{kOffsetKey, 1};
+  const LogPosition p2{kOffsetKey, 2};
+  Ok(service_->ApplyChange(kProject, rename, &p1));
+  const ActionRecord after = Ok(service_->ApplyChange(kProject, describe, &p2));
+  EXPECT_EQ(after.name, "purchase");
+  EXPECT_EQ(after.description, "why");
+  EXPECT_EQ(StoredOffset(), "2");
+}
+
+}  // namespace
+}  // namespace actiond::service

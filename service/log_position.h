@@ -1,0 +1,19 @@
+// LogPosition: where a change sits in the cluster's log (docs/cluster.md §Exactly once). Every
+// write a log record causes — a capture's events, an action change, or nothing at all when the
+// record is refused — commits the record's partition's next offset in the same WriteBatch, so a
+// record redelivered after a crash or a rebalance is applied once.
+//
+// Thread-safety: a plain value; the key it views must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace actiond::service {
+
+struct LogPosition {
+  std::string_view meta_key;  // the meta key the partition's next offset is kept under
+  int64_t next_offset = 0;    // the offset to resume from once this record is applied
+};
+
+}  // namespace actiond::service
