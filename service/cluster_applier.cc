@@ -6,9 +6,12 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/action_definition.h"
+#include "engine/action_log_record.h"
 #include "engine/capture_log_record.h"
 #include "engine/str_cat.h"
 #include "service/account_service.h"
+#include "service/action_service.h"
 #include "service/cluster_meta_applier.h"
 #include "service/ingest_pipeline.h"
 #include "storage/store.h"
@@ -46,24 +49,30 @@ constexpr int kWatermarkTimeoutMs = 5'000;
 constexpr milliseconds kRetryPause{1'000};
 constexpr milliseconds kEndRefresh{200};
 constexpr milliseconds kMetaWait{10'000};
+constexpr size_t kKeptActionResults = 1024;
+
+// The store could not read or write: the record is tried again, not passed over.
+bool IsStoreFailure(StatusCode code) {
+  return code == StatusCode::kUnavailable || code == StatusCode::kIoError ||
+         code == StatusCode::kCorruption;
+}
 
 }  // namespace
 
-ClusterApplier::ClusterApplier(const ClusterSettings& settings, storage::Store* store,
-                               IngestPipeline* pipeline, AccountService* accounts, LogFunction log,
-                               const ClusterMetaApplier* meta)
+ClusterApplier::ClusterApplier(const ClusterSettings& settings, const Services& services,
+                               LogFunction log)
     : topic_(settings.events_topic()),
-      store_(store),
-      pipeline_(pipeline),
-      accounts_(accounts),
+      store_(services.store),
+      pipeline_(services.pipeline),
+      accounts_(services.accounts),
+      actions_(services.actions),
       log_(std::move(log)),
-      meta_(meta) {}
+      meta_(services.meta) {}
 
-Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(
-    const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
-    AccountService* accounts, LogFunction log, const ClusterMetaApplier* meta) {
-  std::unique_ptr<ClusterApplier> applier(
-      new ClusterApplier(settings, store, pipeline, accounts, std::move(log), meta));
+Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(const ClusterSettings& settings,
+                                                              const Services& services,
+                                                              LogFunction log) {
+  std::unique_ptr<ClusterApplier> applier(new ClusterApplier(settings, services, std::move(log)));
   ACTIOND_ASSIGN_OR_RETURN(
       applier->consumer_,
       MakeKafkaHandle(
@@ -225,6 +234,7 @@ void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
       assigned_.clear();
     }
   }
+  applied_.notify_all();  // a request waiting on a partition that left gives up now
   if (cooperative_) {
     if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(consumer_.get(), partitions);
         e != nullptr) {
@@ -236,6 +246,23 @@ void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
 }
 
 bool ClusterApplier::Apply(int32_t partition, int64_t offset, std::string_view value) {
+  return engine::IsActionLogRecord(value) ? ApplyActionChange(partition, offset, value)
+                                          : ApplyCapture(partition, offset, value);
+}
+
+Result<std::optional<Project>> ClusterApplier::ProjectOfRecord(const std::string& token) {
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> project, accounts_->FindProjectByToken(token));
+  if (project.has_value() || meta_ == nullptr) return project;
+  // The meta record that creates the project may not be applied here yet (a node behind, or
+  // one replaying both logs from the start): only once the meta log is applied to its end is
+  // an unknown token really unknown. A meta log that cannot be read: try again.
+  if (!meta_->WaitForEnd(kMetaWait)) {
+    return Status(StatusCode::kUnavailable, "the meta log is not applied to its end");
+  }
+  return accounts_->FindProjectByToken(token);
+}
+
+bool ClusterApplier::ApplyCapture(int32_t partition, int64_t offset, std::string_view value) {
   offset_key_ = OffsetKey(topic_, partition);
   const LogPosition position{offset_key_, offset + 1};
   int64_t received_ms = 0;
@@ -244,33 +271,90 @@ bool ClusterApplier::Apply(int32_t partition, int64_t offset, std::string_view v
     Passed(partition, offset, decoded.message());
     return true;
   }
-  Result<std::optional<Project>> project = accounts_->FindProjectByToken(request_.token);
-  if (!project.ok()) return false;  // the store cannot read now; try the record again
-  if (!project->has_value() && meta_ != nullptr) {
-    // The meta record that creates the project may not be applied here yet (a node behind, or
-    // one replaying both logs from the start): only once the meta log is applied to its end
-    // is an unknown token really unknown. A meta log that cannot be read: try again.
-    if (!meta_->WaitForEnd(kMetaWait)) return false;
-    project = accounts_->FindProjectByToken(request_.token);
-    if (!project.ok()) return false;
-  }
+  Result<std::optional<Project>> project = ProjectOfRecord(request_.token);
+  if (!project.ok()) return false;  // the store or the meta log cannot be read now
   if (!project->has_value()) {
     Passed(partition, offset, "no project has its token");
     return true;
   }
   Result<IngestResult> ingested = pipeline_->Ingest((*project)->id, request_.events, &position);
   if (!ingested.ok()) {
-    const StatusCode code = ingested.status().code();
-    if (code == StatusCode::kUnavailable || code == StatusCode::kIoError ||
-        code == StatusCode::kCorruption) {
-      return false;  // the store, not the record: try it again
-    }
+    if (IsStoreFailure(ingested.status().code())) return false;  // try the record again
     Passed(partition, offset, ingested.status().message());
     return true;
   }
-  std::lock_guard lock(mutex_);
-  if (auto it = assigned_.find(partition); it != assigned_.end()) it->second.applied = offset + 1;
+  Applied(partition, offset);
   return true;
+}
+
+bool ClusterApplier::ApplyActionChange(int32_t partition, int64_t offset, std::string_view value) {
+  Result<engine::ActionLogRecord> record = engine::DecodeActionLogRecord(value);
+  if (!record.ok()) {
+    Passed(partition, offset, record.status().message());
+    return true;
+  }
+  Result<engine::ActionRequest> request = engine::ParseActionRequest(record->request_json);
+  if (actions_ == nullptr || !request.ok()) {
+    Passed(partition, offset, actions_ == nullptr ? "no action service" : "unreadable request");
+    return true;
+  }
+  Result<std::optional<Project>> project = ProjectOfRecord(record->token);
+  if (!project.ok()) return false;
+  if (!project->has_value()) {
+    Passed(partition, offset, "no project has its token");
+    return true;
+  }
+  ActionChange change;
+  change.op = record->op;
+  change.id = record->action_id;
+  change.request = std::move(*request);
+  change.created_by_json = std::move(record->created_by_json);
+  change.at_ms = record->at_ms;
+  offset_key_ = OffsetKey(topic_, partition);
+  const LogPosition position{offset_key_, offset + 1};
+  Result<ActionRecord> result = actions_->ApplyChange((*project)->id, change, &position);
+  if (!result.ok() && IsStoreFailure(result.status().code())) return false;
+  {
+    std::lock_guard lock(mutex_);
+    action_results_.emplace_back(std::make_pair(partition, offset), std::move(result));
+    if (action_results_.size() > kKeptActionResults) action_results_.pop_front();
+  }
+  Applied(partition, offset);
+  return true;
+}
+
+void ClusterApplier::Applied(int32_t partition, int64_t offset) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = assigned_.find(partition); it != assigned_.end()) it->second.applied = offset + 1;
+  }
+  applied_.notify_all();
+}
+
+Result<ActionRecord> ClusterApplier::WaitActionResult(int32_t partition, int64_t offset,
+                                                      milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  const std::pair<int32_t, int64_t> key(partition, offset);
+  const Result<ActionRecord>* found = nullptr;
+  bool moved = false;
+  applied_.wait_for(lock, timeout, [&] {
+    for (auto it = action_results_.rbegin(); it != action_results_.rend(); ++it) {
+      if (it->first == key) {
+        found = &it->second;
+        return true;
+      }
+    }
+    const auto held = assigned_.find(partition);
+    moved = held == assigned_.end();
+    // Applied without a result: passed over (logged), or its result already dropped.
+    return moved || held->second.applied > offset;
+  });
+  if (found != nullptr) return *found;
+  return Status(StatusCode::kUnavailable,
+                moved ? "The action change is in the log, but its project moved to another node "
+                        "before this one applied it; it takes effect there."
+                      : "The action change is in the log but this node has no result for it; "
+                        "read the project's actions to see it.");
 }
 
 void ClusterApplier::Passed(int32_t partition, int64_t offset, std::string_view why) {
@@ -282,8 +366,7 @@ void ClusterApplier::Passed(int32_t partition, int64_t offset, std::string_view 
     if (stopping_.load(std::memory_order_acquire)) return;
     std::this_thread::sleep_for(kRetryPause);
   }
-  std::lock_guard lock(mutex_);
-  if (auto it = assigned_.find(partition); it != assigned_.end()) it->second.applied = offset + 1;
+  Applied(partition, offset);
 }
 
 }  // namespace actiond::service

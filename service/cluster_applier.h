@@ -9,6 +9,11 @@
 // redelivered after a crash or a rebalance is applied once, and a node that starts with an
 // empty data directory replays the partition from its first record to the same state.
 //
+// The log holds two kinds of records (docs/cluster.md §Records): capture records, ingested as
+// above, and action changes (engine/action_log_record.h), applied through ActionService at their
+// place among the project's events. The result of each action change applied is kept for a
+// while, so that the request that wrote it can answer with it (WaitActionResult).
+//
 // A record whose token no project has waits first for the meta applier to reach the meta
 // topic's end (the project may be created by a meta record this node has not applied yet).
 // A record that can never apply — not a capture record, a token no project has even then, an
@@ -25,18 +30,23 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "engine/capture_payload.h"
 #include "engine/status.h"
 #include "service/clock_and_log.h"
 #include "service/cluster_settings.h"
+#include "service/domain_types.h"
 #include "service/kafka_client.h"
 
 namespace actiond::storage {
@@ -46,6 +56,7 @@ class Store;
 namespace actiond::service {
 
 class AccountService;
+class ActionService;
 class ClusterMetaApplier;
 class IngestPipeline;
 
@@ -58,13 +69,18 @@ struct PartitionProgress {
 
 class ClusterApplier final : public KafkaOwner {
  public:
-  // Joins the group and starts applying. The store, pipeline, accounts and meta (null: no meta
-  // log to wait for) must outlive it.
+  // What the applier applies records through. All must outlive it; `actions` may be null (no
+  // action records expected: tests of capture alone), `meta` too (no meta log to wait for).
+  struct Services {
+    storage::Store* store = nullptr;
+    IngestPipeline* pipeline = nullptr;
+    AccountService* accounts = nullptr;
+    ActionService* actions = nullptr;
+    const ClusterMetaApplier* meta = nullptr;
+  };
+  // Joins the group and starts applying.
   static Result<std::unique_ptr<ClusterApplier>> Start(const ClusterSettings& settings,
-                                                       storage::Store* store,
-                                                       IngestPipeline* pipeline,
-                                                       AccountService* accounts, LogFunction log,
-                                                       const ClusterMetaApplier* meta = nullptr);
+                                                       const Services& services, LogFunction log);
   ~ClusterApplier() override;  // Stop()
   ClusterApplier(const ClusterApplier&) = delete;
   ClusterApplier& operator=(const ClusterApplier&) = delete;
@@ -76,14 +92,20 @@ class ClusterApplier final : public KafkaOwner {
   std::vector<PartitionProgress> Progress() const;  // assigned partitions, ascending
   bool CaughtUp() const;
 
+  // The result of the action record at `offset` of `partition` once this node has applied it:
+  // the action as changed, or the change's refusal (400, 404). kUnavailable when `timeout`
+  // passes first or the partition leaves this node meanwhile (the record is in the log all the
+  // same; whichever node holds the partition applies it).
+  Result<ActionRecord> WaitActionResult(int32_t partition, int64_t offset,
+                                        std::chrono::milliseconds timeout) const;
+
   // The meta key a partition's next offset is kept under.
   static std::string OffsetKey(const std::string& topic, int32_t partition);
 
   void OnKafkaLog(std::string_view line) override;
 
  private:
-  ClusterApplier(const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
-                 AccountService* accounts, LogFunction log, const ClusterMetaApplier* meta);
+  ClusterApplier(const ClusterSettings& settings, const Services& services, LogFunction log);
 
   void Run();
   void OnRebalance(int error, rd_kafka_topic_partition_list_s* partitions);
@@ -91,12 +113,19 @@ class ClusterApplier final : public KafkaOwner {
   void Revoke(rd_kafka_topic_partition_list_s* partitions);
   // Applies one record; false when it must be tried again (the store cannot write).
   bool Apply(int32_t partition, int64_t offset, std::string_view value);
+  bool ApplyCapture(int32_t partition, int64_t offset, std::string_view value);
+  bool ApplyActionChange(int32_t partition, int64_t offset, std::string_view value);
+  // The project with `token`, after waiting for the meta log when no project has it yet;
+  // nullopt inside the Result: none has it even then. An error: try the record again.
+  Result<std::optional<Project>> ProjectOfRecord(const std::string& token);
+  void Applied(int32_t partition, int64_t offset);
   void Passed(int32_t partition, int64_t offset, std::string_view why);
 
   const std::string topic_;
   storage::Store* store_;
   IngestPipeline* pipeline_;
   AccountService* accounts_;
+  ActionService* actions_;
   LogFunction log_;
   const ClusterMetaApplier* meta_;
   KafkaHandle consumer_;
@@ -107,6 +136,10 @@ class ClusterApplier final : public KafkaOwner {
   mutable std::mutex mutex_;
   std::map<int32_t, PartitionProgress> assigned_;  // guarded by mutex_
   bool joined_ = false;  // guarded: a first assignment (maybe empty) has arrived
+  // The results of the latest action records applied, oldest first (guarded by mutex_; at most
+  // kKeptActionResults: a request waits for its own within seconds of writing it).
+  std::deque<std::pair<std::pair<int32_t, int64_t>, Result<ActionRecord>>> action_results_;
+  mutable std::condition_variable applied_;  // notified, under mutex_, after each record
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -18,7 +18,8 @@ constexpr std::chrono::milliseconds kPublishEvery{1'000};
 
 Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(
     const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
-    AccountService* accounts, const ClockFunction& clock, const LogFunction& log) {
+    AccountService* accounts, ActionService* actions, const ClockFunction& clock,
+    const LogFunction& log) {
   std::unique_ptr<ClusterNode> node(new ClusterNode(settings, clock));
   ACTIOND_ASSIGN_OR_RETURN(node->producer_, KafkaProducer::Open(settings, log));
   ACTIOND_ASSIGN_OR_RETURN(node->partitions_,
@@ -36,8 +37,13 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(
   // Before the events: a capture record names a project that an earlier meta record created.
   ACTIOND_ASSIGN_OR_RETURN(
       node->meta_, ClusterMetaApplier::Start(settings, node->meta_topic_, store, accounts, log));
-  ACTIOND_ASSIGN_OR_RETURN(node->applier_, ClusterApplier::Start(settings, store, pipeline,
-                                                                 accounts, log, node->meta_.get()));
+  ClusterApplier::Services services;
+  services.store = store;
+  services.pipeline = pipeline;
+  services.accounts = accounts;
+  services.actions = actions;
+  services.meta = node->meta_.get();
+  ACTIOND_ASSIGN_OR_RETURN(node->applier_, ClusterApplier::Start(settings, services, log));
   ClusterNode* self = node.get();
   node->publisher_ = std::thread([self] {
     std::unique_lock lock(self->stop_mutex_);
@@ -72,6 +78,11 @@ void ClusterNode::Close() {
 
 void ClusterNode::ProduceMeta(std::string_view record, KafkaProducer::DeliveredAt done) {
   producer_->ProduceAt(meta_topic_, 0, {}, record, std::move(done));
+}
+
+void ClusterNode::ProduceActionChange(std::string_view token, std::string_view record,
+                                      KafkaProducer::DeliveredAt done) {
+  producer_->ProduceAt(events_topic_, PartitionOf(token), token, record, std::move(done));
 }
 
 void ClusterNode::PublishMembership(bool leaving) {

@@ -9,8 +9,8 @@
 // meta topic too and starts applying it (service/cluster_meta_applier.h). Close() stops
 // applying first, then flushes what capture requests produced.
 //
-// Thread-safety: ProduceCapture, ProduceMeta, WaitMetaApplied, Progress and CaughtUp may be
-// called from any thread once Start() returned.
+// Thread-safety: ProduceCapture, ProduceMeta, ProduceActionChange, the Wait* functions,
+// Progress and CaughtUp may be called from any thread once Start() returned.
 #pragma once
 
 #include <chrono>
@@ -39,9 +39,11 @@ class ClusterNode {
  public:
   // Errors: kInvalidInput (a bad --kafka-config), kUnavailable (the cluster cannot be reached),
   // kPermissionDenied (the cluster refuses to create the topic).
+  // The store, pipeline, accounts and actions must outlive the node.
   static Result<std::unique_ptr<ClusterNode>> Start(const ClusterSettings& settings,
                                                     storage::Store* store, IngestPipeline* pipeline,
                                                     AccountService* accounts,
+                                                    ActionService* actions,
                                                     const ClockFunction& clock,
                                                     const LogFunction& log);
   ~ClusterNode();  // Close()
@@ -63,6 +65,18 @@ class ClusterNode {
   // `timeout` passed first.
   bool WaitMetaApplied(int64_t next_offset, std::chrono::milliseconds timeout) const {
     return meta_->WaitApplied(next_offset, timeout);
+  }
+
+  // Writes one action change (engine/action_log_record.h) to the partition of the project
+  // `token`; `done` runs once, on the producer's thread, with OK and the record's offset once
+  // the log has it, or kUnavailable.
+  void ProduceActionChange(std::string_view token, std::string_view record,
+                           KafkaProducer::DeliveredAt done);
+  // The action change at `offset` of the project's partition as this node applied it
+  // (ClusterApplier::WaitActionResult).
+  Result<ActionRecord> WaitActionResult(std::string_view token, int64_t offset,
+                                        std::chrono::milliseconds timeout) const {
+    return applier_->WaitActionResult(PartitionOf(token), offset, timeout);
   }
 
   int32_t PartitionOf(std::string_view token) const;

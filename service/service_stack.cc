@@ -129,7 +129,7 @@ Status ServiceStack::StartCluster() {
   if (!cluster_settings_ || cluster_) return Status::Ok();
   ACTIOND_ASSIGN_OR_RETURN(
       cluster_, ClusterNode::Start(*cluster_settings_, store_.get(), ingest_.get(), accounts_.get(),
-                                   cluster_clock_, cluster_log_));
+                                   actions_.get(), cluster_clock_, cluster_log_));
   return Status::Ok();
 }
 

@@ -26,6 +26,7 @@
 #include "engine/time_buckets.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
+#include "service/cluster_action_writes.h"
 #include "service/time_zones.h"
 
 namespace actiond::api {
@@ -155,9 +156,14 @@ Status List(const Services& s, const RouteRequest& req, RouteReply& reply) {
 Status Create(const Services& s, const RouteRequest& req, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const ProjectAccess access, AuthorizeProject(s, req, {kWriteScope}));
   ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
+  const std::optional<service::ActionCreator> creator = Creator(s, access.principal.user_id);
+  // Cluster mode: through the project's partition of the event log, so that every node that
+  // applies it has the action (docs/cluster.md §Actions).
   ACTIOND_ASSIGN_OR_RETURN(
       const service::ActionRecord created,
-      s.actions->Create(access.project.id, request, Creator(s, access.principal.user_id)));
+      s.cluster != nullptr
+          ? service::CreateActionInCluster(*s.cluster, *s.actions, access.project, request, creator)
+          : s.actions->Create(access.project.id, request, creator));
   // The record as committed, without progress: the backfill may already be done by now, and
   // a create's answer should not depend on that race (GET shows the progress).
   reply.body = service::EncodeActionRecord(created);
@@ -179,7 +185,10 @@ Status Update(const Services& s, const RouteRequest& req, RouteReply& reply, boo
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionId id, PathActionId(req));
   ACTIOND_ASSIGN_OR_RETURN(const engine::ActionRequest request, ParseBody(req));
   ACTIOND_ASSIGN_OR_RETURN(const service::ActionRecord updated,
-                           s.actions->Update(access.project.id, id, request, partial));
+                           s.cluster != nullptr
+                               ? service::UpdateActionInCluster(
+                                     *s.cluster, *s.actions, access.project, id, request, partial)
+                               : s.actions->Update(access.project.id, id, request, partial));
   reply.body = service::EncodeActionRecord(updated);  // without progress, as Create
   return Status::Ok();
 }

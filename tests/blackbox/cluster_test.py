@@ -6,6 +6,7 @@ bytes; a broker outage is a 503 for capture and loses nothing acknowledged; proj
 changed through one node exist alike on every node (the meta topic)."""
 
 import concurrent.futures
+import threading
 import json
 import time
 import unittest
@@ -73,7 +74,7 @@ def partition_of(token, partitions=PARTITIONS):
 class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        prefixes = ("same", "crash", "replay", "outage", "meta", "route")
+        prefixes = ("same", "crash", "replay", "outage", "meta", "route", "move")
         # A node needs every topic of its prefix: the mock does not create topics on request.
         topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in prefixes]
         topics += ["%s.meta:1:3" % p for p in prefixes]
@@ -123,15 +124,16 @@ class ClusterTest(unittest.TestCase):
             time.sleep(0.3)
         return r.status
 
-    def wait_caught_up(self, srv, timeout=60):
-        """Until the node (alone in its group) holds every partition and applied every record
-        they hold, twice in a row 0.3 s apart (the log's end it reports is the consumer's
-        latest view of it)."""
+    def wait_caught_up(self, srv, timeout=60, alone=True):
+        """Until the node holds every partition (when `alone` in its group) and applied every
+        record its partitions hold, twice in a row 0.3 s apart (the log's end it reports is the
+        consumer's latest view of it)."""
         deadline = time.monotonic() + timeout
         previous = None
         while time.monotonic() < deadline:
             state = srv.request("GET", "/_cluster").json()
-            done = state["caught_up"] and len(state["assigned"]) == PARTITIONS and all(
+            done = state["caught_up"] and (
+                len(state["assigned"]) == PARTITIONS or not alone) and all(
                 p["applied"] == p["end"] for p in state["assigned"])
             now = [(p["partition"], p["applied"]) for p in state["assigned"]]
             if done and now == previous:
@@ -140,7 +142,7 @@ class ClusterTest(unittest.TestCase):
             time.sleep(0.3)
         self.fail("not caught up within %d s: %s" % (timeout, state))
 
-    def assert_settles_at(self, srv, ids, expected, counts_only=False, timeout=60):
+    def assert_settles_at(self, srv, ids, expected, counts_only=False, timeout=60, alone=True):
         """The node's answers reach `expected` (applying is asynchronous, and the log's end a
         node reports may lag a fetch behind), and stay there once it has caught up: nothing
         missing, nothing counted twice. `counts_only` compares the counts alone, for events
@@ -158,8 +160,25 @@ class ClusterTest(unittest.TestCase):
         deadline = time.monotonic() + timeout
         while observed() != expected and time.monotonic() < deadline:
             time.sleep(0.2)
-        self.wait_caught_up(srv)
+        self.wait_caught_up(srv, alone=alone)
         self.assertEqual(observed(), expected)
+
+    def wait_split(self, a, b, timeout=60):
+        """Until the group has split the partitions between nodes a and b and each node knows
+        who holds what; (holder, other) for project 1's partition."""
+        deadline = time.monotonic() + timeout
+        while True:
+            views = [s.request("GET", "/_cluster").json() for s in (a, b)]
+            held = [sorted(p["partition"] for p in v["assigned"]) for v in views]
+            members = [{m["node_id"]: sorted(m["partitions"]) for m in v["members"]}
+                       for v in views]
+            expected = {v["node_id"]: h for v, h in zip(views, held)}
+            if (all(held) and sorted(held[0] + held[1]) == list(range(PARTITIONS))
+                    and all(m == expected for m in members)):
+                break
+            self.assertLess(time.monotonic(), deadline, "partitions not split: %s" % views)
+            time.sleep(0.3)
+        return (a, b) if partition_of(server.PROJECT_TOKEN) in held[0] else (b, a)
 
     def buy_count(self, srv, ids):
         return json.loads(self.answers(srv, ids)[ids[0]][0])["count"]
@@ -252,14 +271,35 @@ class ClusterTest(unittest.TestCase):
             self.assertEqual(self.send(reference, batch), 200)
         self.assert_settles_at(first, ids, self.answers(reference, ids))
         # Its own consumer group, so that it is given every partition and reads each from its
-        # first record; the actions are created after it started, so they are backfilled.
+        # first record: the actions too are records of the log, and it creates them at their
+        # place among the events, with the ids, steps and creation times the first node has.
         replica = self.start(cluster_node(self.kafka, "replay.", "--kafka-config",
                                           "group.id=replay-%s" % uuidlib.uuid4().hex,
                                           node_id="replay-replica"))
         self.wait_caught_up(replica)
-        self.assertEqual(self.create_actions(replica), ids)
         self.wait_calculated(replica, ids)
+        self.assertEqual(self.action_list(replica), self.action_list(first))
         self.assert_settles_at(replica, ids, self.answers(first, ids))
+        # An action changed afterwards (steps, so it is recomputed) changes alike on both.
+        r = first.api("PATCH", "/api/projects/1/actions/%s/" % ids[1],
+                      {"steps": [{"event": "$pageview", "url": "/docs"}], "name": "docs page"})
+        self.assertEqual(r.status, 200, r)
+        self.wait_calculated(first, ids)
+        deadline = time.monotonic() + 30
+        while self.action_list(replica) != self.action_list(first):
+            self.assertLess(time.monotonic(), deadline, "the change did not reach the replica")
+            time.sleep(0.2)
+        self.wait_calculated(replica, ids)
+        self.assertGreater(json.loads(self.answers(first, ids)[ids[1]][0])["count"], 0)
+        self.assert_settles_at(replica, ids, self.answers(first, ids))
+
+    def action_list(self, srv):
+        """The project's actions as the list answers them, without what only says how far a
+        backfill has got on this node."""
+        r = srv.api("GET", "/api/projects/1/actions/")
+        self.assertEqual(r.status, 200, r)
+        return [{k: v for k, v in a.items() if k not in ("is_calculating", "last_calculated_at", "progress")}
+                for a in r.json()["results"]]
 
     def test_capture_answers_503_while_no_broker_takes_records_and_loses_nothing(self):
         node = self.start(cluster_node(self.kafka, "outage.", "--kafka-config",
@@ -286,21 +326,7 @@ class ClusterTest(unittest.TestCase):
         embedded = self.start(server.Server())
         a = self.start(cluster_node(self.kafka, "route.", node_id="route-a"))
         b = self.start(cluster_node(self.kafka, "route.", node_id="route-b"))
-        # The group splits the partitions between the two; each node learns who holds what.
-        deadline = time.monotonic() + 60
-        while True:
-            views = [s.request("GET", "/_cluster").json() for s in (a, b)]
-            held = [sorted(p["partition"] for p in v["assigned"]) for v in views]
-            members = [{m["node_id"]: sorted(m["partitions"]) for m in v["members"]}
-                       for v in views]
-            expected = {"route-a": held[0], "route-b": held[1]}
-            if (all(held) and sorted(held[0] + held[1]) == list(range(PARTITIONS))
-                    and all(m == expected for m in members)):
-                break
-            self.assertLess(time.monotonic(), deadline, "partitions not split: %s" % views)
-            time.sleep(0.3)
-        partition = partition_of(server.PROJECT_TOKEN)
-        holder, other = (a, b) if partition in held[0] else (b, a)
+        holder, other = self.wait_split(a, b)
 
         # Actions made through the node that does not hold the partition are made on the one
         # that does (the request is forwarded), and read back the same through either.
@@ -324,6 +350,90 @@ class ClusterTest(unittest.TestCase):
             time.sleep(0.2)
         self.assertEqual(self.answers(holder, ids), expected)
         self.assertEqual(self.answers(other, ids), expected)
+
+    def action_shapes(self, srv):
+        """Each action's id, name and step conditions: what must agree with an embedded node,
+        whose clock, users and step ids are its own."""
+        def conditions(step):
+            return {k: v for k, v in step.items() if k != "id" and v is not None}
+        return [(x["id"], x["name"], x["deleted"], [conditions(st) for st in x["steps"]])
+                for x in self.action_list(srv)]
+
+    def create_with_retries(self, srv, action, timeout=90):
+        """Creates `action` as a client that retries 503s would. A 503 may come after the change
+        reached the log (the partition moved before this node applied it): a retry is then
+        refused as a name already taken, and the action is the one the first attempt made."""
+        deadline = time.monotonic() + timeout
+        while True:
+            r = srv.api("POST", "/api/projects/1/actions/", action)
+            if r.status == 201:
+                return r.json()["id"]
+            if r.status == 400 and r.json().get("attr") == "name":
+                listed = srv.api("GET", "/api/projects/1/actions/").json()["results"]
+                return [x["id"] for x in listed if x["name"] == action["name"]][0]
+            self.assertEqual(r.status, 503, r)
+            self.assertLess(time.monotonic(), deadline, r)
+            time.sleep(0.3)
+
+    def test_a_killed_holder_hands_its_project_over_with_its_actions_and_gets_it_back(self):
+        """kill -9 of the node holding project 1 while clients send: the other node takes the
+        partition over, applies the action records it never saw, and answers as an embedded
+        node fed the same events; an action created while the partition moves (backfilled
+        while the new holder catches up) counts exactly; the killed node comes back under its
+        node id and the partitions split again, with the same answers on both."""
+        reference = self.start(server.Server())
+        a = self.start(cluster_node(self.kafka, "move.", node_id="move-a"))
+        b = self.start(cluster_node(self.kafka, "move.", node_id="move-b"))
+        holder, other = self.wait_split(a, b)
+        ids = self.create_actions(other)  # forwarded to the holder, which writes them to the log
+        self.assertEqual(self.create_actions(reference), ids)
+
+        batches = make_batches("move", 60)
+        acknowledged = []
+
+        def client(part):
+            # Capture through the node that stays: any node writes to the log.
+            for batch in part:
+                self.assertEqual(self.send(other, batch, attempts=100), 200)
+                acknowledged.append(batch)
+
+        late = {"name": "free buyer", "steps": [
+            {"event": "buy", "properties": [{"key": "plan", "value": "free", "type": "event"}]}]}
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            futures = [pool.submit(client, batches[k:40:2]) for k in range(2)]
+            while len(acknowledged) < 10:
+                time.sleep(0.01)
+            holder.kill()  # kill -9 while it applies
+            # Answered once the partition has moved (10 s of session timeout) and the other
+            # node has caught up with it, records of the old holder's actions included.
+            late_id = self.create_with_retries(other, late)
+            for f in futures:
+                f.result()
+        for batch in batches[40:]:
+            self.assertEqual(self.send(other, batch, attempts=100), 200)
+
+        for batch in batches:
+            self.assertEqual(self.send(reference, batch), 200)
+        # Ids follow the log: the new holder raised its ids past those the old one chose.
+        self.assertEqual(reference.api("POST", "/api/projects/1/actions/", late).json()["id"],
+                         late_id)
+        all_ids = ids + [late_id]
+        self.wait_calculated(reference, all_ids)
+        expected = self.answers(reference, all_ids)
+        self.assertGreater(json.loads(expected[late_id][0])["count"], 0)
+        self.assertEqual(self.action_shapes(other), self.action_shapes(reference))
+        # Two clients raced: the log's order is not the reference's, so merges (people) may
+        # differ; every count must not.
+        self.wait_calculated(other, all_ids)
+        self.assert_settles_at(other, all_ids, expected, counts_only=True)
+
+        holder.start()  # the same data directory and node id
+        self.wait_ready(holder)
+        self.wait_split(a, b)
+        for srv in (a, b):
+            self.assert_settles_at(srv, all_ids, expected, counts_only=True, timeout=90,
+                                   alone=False)
+            self.assertEqual(self.action_shapes(srv), self.action_shapes(reference))
 
     def test_personal_keys_are_not_changed_on_one_node_alone(self):
         node = self.start(cluster_node(self.kafka, "same."))
