@@ -106,7 +106,8 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   std::lock_guard lock(locks_->For(project));
   const std::shared_ptr<const engine::ActionSet> actions = catalog_->Snapshot(project);
   std::shared_ptr<const ProjectWebhooks> webhooks;
-  if (webhooks_ != nullptr && outbox_ != nullptr) {
+  const bool deliver = position == nullptr || position->deliver_webhooks;
+  if (webhooks_ != nullptr && outbox_ != nullptr && deliver) {
     webhooks = webhooks_->Snapshot(project);
     if (webhooks->empty()) webhooks.reset();
   }
@@ -161,6 +162,9 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   abandon.Committed();
   if (outbox_ != nullptr && !s.outbox.entries.empty()) outbox_->Committed(s.outbox);
   result.deliveries = s.outbox.entries.size();
+  for (const OutboxStage::Entry& entry : s.outbox.entries) {
+    result.last_delivery_id = std::max(result.last_delivery_id, entry.id);
+  }
   result.deliveries_dropped = static_cast<size_t>(s.outbox.dropped);
   if (counters_ != nullptr) {
     OpsCounters::Add(counters_->events_ingested, static_cast<int64_t>(result.stored));

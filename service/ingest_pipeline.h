@@ -42,6 +42,7 @@ struct IngestResult {
   size_t duplicates = 0;          // events skipped: uuid already stored, or earlier in this request
   size_t matches = 0;             // match entries written
   size_t deliveries = 0;          // webhook deliveries written to the outbox
+  int64_t last_delivery_id = 0;   // the highest of their ids (a project's ids grow in commit order)
   size_t deliveries_dropped = 0;  // webhook deliveries refused by a full outbox
 };
 

@@ -14,6 +14,9 @@ namespace actiond::service {
 struct LogPosition {
   std::string_view meta_key;  // the meta key the partition's next offset is kept under
   int64_t next_offset = 0;    // the offset to resume from once this record is applied
+  // False for a record whose webhooks an earlier holder of the partition has already delivered
+  // (docs/cluster.md §Webhooks): it is applied — events, persons, matches — but sends nothing.
+  bool deliver_webhooks = true;
 };
 
 }  // namespace actiond::service

@@ -122,8 +122,16 @@ void WebhookDispatcher::Enqueue(ProjectId project, int64_t delivery_id, const st
   {
     std::lock_guard lock(mutex_);
     lanes_[LaneKey(project, OriginOf(target))].queue.emplace(due_ms, delivery_id);
+    pending_ids_[project].insert(delivery_id);
   }
   wake_.notify_all();
+}
+
+int64_t WebhookDispatcher::LowestPendingId(ProjectId project) const {
+  std::lock_guard lock(mutex_);
+  const auto it = pending_ids_.find(project);
+  if (it == pending_ids_.end() || it->second.empty()) return std::numeric_limits<int64_t>::max();
+  return *it->second.begin();
 }
 
 std::vector<std::pair<WebhookDispatcher::LaneKey, int64_t>> WebhookDispatcher::TakeDue(
@@ -267,6 +275,10 @@ void WebhookDispatcher::Finish(Completion completion) {
     }
     Settle(completion.lane, d.id, now + kStoreRetryMs);
     return;
+  }
+  if (!due) {  // delivered, or failed for good: no longer pending
+    std::lock_guard lock(mutex_);
+    if (auto it = pending_ids_.find(project); it != pending_ids_.end()) it->second.erase(d.id);
   }
   if (leaves_outbox) {
     delivered_.fetch_add(1, std::memory_order_relaxed);

@@ -89,6 +89,11 @@ class WebhookDispatcher {
   // Failed attempts that were scheduled to be tried again.
   int64_t retried() const noexcept { return retried_.load(std::memory_order_relaxed); }
   int64_t undelivered(ProjectId project) const;
+  // The lowest id among the project's pending deliveries (queued, waiting to be retried, or in
+  // flight); INT64_MAX when none is pending. A delivery that failed for good counts as settled.
+  // The cluster uses it to publish how far a partition's deliveries are done (docs/cluster.md
+  // §Webhooks): a project's delivery ids grow in commit order.
+  int64_t LowestPendingId(ProjectId project) const;
 
  private:
   struct Lane {
@@ -119,11 +124,12 @@ class WebhookDispatcher {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;                     // guarded by mutex_
-  std::map<LaneKey, Lane> lanes_;             // guarded by mutex_
-  std::deque<Completion> completions_;        // guarded by mutex_
-  std::map<ProjectId, int64_t> undelivered_;  // guarded by mutex_
-  std::set<ProjectId> full_logged_;           // guarded by mutex_: "outbox full" said once
+  bool stopping_ = false;                               // guarded by mutex_
+  std::map<LaneKey, Lane> lanes_;                       // guarded by mutex_
+  std::deque<Completion> completions_;                  // guarded by mutex_
+  std::map<ProjectId, int64_t> undelivered_;            // guarded by mutex_
+  std::map<ProjectId, std::set<int64_t>> pending_ids_;  // guarded by mutex_
+  std::set<ProjectId> full_logged_;  // guarded by mutex_: "outbox full" said once
   std::atomic<int64_t> dropped_{0}, delivered_{0}, dead_lettered_{0}, retried_{0};
   // Every Post's `done` must have run before the dispatcher goes away.
   int64_t posts_outstanding_ = 0;  // guarded by mutex_

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -290,6 +291,31 @@ TEST_F(WebhookDeliveryTest, AFinalAnswerIsADeadLetterThatARetrySendsAgain) {
   ASSERT_TRUE(transport_.WaitForSent(2));
   EXPECT_TRUE(WaitForOutbox(kProject, 0, 0));
   EXPECT_EQ(service_->RetryDelivery(kProject, failed[0].id).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(WebhookDeliveryTest, TheLowestPendingIdFollowsDeliveriesUntilTheyAreSettled) {
+  // The cluster publishes how far a partition's deliveries are done from this (docs/cluster.md
+  // §Webhooks): a retried delivery holds it back; a delivered or dead-lettered one does not.
+  options_.backoff_base_ms = 1;
+  AddAction(kProject, kAction, "signup", true);
+  transport_.SetResponder([](const WebhookRequest& request, int attempt) {
+    const bool first = request.idempotency_key.rfind(Uuid(1), 0) == 0;
+    if (first && attempt < 3) return WebhookResponse{503, "", std::string("0")};
+    return WebhookResponse{first ? 200 : 400, "", std::nullopt};
+  });
+  Build();
+  EXPECT_EQ(dispatcher_->LowestPendingId(kProject), std::numeric_limits<int64_t>::max());
+  const IngestResult one = Ingest(kProject, {Event(1, "signup")});
+  const IngestResult two = Ingest(kProject, {Event(2, "signup"), Event(3, "signup")});
+  ASSERT_EQ(one.deliveries, 1u);
+  ASSERT_EQ(two.deliveries, 2u);
+  EXPECT_LT(one.last_delivery_id, two.last_delivery_id);
+  EXPECT_EQ(dispatcher_->LowestPendingId(kProject), one.last_delivery_id);
+  Start();
+  // Events 2 and 3 are dead letters at once; event 1 is delivered on its third attempt.
+  ASSERT_TRUE(WaitForOutbox(kProject, 0, 2));
+  EXPECT_EQ(dispatcher_->LowestPendingId(kProject), std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(dispatcher_->LowestPendingId(kProject + 1), std::numeric_limits<int64_t>::max());
 }
 
 TEST_F(WebhookDeliveryTest, RetryableFailuresBackOffUntilTheLastAttempt) {
