@@ -12,8 +12,10 @@
 #include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/action_service.h"
+#include "service/cluster_members.h"
 #include "service/cluster_meta_applier.h"
 #include "service/ingest_pipeline.h"
+#include "service/webhook_dispatcher.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -50,6 +52,7 @@ constexpr milliseconds kRetryPause{1'000};
 constexpr milliseconds kEndRefresh{200};
 constexpr milliseconds kMetaWait{10'000};
 constexpr size_t kKeptActionResults = 1024;
+constexpr milliseconds kMembersWait{5'000};
 
 // The store could not read or write: the record is tried again, not passed over.
 bool IsStoreFailure(StatusCode code) {
@@ -67,7 +70,9 @@ ClusterApplier::ClusterApplier(const ClusterSettings& settings, const Services& 
       accounts_(services.accounts),
       actions_(services.actions),
       log_(std::move(log)),
-      meta_(services.meta) {}
+      meta_(services.meta),
+      members_(services.members),
+      dispatcher_(services.dispatcher) {}
 
 Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(const ClusterSettings& settings,
                                                               const Services& services,
@@ -188,6 +193,12 @@ void ClusterApplier::OnRebalance(int error, rd_kafka_topic_partition_list_t* par
 
 void ClusterApplier::Assign(rd_kafka_topic_partition_list_t* partitions) {
   rd_kafka_t* consumer = consumer_.get();
+  // What earlier holders delivered: their latest membership records must have been read. When
+  // the members topic cannot be read to its end, the offsets read so far are used (a takeover
+  // may then send a few deliveries again: at least once).
+  if (members_ != nullptr && partitions->cnt > 0 && !members_->WaitForEnd(kMembersWait)) {
+    OnKafkaLog("cluster: the members topic was not read to its end; webhooks may repeat");
+  }
   for (int i = 0; i < partitions->cnt; ++i) {
     rd_kafka_topic_partition_t& p = partitions->elems[i];
     PartitionProgress progress;
@@ -212,8 +223,10 @@ void ClusterApplier::Assign(rd_kafka_topic_partition_list_t* partitions) {
       progress.end = high;
       if (!stored.ok() || !stored->has_value()) progress.applied = low;
     }
+    if (members_ != nullptr) progress.webhooks_from = members_->DeliveredFrom(p.partition);
     std::lock_guard lock(mutex_);
     assigned_[p.partition] = progress;
+    owed_.erase(p.partition);
   }
   if (cooperative_) {
     if (rd_kafka_error_t* e = rd_kafka_incremental_assign(consumer, partitions); e != nullptr) {
@@ -229,9 +242,13 @@ void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
   {
     std::lock_guard lock(mutex_);
     if (cooperative_) {
-      for (int i = 0; i < partitions->cnt; ++i) assigned_.erase(partitions->elems[i].partition);
+      for (int i = 0; i < partitions->cnt; ++i) {
+        assigned_.erase(partitions->elems[i].partition);
+        owed_.erase(partitions->elems[i].partition);
+      }
     } else {
       assigned_.clear();
+      owed_.clear();
     }
   }
   applied_.notify_all();  // a request waiting on a partition that left gives up now
@@ -264,7 +281,12 @@ Result<std::optional<Project>> ClusterApplier::ProjectOfRecord(const std::string
 
 bool ClusterApplier::ApplyCapture(int32_t partition, int64_t offset, std::string_view value) {
   offset_key_ = OffsetKey(topic_, partition);
-  const LogPosition position{offset_key_, offset + 1};
+  LogPosition position{offset_key_, offset + 1};
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = assigned_.find(partition);
+    position.deliver_webhooks = it == assigned_.end() || offset >= it->second.webhooks_from;
+  }
   int64_t received_ms = 0;
   if (Status decoded = engine::DecodeCaptureLogRecord(value, &request_, &received_ms);
       !decoded.ok()) {
@@ -283,8 +305,29 @@ bool ClusterApplier::ApplyCapture(int32_t partition, int64_t offset, std::string
     Passed(partition, offset, ingested.status().message());
     return true;
   }
+  if (ingested->deliveries > 0) {
+    std::lock_guard lock(mutex_);
+    owed_[partition].push_back({offset, (*project)->id, ingested->last_delivery_id});
+  }
   Applied(partition, offset);
   return true;
+}
+
+int64_t ClusterApplier::DeliveredFrom(int32_t partition) {
+  std::lock_guard lock(mutex_);
+  const auto held = assigned_.find(partition);
+  if (held == assigned_.end()) return 0;
+  if (auto it = owed_.find(partition); it != owed_.end() && dispatcher_ != nullptr) {
+    std::deque<OwedDeliveries>& owed = it->second;
+    // A project's delivery ids grow in commit order: a record's deliveries are all settled
+    // once the project's lowest pending id is past its highest.
+    while (!owed.empty() &&
+           dispatcher_->LowestPendingId(owed.front().project) > owed.front().last_delivery_id) {
+      owed.pop_front();
+    }
+    if (!owed.empty()) return owed.front().offset;
+  }
+  return held->second.applied;
 }
 
 bool ClusterApplier::ApplyActionChange(int32_t partition, int64_t offset, std::string_view value) {

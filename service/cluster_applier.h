@@ -21,6 +21,12 @@
 // cannot stop a partition. A store that cannot write (disk full) is retried every second, the
 // record kept, until it can.
 //
+// Webhooks (docs/cluster.md §Webhooks): on assignment, a partition's records before the highest
+// delivered offset any node has published (ClusterMembers::DeliveredFrom) are applied without
+// webhooks — an earlier holder sent them; those after it send as in embedded mode, at least once.
+// DeliveredFrom() says how far this node's own deliveries of a partition are done, for the
+// membership record.
+//
 // Caught up: a partition is caught up once its applied offset reaches the end the log had when
 // it was assigned; CaughtUp() is false before the group's first assignment and while any
 // partition is not (/_readyz answers 503 meanwhile).
@@ -57,6 +63,8 @@ namespace actiond::service {
 
 class AccountService;
 class ActionService;
+class ClusterMembers;
+class WebhookDispatcher;
 class ClusterMetaApplier;
 class IngestPipeline;
 
@@ -65,6 +73,8 @@ struct PartitionProgress {
   int64_t applied = 0;        // the next offset to apply (records before it are in the store)
   int64_t caught_up_at = -1;  // the log's end when assigned (-1: not known yet)
   int64_t end = -1;           // the log's end as last seen by the consumer (-1: not known)
+  // Records before it were delivered by an earlier holder: applied here without webhooks.
+  int64_t webhooks_from = 0;
 };
 
 class ClusterApplier final : public KafkaOwner {
@@ -77,6 +87,10 @@ class ClusterApplier final : public KafkaOwner {
     AccountService* accounts = nullptr;
     ActionService* actions = nullptr;
     const ClusterMetaApplier* meta = nullptr;
+    // Where earlier holders said their deliveries were done; null: every record delivers.
+    const ClusterMembers* members = nullptr;
+    // Whose pending deliveries say how far this node's are done; null: no webhooks here.
+    const WebhookDispatcher* dispatcher = nullptr;
   };
   // Joins the group and starts applying.
   static Result<std::unique_ptr<ClusterApplier>> Start(const ClusterSettings& settings,
@@ -98,6 +112,11 @@ class ClusterApplier final : public KafkaOwner {
   // same; whichever node holds the partition applies it).
   Result<ActionRecord> WaitActionResult(int32_t partition, int64_t offset,
                                         std::chrono::milliseconds timeout) const;
+
+  // The offset of `partition` before which every webhook delivery this node's applies owed is
+  // delivered (or failed for good): the first applied record with a pending delivery, or the
+  // applied offset when none has one. 0 for a partition this node does not hold.
+  int64_t DeliveredFrom(int32_t partition);
 
   // The meta key a partition's next offset is kept under.
   static std::string OffsetKey(const std::string& topic, int32_t partition);
@@ -128,6 +147,8 @@ class ClusterApplier final : public KafkaOwner {
   ActionService* actions_;
   LogFunction log_;
   const ClusterMetaApplier* meta_;
+  const ClusterMembers* members_;
+  const WebhookDispatcher* dispatcher_;
   KafkaHandle consumer_;
   bool cooperative_ = true;
   engine::CaptureRequest request_;  // the record being applied; its buffers reused
@@ -140,6 +161,14 @@ class ClusterApplier final : public KafkaOwner {
   // kKeptActionResults: a request waits for its own within seconds of writing it).
   std::deque<std::pair<std::pair<int32_t, int64_t>, Result<ActionRecord>>> action_results_;
   mutable std::condition_variable applied_;  // notified, under mutex_, after each record
+  // Per partition, in offset order, the applied records whose deliveries may still be pending
+  // (guarded by mutex_).
+  struct OwedDeliveries {
+    int64_t offset = 0;
+    ProjectId project = 0;
+    int64_t last_delivery_id = 0;
+  };
+  std::map<int32_t, std::deque<OwedDeliveries>> owed_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "engine/json_value.h"
@@ -13,11 +14,19 @@ std::string EncodeMemberRecord(const MemberRecord& record) {
   std::vector<engine::JsonValue> partitions;
   partitions.reserve(record.partitions.size());
   for (const int32_t p : record.partitions) partitions.push_back(engine::JsonValue::Number(p, p));
+  std::vector<engine::JsonValue> delivered;
+  delivered.reserve(record.delivered.size());
+  for (const auto& [p, offset] : record.delivered) {
+    delivered.push_back(
+        engine::JsonValue::Array({engine::JsonValue::Number(p, p),
+                                  engine::JsonValue::Number(static_cast<double>(offset), offset)}));
+  }
   return engine::JsonValue::Object(
              {
                  {"node", engine::JsonValue::String(record.node_id)},
                  {"url", engine::JsonValue::String(record.url)},
                  {"partitions", engine::JsonValue::Array(std::move(partitions))},
+                 {"delivered", engine::JsonValue::Array(std::move(delivered))},
                  {"at", engine::JsonValue::Number(static_cast<double>(record.at_ms), record.at_ms)},
              })
       .ToJson();
@@ -40,6 +49,18 @@ Result<MemberRecord> DecodeMemberRecord(std::string_view value) {
   for (const engine::JsonValue& p : partitions->items()) {
     if (!p.int_value()) return Status(StatusCode::kInvalidInput, "not a member record");
     record.partitions.push_back(static_cast<int32_t>(*p.int_value()));
+  }
+  // Absent from the records of nodes that publish no delivered offsets.
+  if (const engine::JsonValue* delivered = json.Find("delivered"); delivered != nullptr) {
+    if (!delivered->is_array()) return Status(StatusCode::kInvalidInput, "not a member record");
+    for (const engine::JsonValue& pair : delivered->items()) {
+      if (!pair.is_array() || pair.items().size() != 2 || !pair.items()[0].int_value() ||
+          !pair.items()[1].int_value()) {
+        return Status(StatusCode::kInvalidInput, "not a member record");
+      }
+      record.delivered[static_cast<int32_t>(*pair.items()[0].int_value())] =
+          *pair.items()[1].int_value();
+    }
   }
   return record;
 }
@@ -84,11 +105,35 @@ void ClusterMembers::Run() {
     if (!message || message->err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     Result<MemberRecord> record = DecodeMemberRecord(
         std::string_view(static_cast<const char*>(message->payload), message->len));
-    if (!record.ok()) continue;  // another writer's record: not ours to read
     std::lock_guard lock(mutex_);
+    next_offset_ = message->offset + 1;
+    read_.notify_all();
+    if (!record.ok()) continue;  // another writer's record: not ours to read
+    for (const auto& [partition, offset] : record->delivered) {
+      int64_t& highest = delivered_[partition];
+      highest = std::max(highest, offset);
+    }
     MemberRecord& slot = latest_[record->node_id];
     if (record->at_ms >= slot.at_ms) slot = std::move(*record);
   }
+}
+
+int64_t ClusterMembers::DeliveredFrom(int32_t partition) const {
+  std::lock_guard lock(mutex_);
+  const auto it = delivered_.find(partition);
+  return it == delivered_.end() ? 0 : it->second;
+}
+
+bool ClusterMembers::WaitForEnd(std::chrono::milliseconds timeout) const {
+  int64_t low = 0;
+  int64_t high = -1;
+  if (rd_kafka_query_watermark_offsets(consumer_.get(), topic_.c_str(), 0, &low, &high,
+                                       static_cast<int>(timeout.count())) !=
+      RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return false;
+  }
+  std::unique_lock lock(mutex_);
+  return read_.wait_for(lock, timeout, [&] { return next_offset_ >= high; });
 }
 
 std::optional<MemberRecord> ClusterMembers::HolderOf(int32_t partition) const {

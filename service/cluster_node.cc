@@ -16,10 +16,10 @@ constexpr std::chrono::milliseconds kPublishEvery{1'000};
 
 }  // namespace
 
-Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(
-    const ClusterSettings& settings, storage::Store* store, IngestPipeline* pipeline,
-    AccountService* accounts, ActionService* actions, const ClockFunction& clock,
-    const LogFunction& log) {
+Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(const ClusterSettings& settings,
+                                                        ClusterApplier::Services services,
+                                                        const ClockFunction& clock,
+                                                        const LogFunction& log) {
   std::unique_ptr<ClusterNode> node(new ClusterNode(settings, clock));
   ACTIOND_ASSIGN_OR_RETURN(node->producer_, KafkaProducer::Open(settings, log));
   ACTIOND_ASSIGN_OR_RETURN(node->partitions_,
@@ -35,14 +35,11 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(
                               .status());
   ACTIOND_ASSIGN_OR_RETURN(node->members_, ClusterMembers::Start(settings, clock, log));
   // Before the events: a capture record names a project that an earlier meta record created.
-  ACTIOND_ASSIGN_OR_RETURN(
-      node->meta_, ClusterMetaApplier::Start(settings, node->meta_topic_, store, accounts, log));
-  ClusterApplier::Services services;
-  services.store = store;
-  services.pipeline = pipeline;
-  services.accounts = accounts;
-  services.actions = actions;
+  ACTIOND_ASSIGN_OR_RETURN(node->meta_,
+                           ClusterMetaApplier::Start(settings, node->meta_topic_, services.store,
+                                                     services.accounts, log));
   services.meta = node->meta_.get();
+  services.members = node->members_.get();
   ACTIOND_ASSIGN_OR_RETURN(node->applier_, ClusterApplier::Start(settings, services, log));
   ClusterNode* self = node.get();
   node->publisher_ = std::thread([self] {
@@ -91,8 +88,10 @@ void ClusterNode::PublishMembership(bool leaving) {
   record.url = settings_.advertise;
   record.at_ms = clock_();
   if (!leaving) {
-    for (const PartitionProgress& p : applier_->Progress())
+    for (const PartitionProgress& p : applier_->Progress()) {
       record.partitions.push_back(p.partition);
+      record.delivered[p.partition] = applier_->DeliveredFrom(p.partition);
+    }
   }
   // Best effort: a lost heartbeat is replaced by the next one a second later.
   producer_->Produce(settings_.members_topic(), 0, settings_.node_id, EncodeMemberRecord(record),

@@ -39,11 +39,10 @@ class ClusterNode {
  public:
   // Errors: kInvalidInput (a bad --kafka-config), kUnavailable (the cluster cannot be reached),
   // kPermissionDenied (the cluster refuses to create the topic).
-  // The store, pipeline, accounts and actions must outlive the node.
+  // `services` (which must outlive the node) are what records are applied through; the node
+  // adds its own meta applier and membership to them.
   static Result<std::unique_ptr<ClusterNode>> Start(const ClusterSettings& settings,
-                                                    storage::Store* store, IngestPipeline* pipeline,
-                                                    AccountService* accounts,
-                                                    ActionService* actions,
+                                                    ClusterApplier::Services services,
                                                     const ClockFunction& clock,
                                                     const LogFunction& log);
   ~ClusterNode();  // Close()

@@ -127,9 +127,14 @@ bool ServiceStack::store_writable() const noexcept { return !store_ || store_->w
 
 Status ServiceStack::StartCluster() {
   if (!cluster_settings_ || cluster_) return Status::Ok();
+  ClusterApplier::Services services;
+  services.store = store_.get();
+  services.pipeline = ingest_.get();
+  services.accounts = accounts_.get();
+  services.actions = actions_.get();
+  services.dispatcher = dispatcher_.get();
   ACTIOND_ASSIGN_OR_RETURN(
-      cluster_, ClusterNode::Start(*cluster_settings_, store_.get(), ingest_.get(), accounts_.get(),
-                                   actions_.get(), cluster_clock_, cluster_log_));
+      cluster_, ClusterNode::Start(*cluster_settings_, services, cluster_clock_, cluster_log_));
   return Status::Ok();
 }
 

@@ -59,6 +59,7 @@ void RegisterClusterRoutes(Router& router, const Services& services) {
         w.MemberInt("applied", p.applied);
         w.MemberInt("end", p.end);
         w.MemberInt("caught_up_at", p.caught_up_at);
+        w.MemberInt("webhooks_from", p.webhooks_from);
         w.EndObject();
       }
       w.EndArray();
@@ -71,6 +72,9 @@ void RegisterClusterRoutes(Router& router, const Services& services) {
         w.Key("partitions").BeginArray();
         for (const int32_t p : m.partitions) w.Int(p);
         w.EndArray();
+        w.Key("delivered").BeginObject();
+        for (const auto& [p, offset] : m.delivered) w.MemberInt(std::to_string(p), offset);
+        w.EndObject();
         w.MemberInt("at", m.at_ms);
         w.EndObject();
       }

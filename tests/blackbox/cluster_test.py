@@ -14,6 +14,7 @@ import uuid as uuidlib
 
 import mock_kafka
 import server
+import webhook_receiver
 
 PARTITIONS = 4
 T0 = 1_764_000_000_000  # fixed timestamps: every node must store the same events
@@ -74,7 +75,7 @@ def partition_of(token, partitions=PARTITIONS):
 class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        prefixes = ("same", "crash", "replay", "outage", "meta", "route", "move")
+        prefixes = ("same", "crash", "replay", "outage", "meta", "route", "move", "hooks")
         # A node needs every topic of its prefix: the mock does not create topics on request.
         topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in prefixes]
         topics += ["%s.meta:1:3" % p for p in prefixes]
@@ -434,6 +435,56 @@ class ClusterTest(unittest.TestCase):
             self.assert_settles_at(srv, all_ids, expected, counts_only=True, timeout=90,
                                    alone=False)
             self.assertEqual(self.action_shapes(srv), self.action_shapes(reference))
+
+    def test_a_new_holder_sends_webhooks_only_for_records_after_those_already_delivered(self):
+        """Only a partition's holder delivers, and a node taking the partition over delivers
+        from where the last holder's deliveries were done (published on the members topic):
+        it applies the earlier records again, but never sends their webhooks a second time."""
+        receiver = webhook_receiver.Receiver().start()
+        self.addCleanup(receiver.stop)
+        args = ("--webhook-backoff", "0.2")
+        a = self.start(cluster_node(self.kafka, "hooks.", *args, node_id="hooks-a"))
+        b = self.start(cluster_node(self.kafka, "hooks.", *args, node_id="hooks-b"))
+        holder, other = self.wait_split(a, b)
+        partition = partition_of(server.PROJECT_TOKEN)
+        r = other.api("PATCH", "/api/projects/1/",
+                      {"slack_incoming_webhook": receiver.url("/services/hooks.slack.com/T/B/x")})
+        self.assertEqual(r.status, 200, r)
+        r = other.api("POST", "/api/projects/1/actions/",
+                      {"name": "buy", "post_to_slack": True, "steps": [{"event": "buy"}]})
+        self.assertEqual(r.status, 201, r)
+        self.wait_calculated(other, [r.json()["id"]])
+
+        def buys(tag, n):
+            return [server.event("buy", "user-%s-%d" % (tag, i)) for i in range(n)]
+        for k in range(3):
+            self.assertEqual(self.send(other, buys("before%d" % k, 5), attempts=20), 200)
+        self.assertEqual(len(receiver.wait_for(15)), 15)
+        # The holder publishes how far its deliveries are done about once a second.
+        applied = [p["applied"] for p in holder.request("GET", "/_cluster").json()["assigned"]
+                   if p["partition"] == partition][0]
+        holder_id = "hooks-a" if holder is a else "hooks-b"
+        deadline = time.monotonic() + 20
+        while [m["delivered"].get(str(partition))
+               for m in other.request("GET", "/_cluster").json()["members"]
+               if m["node_id"] == holder_id] != [applied]:
+            self.assertLess(time.monotonic(), deadline, "delivered offset not published")
+            time.sleep(0.2)
+
+        holder.kill()
+        self.wait_caught_up(other)  # after the session timeout it holds every partition
+        taken = [p for p in other.request("GET", "/_cluster").json()["assigned"]
+                 if p["partition"] == partition][0]
+        self.assertEqual(taken["webhooks_from"], applied)
+        self.assertEqual(self.buy_count(other, [r.json()["id"]]), 15)
+        time.sleep(1.0)
+        self.assertEqual(len(receiver.received()), 15, "history was delivered again")
+        self.assertEqual(self.send(other, buys("after", 5), attempts=20), 200)
+        receiver.wait_for(20)
+        time.sleep(1.0)  # nothing more may come
+        got = receiver.received()
+        self.assertEqual(len(got), 20)
+        self.assertEqual(len({g.key for g in got}), 20)
 
     def test_personal_keys_are_not_changed_on_one_node_alone(self):
         node = self.start(cluster_node(self.kafka, "same."))
