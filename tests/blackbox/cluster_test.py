@@ -75,7 +75,8 @@ def partition_of(token, partitions=PARTITIONS):
 class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        prefixes = ("same", "crash", "replay", "outage", "meta", "route", "move", "hooks")
+        prefixes = ("same", "crash", "replay", "outage", "meta", "route", "move", "hooks",
+                    "broker")
         # A node needs every topic of its prefix: the mock does not create topics on request.
         topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in prefixes]
         topics += ["%s.meta:1:3" % p for p in prefixes]
@@ -316,6 +317,44 @@ class ClusterTest(unittest.TestCase):
         finally:
             self.kafka.command("up -1")
         for batch in batches[1:]:
+            self.assertEqual(self.send(node, batch, attempts=40), 200)
+        reference = self.start(server.Server())
+        self.assertEqual(self.create_actions(reference), ids)
+        for batch in batches:
+            self.assertEqual(self.send(reference, batch), 200)
+        self.assert_settles_at(node, ids, self.answers(reference, ids))
+
+    def test_one_broker_down_while_others_lead_loses_nothing_and_refuses_nothing(self):
+        """Broker 2 leads every partition; its leadership moves to broker 1 and broker 2 goes
+        down under load (what a real cluster's controller does when a broker fails): the node
+        follows the new leader and can still produce, so capture keeps answering 200, and
+        nothing acknowledged is lost."""
+        def lead(broker):
+            for topic, partitions in (("broker.events", PARTITIONS), ("broker.meta", 1),
+                                      ("broker.members", 1)):
+                for p in range(partitions):
+                    self.kafka.command("leader %s %d %d" % (topic, p, broker))
+        lead(2)
+        node = self.start(cluster_node(self.kafka, "broker."))
+        ids = self.create_actions(node)
+        batches = make_batches("broker", 20)
+        for batch in batches[:5]:
+            self.assertEqual(self.send(node, batch), 200)
+        lead(1)
+        self.kafka.command("down 2")
+        try:
+            refused = 0
+            for batch in batches[5:15]:
+                r = node.capture(batch, timeout=30)
+                refused += r.status == 503
+                if r.status == 503:
+                    self.assertEqual(self.send(node, batch, attempts=40), 200)
+                else:
+                    self.assertEqual(r.status, 200, r)
+            self.assertEqual(refused, 0, "capture refused while the log could take records")
+        finally:
+            self.kafka.command("up 2")
+        for batch in batches[15:]:
             self.assertEqual(self.send(node, batch, attempts=40), 200)
         reference = self.start(server.Server())
         self.assertEqual(self.create_actions(reference), ids)
