@@ -20,6 +20,11 @@ void EncodeMetaLogRecord(const MetaLogRecord& record, std::string* out) {
   w.Byte(kMetaLogRecordVersion);
   w.Byte(static_cast<uint8_t>(record.kind));
   w.String(record.api_token);
+  if (record.kind == MetaLogKind::kPersonalKeyCreate ||
+      record.kind == MetaLogKind::kPersonalKeyRevoke) {
+    w.String(record.payload);
+    return;
+  }
   if (record.kind == MetaLogKind::kProjectCreate) {
     w.String(record.name.value_or(""));
     return;
@@ -46,6 +51,10 @@ Result<MetaLogRecord> DecodeMetaLogRecord(std::string_view bytes) {
     if ((fields & ~(kNameField | kWebhookField)) != 0) return NotAMetaRecord();
     if ((fields & kNameField) != 0) r.String(&record.name.emplace());
     if ((fields & kWebhookField) != 0) r.String(&record.slack_incoming_webhook.emplace());
+  } else if (kind == static_cast<uint8_t>(MetaLogKind::kPersonalKeyCreate) ||
+             kind == static_cast<uint8_t>(MetaLogKind::kPersonalKeyRevoke)) {
+    record.kind = static_cast<MetaLogKind>(kind);
+    r.String(&record.payload);
   } else {
     return NotAMetaRecord();
   }

@@ -68,8 +68,16 @@ Result<ApiKey> AccountService::NewApiKey(std::string_view value, std::string lab
                                          std::vector<std::string> scopes,
                                          std::vector<int64_t> scoped_teams, int64_t user_id) {
   ACTIOND_ASSIGN_OR_RETURN(const int64_t id, store_->NextId("api_key"));
-  ApiKey key;
+  ApiKey key =
+      KeyRecord(value, std::move(label), std::move(scopes), std::move(scoped_teams), user_id);
   key.id = id;
+  return key;
+}
+
+ApiKey AccountService::KeyRecord(std::string_view value, std::string label,
+                                 std::vector<std::string> scopes, std::vector<int64_t> scoped_teams,
+                                 int64_t user_id) const {
+  ApiKey key;
   key.label = std::move(label);
   key.secure_value_hash = Sha256Hex(value);
   key.scopes = std::move(scopes);
@@ -228,6 +236,34 @@ Status AccountService::RevokePersonalKey(const ApiKey& key) {
   storage::WriteBatch batch(*store_);
   batch.DeleteApiKey(key);
   return store_->Commit(batch);
+}
+
+Result<CreatedPersonalKey> AccountService::MakePersonalKey(std::string label,
+                                                           std::vector<std::string> scopes,
+                                                           std::vector<int64_t> scoped_teams,
+                                                           int64_t user_id) const {
+  CreatedPersonalKey made;
+  made.value = RandomToken("phx_");
+  made.key =
+      KeyRecord(made.value, std::move(label), std::move(scopes), std::move(scoped_teams), user_id);
+  return made;
+}
+
+Result<ApiKey> AccountService::AddPersonalKey(ApiKey key) {
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<ApiKey> existing,
+                           store_->GetApiKeyByHash(key.secure_value_hash));
+  if (existing) return std::move(*existing);
+  ACTIOND_ASSIGN_OR_RETURN(key.id, store_->NextId("api_key"));
+  storage::WriteBatch batch(*store_);
+  batch.PutApiKey(key);
+  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  return key;
+}
+
+Status AccountService::RevokePersonalKeyByHash(std::string_view secure_value_hash) {
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<ApiKey> key, store_->GetApiKeyByHash(secure_value_hash));
+  if (!key) return Status::Ok();  // revoked already: a record applied twice
+  return RevokePersonalKey(*key);
 }
 
 Result<std::optional<std::string>> AccountService::FindUserJson(int64_t user_id) const {

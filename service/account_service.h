@@ -123,6 +123,17 @@ class AccountService {
   // Deletes the key: a request carrying it fails from the next lookup on.
   Status RevokePersonalKey(const ApiKey& key);
 
+  // Cluster mode (docs/cluster.md §Personal keys): keys are made by one node and stored by every
+  // node from the meta log. MakePersonalKey draws the value and builds the record (id 0) without
+  // storing anything; AddPersonalKey stores a record read from the log under this node's next id,
+  // unless a key with its hash exists (a record applied twice), which it then returns;
+  // RevokePersonalKeyByHash deletes the key with that hash, when there is one.
+  Result<CreatedPersonalKey> MakePersonalKey(std::string label, std::vector<std::string> scopes,
+                                             std::vector<int64_t> scoped_teams,
+                                             int64_t user_id) const;
+  Result<ApiKey> AddPersonalKey(ApiKey key);
+  Status RevokePersonalKeyByHash(std::string_view secure_value_hash);
+
   // --- Users ----------------------------------------------------------------------------------
   Result<std::optional<User>> FindUser(int64_t user_id) const;
   // The user's JSON object as the API shows it (also its stored form).
@@ -133,6 +144,9 @@ class AccountService {
   Result<ApiKey> NewApiKey(std::string_view value, std::string label,
                            std::vector<std::string> scopes, std::vector<int64_t> scoped_teams,
                            int64_t user_id);
+  // The record of a key with `value`, its id 0.
+  ApiKey KeyRecord(std::string_view value, std::string label, std::vector<std::string> scopes,
+                   std::vector<int64_t> scoped_teams, int64_t user_id) const;
 
   storage::Store* store_;
   ClockFunction clock_;

@@ -9,6 +9,7 @@
 #include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/cluster_applier.h"
+#include "storage/records.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -176,7 +177,13 @@ bool ClusterMetaApplier::Apply(int64_t offset, std::string_view value) {
   };
   Result<engine::MetaLogRecord> record = engine::DecodeMetaLogRecord(value);
   if (!record.ok()) return pass_over(record.status().message());
-  if (record->kind == engine::MetaLogKind::kProjectCreate) {
+  if (record->kind == engine::MetaLogKind::kPersonalKeyCreate) {
+    Result<ApiKey> key = storage::DecodeApiKey(record->payload);
+    if (!key.ok()) return pass_over(key.status().message());
+    if (!accounts_->AddPersonalKey(std::move(*key)).ok()) return false;  // the store: try again
+  } else if (record->kind == engine::MetaLogKind::kPersonalKeyRevoke) {
+    if (!accounts_->RevokePersonalKeyByHash(record->payload).ok()) return false;
+  } else if (record->kind == engine::MetaLogKind::kProjectCreate) {
     Result<Project> created =
         accounts_->CreateProjectWithToken(std::move(*record->name), record->api_token);
     if (!created.ok()) return false;  // only the store fails here: try the record again

@@ -2,9 +2,10 @@
 // (docs/cluster.md §Projects). Every node applies the WHOLE topic (one partition), in log
 // order, so that projects made or changed through any node exist alike on all of them: a
 // project_create record creates the project with the record's token when no project has it,
-// a project_update record changes the project with the record's token
-// (engine/meta_log_record.h). Ids follow the meta log's order, which is the same on every node,
-// and every node bootstraps project 1 the same way, so ids agree too.
+// a project_update record changes the project with the record's token, and the personal key
+// records add or revoke a key by its value's hash (engine/meta_log_record.h). Ids follow the meta
+// log's order, which is the same on every node, and every node bootstraps project 1 the same way,
+// so ids agree too.
 //
 // It is a consumer of its own, in no consumer group: it assigns itself partition 0 from the next
 // offset stored in RocksDB (meta key ClusterApplier::OffsetKey(topic, 0)), else from the

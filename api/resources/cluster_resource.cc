@@ -29,14 +29,6 @@ Result<std::optional<service::ClusterSettings>> ClusterSettingsFrom(const AppCon
   return std::optional<service::ClusterSettings>(std::move(settings));
 }
 
-Status RefuseInClusterMode(const Services& services, std::string_view what) {
-  if (services.cluster == nullptr) return Status::Ok();
-  return Status(StatusCode::kNotSupported,
-                engine::StrCat({what,
-                                " is not available in cluster mode yet: the change would "
-                                "reach only this node (docs/cluster.md)."}));
-}
-
 void RegisterClusterRoutes(Router& router, const Services& services) {
   router.Add(http::verb::get, "/_cluster", [&services](const RouteRequest&, HttpResponse& res) {
     std::string body;

@@ -23,9 +23,4 @@ Result<std::optional<service::ClusterSettings>> ClusterSettingsFrom(const AppCon
 //   "members":[{"node_id","url","partitions","at"}…]}.
 void RegisterClusterRoutes(Router& router, const Services& services);
 
-// OK in embedded mode; in cluster mode kNotSupported naming `what`: users and personal keys are
-// not in the log yet (projects are, docs/cluster.md §Projects), so a change made on one node
-// would not reach the others (docs/cluster.md §Not built yet).
-Status RefuseInClusterMode(const Services& services, std::string_view what);
-
 }  // namespace actiond::api

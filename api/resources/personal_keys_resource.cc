@@ -7,11 +7,11 @@
 #include "api/http/json_writer.h"
 #include "api/http/request_body.h"
 #include "api/project_access.h"
-#include "api/resources/cluster_resource.h"
 #include "api/rest_route.h"
 #include "engine/api_scope.h"
 #include "engine/utf8.h"
 #include "service/account_service.h"
+#include "service/cluster_account_writes.h"
 
 namespace actiond::api {
 namespace {
@@ -108,13 +108,19 @@ void WriteKeyJson(const service::ApiKey& key, const std::string* value, JsonWrit
 Status CreateKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
                            AuthorizeScopes(services, rr, {"personal_api_key:write"}));
-  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Creating a personal API key"));
   ACTIOND_ASSIGN_OR_RETURN(const engine::JsonValue body, ParseJsonObjectBody(rr.body()));
   ACTIOND_ASSIGN_OR_RETURN(NewKeyRequest request, ParseNewKey(services, principal, body));
+  // Cluster mode: through the meta log, so that every node accepts the key (docs/cluster.md
+  // §Personal keys).
   ACTIOND_ASSIGN_OR_RETURN(
       const service::CreatedPersonalKey created,
-      services.accounts->CreatePersonalKey(std::move(request.label), std::move(request.scopes),
-                                           std::move(request.scoped_teams), principal.user_id));
+      services.cluster != nullptr
+          ? service::CreatePersonalKeyInCluster(*services.cluster, *services.accounts,
+                                                std::move(request.label), std::move(request.scopes),
+                                                std::move(request.scoped_teams), principal.user_id)
+          : services.accounts->CreatePersonalKey(
+                std::move(request.label), std::move(request.scopes),
+                std::move(request.scoped_teams), principal.user_id));
   JsonWriter w(reply.body);
   WriteKeyJson(created.key, &created.value, w);
   return Status::Ok();
@@ -176,9 +182,9 @@ Status GetKey(const Services& services, const RouteRequest& rr, RouteReply& repl
 Status DeleteKey(const Services& services, const RouteRequest& rr, RouteReply& reply) {
   ACTIOND_ASSIGN_OR_RETURN(const Principal principal,
                            AuthorizeScopes(services, rr, {"personal_api_key:write"}));
-  ACTIOND_RETURN_IF_ERROR(RefuseInClusterMode(services, "Revoking a personal API key"));
   ACTIOND_ASSIGN_OR_RETURN(const service::ApiKey key, OwnKey(services, rr, principal));
-  return services.accounts->RevokePersonalKey(key);
+  return services.cluster != nullptr ? service::RevokePersonalKeyInCluster(*services.cluster, key)
+                                     : services.accounts->RevokePersonalKey(key);
 }
 
 }  // namespace

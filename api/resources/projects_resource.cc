@@ -9,7 +9,7 @@
 #include "api/rest_route.h"
 #include "engine/utf8.h"
 #include "service/account_service.h"
-#include "service/cluster_project_writes.h"
+#include "service/cluster_account_writes.h"
 
 namespace actiond::api {
 namespace {

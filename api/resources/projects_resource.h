@@ -9,7 +9,7 @@
 //                                   project:write; the URL must be http(s) with a host, else 400
 //                                   with attr `slack_incoming_webhook`; "" or null clears it)
 // Reads need project:read (action:read suffices too). In cluster mode POST and PATCH go through
-// the meta log (service/cluster_project_writes.h; 503 with Retry-After when it cannot take
+// the meta log (service/cluster_account_writes.h; 503 with Retry-After when it cannot take
 // the change in time). Thread-safety: stateless handlers.
 #pragma once
 

@@ -76,7 +76,7 @@ class ClusterTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         prefixes = ("same", "crash", "replay", "outage", "meta", "route", "move", "hooks",
-                    "broker")
+                    "broker", "keys")
         # A node needs every topic of its prefix: the mock does not create topics on request.
         topics = ["%s.events:%d:3" % (p, PARTITIONS) for p in prefixes]
         topics += ["%s.meta:1:3" % p for p in prefixes]
@@ -525,14 +525,46 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(len(got), 20)
         self.assertEqual(len({g.key for g in got}), 20)
 
-    def test_personal_keys_are_not_changed_on_one_node_alone(self):
-        node = self.start(cluster_node(self.kafka, "same."))
-        r = node.api("POST", "/api/personal_api_keys/", {"label": "k", "scopes": ["*"]})
-        self.assertEqual(r.status, 405, r)
-        self.assertIn("cluster mode", r.json()["detail"])
-        keys = node.api("GET", "/api/personal_api_keys/")
-        self.assertEqual(keys.status, 200, keys)
-        self.assertEqual([k["label"] for k in keys.json()], ["Start-up key"])
+    def test_a_personal_key_made_or_revoked_through_one_node_is_so_on_every_node(self):
+        # Two nodes on one prefix, each in a group of its own: both apply the whole meta topic.
+        group = uuidlib.uuid4().hex
+        a = self.start(cluster_node(self.kafka, "keys.", "--kafka-config", "group.id=a-" + group,
+                                    node_id="keys-a"))
+        b = self.start(cluster_node(self.kafka, "keys.", "--kafka-config", "group.id=b-" + group,
+                                    node_id="keys-b"))
+        r = a.api("POST", "/api/personal_api_keys/", {"label": "ci", "scopes": ["action:read"]})
+        self.assertEqual(r.status, 201, r)
+        made = r.json()
+        value = made["value"]
+        self.assertTrue(value.startswith("phx_"), made)
+        self.assertEqual(made["id"], 2)  # after each node's start-up key: the meta log's order
+        # The answer shows the key as this node applied it: usable here at once.
+        self.assertEqual(a.api("GET", "/api/projects/1/actions/", key=value).status, 200)
+
+        def listed(srv):
+            keys = srv.api("GET", "/api/personal_api_keys/")
+            self.assertEqual(keys.status, 200, keys)
+            return [(k["id"], k["label"], k["scopes"], k["mask_value"]) for k in keys.json()]
+        deadline = time.monotonic() + 20
+        while b.api("GET", "/api/projects/1/actions/", key=value).status != 200:
+            self.assertLess(time.monotonic(), deadline, "the key did not reach the other node")
+            time.sleep(0.1)
+        self.assertEqual(listed(b), listed(a))
+        self.assertEqual([k[1] for k in listed(a)], ["Start-up key", "ci"])
+        # Its scopes hold on the other node too; the value itself never went through the log.
+        self.assertEqual(b.api("POST", "/api/projects/1/actions/", {"name": "x"},
+                               key=value).status, 403)
+
+        # Revoked through the other node: refused there at once, and on the first soon after.
+        r = b.api("DELETE", "/api/personal_api_keys/%d/" % made["id"])
+        self.assertEqual(r.status, 204, r)
+        self.assertEqual(b.api("GET", "/api/projects/1/actions/", key=value).status, 401)
+        deadline = time.monotonic() + 20
+        while a.api("GET", "/api/projects/1/actions/", key=value).status != 401:
+            self.assertLess(time.monotonic(), deadline, "the revocation did not reach node a")
+            time.sleep(0.1)
+        self.assertEqual(listed(a), listed(b))
+        self.assertEqual(len(listed(a)), 1)
 
     def projects(self, srv):
         r = srv.api("GET", "/api/projects/")

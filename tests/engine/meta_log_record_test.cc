@@ -27,10 +27,21 @@ MetaLogRecord Update(std::optional<std::string> name, std::optional<std::string>
   return record;
 }
 
+MetaLogRecord Key(MetaLogKind kind, std::string payload) {
+  MetaLogRecord record;
+  record.kind = kind;
+  record.payload = std::move(payload);
+  return record;
+}
+
 std::vector<MetaLogRecord> EveryShape() {
-  return {Create(), Update("Renamed", std::nullopt),
-          Update(std::nullopt, "https://hooks.example/x"), Update("Both", ""),
-          Update(std::nullopt, std::nullopt)};
+  return {Create(),
+          Update("Renamed", std::nullopt),
+          Update(std::nullopt, "https://hooks.example/x"),
+          Update("Both", ""),
+          Update(std::nullopt, std::nullopt),
+          Key(MetaLogKind::kPersonalKeyCreate, std::string("\x02key\0bytes", 11)),
+          Key(MetaLogKind::kPersonalKeyRevoke, "9f86d081884c7d65")};
 }
 
 TEST(MetaLogRecordTest, EveryKindAndFieldSurvivesTheRoundTrip) {

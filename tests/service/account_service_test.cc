@@ -92,6 +92,21 @@ TEST_F(AccountServiceTest, KeysAreStoredHashedAndRevokedAtOnce) {
   EXPECT_FALSE(Ok(accounts_->FindPersonalKey(created->key.id)).has_value());
 }
 
+TEST_F(AccountServiceTest, AKeyFromTheMetaLogIsAddedOnceAndRevokedByItsHash) {
+  // Cluster mode (docs/cluster.md §Personal keys): made on one node, applied on every node.
+  const CreatedPersonalKey made = Ok(accounts_->MakePersonalKey("ci", {"*"}, {}, kAdminUserId));
+  EXPECT_EQ(made.key.id, 0);
+  EXPECT_FALSE(Ok(accounts_->FindPersonalKeyByValue(made.value)).has_value());  // not stored
+  const ApiKey added = Ok(accounts_->AddPersonalKey(made.key));
+  EXPECT_GT(added.id, 0);
+  EXPECT_EQ(Ok(accounts_->AddPersonalKey(made.key)).id, added.id);  // a record applied twice
+  EXPECT_EQ(Ok(accounts_->ListPersonalKeys()).size(), 1u);
+  EXPECT_EQ(*Ok(accounts_->FindPersonalKeyByValue(made.value)), added);
+  ASSERT_TRUE(accounts_->RevokePersonalKeyByHash(added.secure_value_hash).ok());
+  EXPECT_FALSE(Ok(accounts_->FindPersonalKeyByValue(made.value)).has_value());
+  EXPECT_TRUE(accounts_->RevokePersonalKeyByHash(added.secure_value_hash).ok());  // again: no-op
+}
+
 TEST(MaskKeyValueTest, KeepsFourCharactersEachSide) {
   EXPECT_EQ(MaskKeyValue("phx_abcdefgh"), "phx_...efgh");
   EXPECT_EQ(MaskKeyValue("short"), "********");

@@ -1,4 +1,4 @@
-#include "service/cluster_project_writes.h"
+#include "service/cluster_account_writes.h"
 
 #include <chrono>
 #include <future>
@@ -9,6 +9,7 @@
 #include "service/cluster_node.h"
 #include "service/random.h"
 #include "service/webhook_service.h"
+#include "storage/records.h"
 
 namespace actiond::service {
 namespace {
@@ -82,6 +83,31 @@ Result<Project> UpdateProjectInCluster(ClusterNode& node, const AccountService& 
   record.slack_incoming_webhook = update.slack_incoming_webhook;
   ACTIOND_RETURN_IF_ERROR(ProduceAndApply(node, record));
   return AsApplied(accounts, record.api_token);
+}
+
+Result<CreatedPersonalKey> CreatePersonalKeyInCluster(
+    ClusterNode& node, const AccountService& accounts, std::string label,
+    std::vector<std::string> scopes, std::vector<int64_t> scoped_teams, int64_t user_id) {
+  ACTIOND_ASSIGN_OR_RETURN(CreatedPersonalKey made,
+                           accounts.MakePersonalKey(std::move(label), std::move(scopes),
+                                                    std::move(scoped_teams), user_id));
+  engine::MetaLogRecord record;
+  record.kind = engine::MetaLogKind::kPersonalKeyCreate;
+  record.payload = storage::EncodeApiKey(made.key);
+  ACTIOND_RETURN_IF_ERROR(ProduceAndApply(node, record));
+  ACTIOND_ASSIGN_OR_RETURN(std::optional<ApiKey> applied,
+                           accounts.FindPersonalKeyByValue(made.value));
+  // Only a record the applier passed over leaves no key; it logged why.
+  if (!applied) return Internal("the meta log record was not applied");
+  made.key = std::move(*applied);
+  return made;
+}
+
+Status RevokePersonalKeyInCluster(ClusterNode& node, const ApiKey& key) {
+  engine::MetaLogRecord record;
+  record.kind = engine::MetaLogKind::kPersonalKeyRevoke;
+  record.payload = key.secure_value_hash;
+  return ProduceAndApply(node, record);
 }
 
 }  // namespace actiond::service

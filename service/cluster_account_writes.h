@@ -1,8 +1,8 @@
-// Project writes in cluster mode (docs/cluster.md §Projects): instead of changing this node's
-// store, a change becomes one record of the meta topic, which every node applies
-// (service/cluster_meta_applier.h). The call returns once THIS node has applied the record, so
-// that the answer — and the next request to this node — already shows the change, exactly as
-// in embedded mode.
+// Project and personal key writes in cluster mode (docs/cluster.md §Projects, §Personal keys):
+// instead of changing this node's store, a change becomes one record of the meta topic, which
+// every node applies (service/cluster_meta_applier.h). The call returns once THIS node has applied
+// the record, so that the answer — and the next request to this node — already shows the change,
+// exactly as in embedded mode.
 //
 // The wait blocks the calling thread (an I/O thread of the server) for at most
 // message.timeout.ms for the log to take the record, then at most 10 s for this node to apply
@@ -18,7 +18,9 @@
 // Thread-safety: may be called from any thread at once.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/status.h"
 #include "service/account_service.h"
@@ -36,5 +38,14 @@ Result<Project> CreateProjectInCluster(ClusterNode& node, const AccountService& 
 // answers the project as it is, without a record.
 Result<Project> UpdateProjectInCluster(ClusterNode& node, const AccountService& accounts,
                                        const Project& project, const ProjectUpdate& update);
+
+// A new personal key, as this node applied it, with its value (known to this node alone: the
+// log carries only its hash). Scopes and teams are the caller's to validate.
+Result<CreatedPersonalKey> CreatePersonalKeyInCluster(
+    ClusterNode& node, const AccountService& accounts, std::string label,
+    std::vector<std::string> scopes, std::vector<int64_t> scoped_teams, int64_t user_id);
+
+// Revokes `key` on every node; returns once this node has applied the revocation.
+Status RevokePersonalKeyInCluster(ClusterNode& node, const ApiKey& key);
 
 }  // namespace actiond::service
