@@ -31,7 +31,7 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(const ClusterSettings& s
                                       LogTopicConfigs(), kTopicTimeoutMs)
                               .status());
   ACTIOND_RETURN_IF_ERROR(EnsureTopic(node->producer_->handle(), settings.members_topic(), 1,
-                                      LogTopicConfigs(), kTopicTimeoutMs)
+                                      MembersTopicConfigs(), kTopicTimeoutMs)
                               .status());
   ACTIOND_ASSIGN_OR_RETURN(node->members_, ClusterMembers::Start(settings, clock, log));
   // Before the events: a capture record names a project that an earlier meta record created.
@@ -46,7 +46,7 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(const ClusterSettings& s
     std::unique_lock lock(self->stop_mutex_);
     while (!self->stopping_) {
       lock.unlock();
-      self->PublishMembership(/*leaving=*/false);
+      self->PublishMembership(/*leaving=*/false, {});
       lock.lock();
       self->stop_.wait_for(lock, kPublishEvery, [self] { return self->stopping_; });
     }
@@ -64,10 +64,14 @@ void ClusterNode::Close() {
   }
   stop_.notify_all();
   if (publisher_.joinable()) publisher_.join();
+  // How far this node's deliveries got, taken while it still holds its partitions: the last
+  // record keeps them, so that the next holder does not send them again (§Webhooks).
+  std::map<int32_t, int64_t> delivered;
+  if (applier_) delivered = DeliveredOffsets();
   if (applier_) applier_->Stop();
   // Says at once that this node holds nothing now, so that requests stop coming here before
   // the group has moved the partitions.
-  if (producer_ && members_) PublishMembership(/*leaving=*/true);
+  if (producer_ && members_) PublishMembership(/*leaving=*/true, std::move(delivered));
   if (members_) members_->Stop();
   if (meta_) meta_->Stop();
   if (producer_) producer_->Close();
@@ -82,7 +86,15 @@ void ClusterNode::ProduceActionChange(std::string_view token, std::string_view r
   producer_->ProduceAt(events_topic_, PartitionOf(token), token, record, std::move(done));
 }
 
-void ClusterNode::PublishMembership(bool leaving) {
+std::map<int32_t, int64_t> ClusterNode::DeliveredOffsets() const {
+  std::map<int32_t, int64_t> delivered;
+  for (const PartitionProgress& p : applier_->Progress()) {
+    delivered[p.partition] = applier_->DeliveredFrom(p.partition);
+  }
+  return delivered;
+}
+
+void ClusterNode::PublishMembership(bool leaving, std::map<int32_t, int64_t> delivered) {
   MemberRecord record;
   record.node_id = settings_.node_id;
   record.url = settings_.advertise;
@@ -90,9 +102,10 @@ void ClusterNode::PublishMembership(bool leaving) {
   if (!leaving) {
     for (const PartitionProgress& p : applier_->Progress()) {
       record.partitions.push_back(p.partition);
-      record.delivered[p.partition] = applier_->DeliveredFrom(p.partition);
     }
+    delivered = DeliveredOffsets();
   }
+  record.delivered = std::move(delivered);
   // Best effort: a lost heartbeat is replaced by the next one a second later.
   producer_->Produce(settings_.members_topic(), 0, settings_.node_id, EncodeMemberRecord(record),
                      [](const Status&) {});

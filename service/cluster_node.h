@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -104,7 +105,10 @@ class ClusterNode {
   explicit ClusterNode(ClusterSettings settings, ClockFunction clock)
       : settings_(std::move(settings)), clock_(std::move(clock)) {}
 
-  void PublishMembership(bool leaving);
+  // `delivered`: a leaving node's offsets (DeliveredOffsets, taken before it let go of its
+  // partitions); ignored otherwise, when they are read afresh.
+  void PublishMembership(bool leaving, std::map<int32_t, int64_t> delivered);
+  std::map<int32_t, int64_t> DeliveredOffsets() const;
 
   const ClusterSettings settings_;
   const ClockFunction clock_;

@@ -29,6 +29,13 @@ inline const TopicConfigs& LogTopicConfigs() {
   return configs;
 }
 
+// The members topic's: compacted, so that only each node's latest record is kept, for ever
+// (docs/cluster.md §Topics).
+inline const TopicConfigs& MembersTopicConfigs() {
+  static const TopicConfigs configs = {{"cleanup.policy", "compact"}};
+  return configs;
+}
+
 // `handle`: any connected librdkafka handle (the producer's). Errors: kUnavailable when the
 // cluster cannot be reached within `timeout_ms`; kPermissionDenied when it refuses to create
 // the topic.
