@@ -1,7 +1,11 @@
 #include "service/cluster_applier.h"
 
 #include <librdkafka/rdkafka.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 #include <utility>
@@ -52,6 +56,11 @@ constexpr milliseconds kRetryPause{1'000};
 constexpr milliseconds kEndRefresh{200};
 constexpr milliseconds kMetaWait{10'000};
 constexpr size_t kKeptActionResults = 1024;
+// Records queued per apply thread before the poller waits: enough to keep a thread busy
+// through a fetch, few enough that a revocation drops little.
+constexpr size_t kMaxQueuedRecords = 256;
+// Like the embedded apply stage: when the CPU is saturated, answering reads comes first.
+constexpr int kApplyNice = 5;
 constexpr milliseconds kMembersWait{5'000};
 
 // The store could not read or write: the record is tried again, not passed over.
@@ -99,6 +108,14 @@ Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(const ClusterSetti
     return KafkaStatus(error, engine::StrCat({"subscribing to ", applier->topic_}));
   }
   ClusterApplier* self = applier.get();
+  const int threads = settings.apply_threads > 0
+                          ? settings.apply_threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) {
+    applier->workers_.push_back(std::make_unique<Worker>());
+    Worker* worker = applier->workers_.back().get();
+    worker->thread = std::thread([self, worker] { self->Work(*worker); });
+  }
   applier->thread_ = std::thread([self] { self->Run(); });
   return applier;
 }
@@ -107,7 +124,67 @@ ClusterApplier::~ClusterApplier() { Stop(); }
 
 void ClusterApplier::Stop() {
   stopping_.store(true, std::memory_order_release);
+  // The poller first: closing the consumer revokes the partitions, which waits for the records
+  // being applied.
   if (thread_.joinable()) thread_.join();
+  for (const std::unique_ptr<Worker>& worker : workers_) {
+    {
+      std::lock_guard lock(worker->mutex);
+      worker->queue.clear();
+    }
+    worker->changed.notify_all();
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+}
+
+bool ClusterApplier::Dispatch(KafkaMessage message) {
+  Worker& worker = WorkerOf(message->partition);
+  std::unique_lock lock(worker.mutex);
+  while (worker.queue.size() >= kMaxQueuedRecords) {
+    if (stopping_.load(std::memory_order_acquire)) return false;
+    worker.changed.wait_for(lock, milliseconds(100));
+  }
+  worker.queue.push_back(std::move(message));
+  lock.unlock();
+  worker.changed.notify_all();
+  return true;
+}
+
+void ClusterApplier::Work(Worker& worker) {
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kApplyNice);
+  while (true) {
+    KafkaMessage message;
+    {
+      std::unique_lock lock(worker.mutex);
+      worker.changed.wait(
+          lock, [&] { return !worker.queue.empty() || stopping_.load(std::memory_order_acquire); });
+      if (worker.queue.empty()) return;  // stopping
+      message = std::move(worker.queue.front());
+      worker.queue.pop_front();
+      worker.applying = message->partition;
+    }
+    worker.changed.notify_all();  // room in the queue
+    const int32_t partition = message->partition;
+    const int64_t offset = message->offset;
+    bool mine = false;
+    {
+      // A record of a partition this node no longer has, or one already applied (fetched
+      // before a seek), is not this node's to apply.
+      std::lock_guard lock(mutex_);
+      const auto it = assigned_.find(partition);
+      mine = it != assigned_.end() && offset >= it->second.applied;
+    }
+    const std::string_view value(static_cast<const char*>(message->payload), message->len);
+    while (mine && !Apply(worker.scratch, partition, offset, value)) {
+      if (stopping_.load(std::memory_order_acquire)) break;  // not stored: applied on restart
+      std::this_thread::sleep_for(kRetryPause);
+    }
+    {
+      std::lock_guard lock(worker.mutex);
+      worker.applying = -1;
+    }
+    worker.changed.notify_all();  // a revocation may wait for this record
+  }
 }
 
 std::string ClusterApplier::OffsetKey(const std::string& topic, int32_t partition) {
@@ -152,7 +229,7 @@ void ClusterApplier::Run() {
         }
       }
     }
-    const KafkaMessage message = PollKafkaMessage(consumer, 100);
+    KafkaMessage message = PollKafkaMessage(consumer, 100);
     if (!message) continue;
     if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -160,20 +237,7 @@ void ClusterApplier::Run() {
       }
       continue;
     }
-    const int32_t partition = message->partition;
-    const int64_t offset = message->offset;
-    {
-      // A record of a partition this node no longer has, or one already applied (fetched
-      // before a seek), is not this node's to apply.
-      std::lock_guard lock(mutex_);
-      const auto it = assigned_.find(partition);
-      if (it == assigned_.end() || offset < it->second.applied) continue;
-    }
-    const std::string_view value(static_cast<const char*>(message->payload), message->len);
-    while (!Apply(partition, offset, value)) {
-      std::this_thread::sleep_for(kRetryPause);
-      if (stopping_.load(std::memory_order_acquire)) break;  // not stored: applied on restart
-    }
+    if (!Dispatch(std::move(message))) break;
   }
   // Leaves the group now, so that the partitions move at once instead of after the session
   // timeout; the revocation arrives through OnRebalance.
@@ -239,19 +303,31 @@ void ClusterApplier::Assign(rd_kafka_topic_partition_list_t* partitions) {
 }
 
 void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
+  std::vector<int32_t> revoked;
   {
     std::lock_guard lock(mutex_);
     if (cooperative_) {
-      for (int i = 0; i < partitions->cnt; ++i) {
-        assigned_.erase(partitions->elems[i].partition);
-        owed_.erase(partitions->elems[i].partition);
-      }
+      for (int i = 0; i < partitions->cnt; ++i) revoked.push_back(partitions->elems[i].partition);
     } else {
-      assigned_.clear();
-      owed_.clear();
+      for (const auto& [partition, progress] : assigned_) revoked.push_back(partition);
+    }
+    for (const int32_t partition : revoked) {
+      assigned_.erase(partition);
+      owed_.erase(partition);
     }
   }
   applied_.notify_all();  // a request waiting on a partition that left gives up now
+  // Its queued records are not this node's any more; the one being applied is finished first,
+  // so that the stored offset the next holder reads is not moved by this node afterwards.
+  auto is_revoked = [&](int32_t partition) {
+    return std::find(revoked.begin(), revoked.end(), partition) != revoked.end();
+  };
+  for (const std::unique_ptr<Worker>& worker : workers_) {
+    std::unique_lock lock(worker->mutex);
+    std::erase_if(worker->queue,
+                  [&](const KafkaMessage& message) { return is_revoked(message->partition); });
+    worker->changed.wait(lock, [&] { return !is_revoked(worker->applying); });
+  }
   if (cooperative_) {
     if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(consumer_.get(), partitions);
         e != nullptr) {
@@ -262,9 +338,10 @@ void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
   }
 }
 
-bool ClusterApplier::Apply(int32_t partition, int64_t offset, std::string_view value) {
-  return engine::IsActionLogRecord(value) ? ApplyActionChange(partition, offset, value)
-                                          : ApplyCapture(partition, offset, value);
+bool ClusterApplier::Apply(Scratch& scratch, int32_t partition, int64_t offset,
+                           std::string_view value) {
+  return engine::IsActionLogRecord(value) ? ApplyActionChange(scratch, partition, offset, value)
+                                          : ApplyCapture(scratch, partition, offset, value);
 }
 
 Result<std::optional<Project>> ClusterApplier::ProjectOfRecord(const std::string& token) {
@@ -279,27 +356,29 @@ Result<std::optional<Project>> ClusterApplier::ProjectOfRecord(const std::string
   return accounts_->FindProjectByToken(token);
 }
 
-bool ClusterApplier::ApplyCapture(int32_t partition, int64_t offset, std::string_view value) {
-  offset_key_ = OffsetKey(topic_, partition);
-  LogPosition position{offset_key_, offset + 1};
+bool ClusterApplier::ApplyCapture(Scratch& scratch, int32_t partition, int64_t offset,
+                                  std::string_view value) {
+  scratch.offset_key = OffsetKey(topic_, partition);
+  LogPosition position{scratch.offset_key, offset + 1};
   {
     std::lock_guard lock(mutex_);
     const auto it = assigned_.find(partition);
     position.deliver_webhooks = it == assigned_.end() || offset >= it->second.webhooks_from;
   }
   int64_t received_ms = 0;
-  if (Status decoded = engine::DecodeCaptureLogRecord(value, &request_, &received_ms);
+  engine::CaptureRequest& request = scratch.request;
+  if (Status decoded = engine::DecodeCaptureLogRecord(value, &request, &received_ms);
       !decoded.ok()) {
     Passed(partition, offset, decoded.message());
     return true;
   }
-  Result<std::optional<Project>> project = ProjectOfRecord(request_.token);
+  Result<std::optional<Project>> project = ProjectOfRecord(request.token);
   if (!project.ok()) return false;  // the store or the meta log cannot be read now
   if (!project->has_value()) {
     Passed(partition, offset, "no project has its token");
     return true;
   }
-  Result<IngestResult> ingested = pipeline_->Ingest((*project)->id, request_.events, &position);
+  Result<IngestResult> ingested = pipeline_->Ingest((*project)->id, request.events, &position);
   if (!ingested.ok()) {
     if (IsStoreFailure(ingested.status().code())) return false;  // try the record again
     Passed(partition, offset, ingested.status().message());
@@ -330,7 +409,8 @@ int64_t ClusterApplier::DeliveredFrom(int32_t partition) {
   return held->second.applied;
 }
 
-bool ClusterApplier::ApplyActionChange(int32_t partition, int64_t offset, std::string_view value) {
+bool ClusterApplier::ApplyActionChange(Scratch& scratch, int32_t partition, int64_t offset,
+                                       std::string_view value) {
   Result<engine::ActionLogRecord> record = engine::DecodeActionLogRecord(value);
   if (!record.ok()) {
     Passed(partition, offset, record.status().message());
@@ -353,8 +433,8 @@ bool ClusterApplier::ApplyActionChange(int32_t partition, int64_t offset, std::s
   change.request = std::move(*request);
   change.created_by_json = std::move(record->created_by_json);
   change.at_ms = record->at_ms;
-  offset_key_ = OffsetKey(topic_, partition);
-  const LogPosition position{offset_key_, offset + 1};
+  scratch.offset_key = OffsetKey(topic_, partition);
+  const LogPosition position{scratch.offset_key, offset + 1};
   Result<ActionRecord> result = actions_->ApplyChange((*project)->id, change, &position);
   if (!result.ok() && IsStoreFailure(result.status().code())) return false;
   {

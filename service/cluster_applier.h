@@ -31,8 +31,16 @@
 // it was assigned; CaughtUp() is false before the group's first assignment and while any
 // partition is not (/_readyz answers 503 meanwhile).
 //
-// Thread-safety: one consumer thread applies; Progress() and CaughtUp() may be called from any
-// thread.
+// Parallel apply: one consumer thread polls the log (and runs the group's rebalance callbacks)
+// and hands each record to one of the apply threads (ClusterSettings::apply_threads), always the
+// same one for a partition, so that a partition is applied in log order while the partitions a
+// node holds are applied on several cores at once. A thread's queue is bounded; the poller waits
+// when it is full. When a partition is revoked its queued records are dropped and the revocation
+// waits for the record being applied, so that the next holder starts from a stored offset no
+// record of this node will move.
+//
+// Thread-safety: Progress(), CaughtUp(), WaitActionResult() and DeliveredFrom() may be called
+// from any thread.
 #pragma once
 
 #include <atomic>
@@ -131,9 +139,28 @@ class ClusterApplier final : public KafkaOwner {
   void Assign(rd_kafka_topic_partition_list_s* partitions);
   void Revoke(rd_kafka_topic_partition_list_s* partitions);
   // Applies one record; false when it must be tried again (the store cannot write).
-  bool Apply(int32_t partition, int64_t offset, std::string_view value);
-  bool ApplyCapture(int32_t partition, int64_t offset, std::string_view value);
-  bool ApplyActionChange(int32_t partition, int64_t offset, std::string_view value);
+  // What one apply thread reuses from record to record.
+  struct Scratch {
+    engine::CaptureRequest request;  // the record being applied; its buffers reused
+    std::string offset_key;
+  };
+  // One apply thread: its queue of polled records, and the partition it is applying.
+  struct Worker {
+    std::mutex mutex;
+    std::condition_variable changed;  // a record queued or taken, or one applied
+    std::deque<KafkaMessage> queue;   // guarded by mutex
+    int32_t applying = -1;            // guarded by mutex; -1: none
+    Scratch scratch;                  // the thread's own
+    std::thread thread;
+  };
+  void Work(Worker& worker);
+  Worker& WorkerOf(int32_t partition) { return *workers_[partition % workers_.size()]; }
+  // Queues a polled record on its partition's worker; false when stopping first.
+  bool Dispatch(KafkaMessage message);
+  bool Apply(Scratch& scratch, int32_t partition, int64_t offset, std::string_view value);
+  bool ApplyCapture(Scratch& scratch, int32_t partition, int64_t offset, std::string_view value);
+  bool ApplyActionChange(Scratch& scratch, int32_t partition, int64_t offset,
+                         std::string_view value);
   // The project with `token`, after waiting for the meta log when no project has it yet;
   // nullopt inside the Result: none has it even then. An error: try the record again.
   Result<std::optional<Project>> ProjectOfRecord(const std::string& token);
@@ -151,8 +178,7 @@ class ClusterApplier final : public KafkaOwner {
   const WebhookDispatcher* dispatcher_;
   KafkaHandle consumer_;
   bool cooperative_ = true;
-  engine::CaptureRequest request_;  // the record being applied; its buffers reused
-  std::string offset_key_;
+  std::vector<std::unique_ptr<Worker>> workers_;  // fixed after Start
 
   mutable std::mutex mutex_;
   std::map<int32_t, PartitionProgress> assigned_;  // guarded by mutex_

@@ -15,6 +15,7 @@ struct ClusterSettings {
   int32_t partitions = 12;                // used when this node creates the events topic
   std::string node_id;                    // client.id and the name in /_cluster; "" → host:port
   std::string advertise;                  // how other nodes reach this one (shown in /_cluster)
+  int apply_threads = 0;                  // threads applying the partitions; 0: one per core
   // librdkafka properties, applied after actiond's own defaults so that they win (security
   // protocol, SASL, TLS, timeouts).
   std::vector<std::pair<std::string, std::string>> kafka_config;

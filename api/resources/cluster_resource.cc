@@ -16,6 +16,7 @@ Result<std::optional<service::ClusterSettings>> ClusterSettingsFrom(const AppCon
   settings.brokers = config.kafka_brokers;
   settings.topic_prefix = config.kafka_topic_prefix;
   settings.partitions = config.kafka_partitions;
+  settings.apply_threads = config.ingest_threads;
   settings.node_id = config.node_id.empty() ? config.listen : config.node_id;
   settings.advertise = config.advertise.empty() ? "http://" + config.listen : config.advertise;
   for (const std::string& pair : config.kafka_config) {
