@@ -1,7 +1,6 @@
 #include "service/cluster_account_writes.h"
 
 #include <chrono>
-#include <future>
 #include <memory>
 #include <utility>
 
@@ -16,32 +15,17 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The producer reports every record within message.timeout.ms (10 s by default); this bound
-// only keeps a request from hanging should a report never come.
-constexpr milliseconds kDeliveryWait{60'000};
 constexpr milliseconds kApplyWait{10'000};
-
-struct Delivery {
-  Status status;
-  int64_t offset = -1;
-};
 
 // Produces `record` and waits until this node has applied it.
 Status ProduceAndApply(ClusterNode& node, const engine::MetaLogRecord& record) {
   std::string bytes;
   engine::EncodeMetaLogRecord(record, &bytes);
-  // Shared with the report, which may come after this function gave up waiting.
-  auto delivered = std::make_shared<std::promise<Delivery>>();
-  std::future<Delivery> delivery = delivered->get_future();
-  node.ProduceMeta(bytes, [delivered](const Status& status, int64_t offset) {
-    delivered->set_value(Delivery{status, offset});
-  });
-  if (delivery.wait_for(kDeliveryWait) != std::future_status::ready) {
-    return Status(StatusCode::kUnavailable, "the meta log did not answer; try again");
-  }
-  const Delivery done = delivery.get();
-  if (!done.status.ok()) return done.status;
-  if (!node.WaitMetaApplied(done.offset + 1, kApplyWait)) {
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t offset,
+                           KafkaProducer::WaitForOffset([&](KafkaProducer::DeliveredAt done) {
+                             node.ProduceMeta(bytes, std::move(done));
+                           }));
+  if (!node.WaitMetaApplied(offset + 1, kApplyWait)) {
     return Status(StatusCode::kUnavailable,
                   "the change is in the meta log but this node has not applied it yet; it will "
                   "take effect shortly");

@@ -1,7 +1,6 @@
 #include "service/cluster_action_writes.h"
 
 #include <chrono>
-#include <future>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,15 +15,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The producer reports every record within message.timeout.ms (10 s by default); this bound
-// only keeps a request from hanging should a report never come.
-constexpr milliseconds kDeliveryWait{60'000};
 constexpr milliseconds kApplyWait{10'000};
-
-struct Delivery {
-  Status status;
-  int64_t offset = -1;
-};
 
 // Writes `change` to the project's partition and waits for this node to apply it.
 Result<ActionRecord> ProduceAndApply(ClusterNode& node, const Project& project,
@@ -38,19 +29,11 @@ Result<ActionRecord> ProduceAndApply(ClusterNode& node, const Project& project,
   record.created_by_json = change.created_by_json;
   std::string bytes;
   engine::EncodeActionLogRecord(record, &bytes);
-  // Shared with the report, which may come after this function gave up waiting.
-  auto delivered = std::make_shared<std::promise<Delivery>>();
-  std::future<Delivery> delivery = delivered->get_future();
-  node.ProduceActionChange(project.api_token, bytes,
-                           [delivered](const Status& status, int64_t offset) {
-                             delivered->set_value(Delivery{status, offset});
-                           });
-  if (delivery.wait_for(kDeliveryWait) != std::future_status::ready) {
-    return Status(StatusCode::kUnavailable, "the event log did not answer; try again");
-  }
-  const Delivery done = delivery.get();
-  if (!done.status.ok()) return done.status;
-  return node.WaitActionResult(project.api_token, done.offset, kApplyWait);
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t offset,
+                           KafkaProducer::WaitForOffset([&](KafkaProducer::DeliveredAt done) {
+                             node.ProduceActionChange(project.api_token, bytes, std::move(done));
+                           }));
+  return node.WaitActionResult(project.api_token, offset, kApplyWait);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
+#include <future>
+#include <memory>
 #include <utility>
 
 namespace actiond::service {
@@ -108,6 +111,25 @@ void KafkaProducer::Close(int timeout_ms) {
   rd_kafka_purge(handle_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll(handle_.get(), 0);
   handle_.reset();
+}
+
+Result<int64_t> KafkaProducer::WaitForOffset(const std::function<void(DeliveredAt)>& produce) {
+  struct Report {
+    Status status;
+    int64_t offset = -1;
+  };
+  // Shared with the report, which may come after this function gave up waiting.
+  auto reported = std::make_shared<std::promise<Report>>();
+  std::future<Report> report = reported->get_future();
+  produce([reported](const Status& status, int64_t offset) {
+    reported->set_value(Report{status, offset});
+  });
+  if (report.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    return Status(StatusCode::kUnavailable, "the log did not answer; try again");
+  }
+  Report done = report.get();
+  if (!done.status.ok()) return done.status;
+  return done.offset;
 }
 
 }  // namespace actiond::service

@@ -49,6 +49,13 @@ class KafkaProducer final : public KafkaOwner {
   void ProduceAt(const std::string& topic, int32_t partition, std::string_view key,
                  std::string_view value, DeliveredAt done);
 
+  // Runs `produce` (a call of ProduceAt, given the callback to pass it) and blocks until the
+  // record's report: its offset, or the producer's error. The producer reports every record
+  // within message.timeout.ms; kUnavailable after 60 s only keeps a caller from hanging should
+  // a report never come. For rare writes that answer once their record is applied
+  // (docs/cluster.md §Projects, §Actions).
+  static Result<int64_t> WaitForOffset(const std::function<void(DeliveredAt)>& produce);
+
   // Waits up to `timeout_ms` for queued records, then stops polling; records still undelivered
   // are reported as failed. Idempotent.
   void Close(int timeout_ms = 10'000);

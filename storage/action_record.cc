@@ -58,24 +58,27 @@ void AppendStep(const engine::ActionStep& step, std::string* out) {
   out->push_back('}');
 }
 
-void AppendTags(const std::vector<std::string>& tags, std::string* out) {
-  AppendKey("tags", out);
+// `"key":[…]`, each item written by append_item(item, out).
+template <typename Item, typename AppendItem>
+void AppendArray(std::string_view key, const std::vector<Item>& items, AppendItem append_item,
+                 std::string* out) {
+  AppendKey(key, out);
   out->push_back('[');
-  for (size_t i = 0; i < tags.size(); ++i) {
+  for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out->push_back(',');
-    engine::AppendDrfJsonString(tags[i], out);
+    append_item(items[i], out);
   }
   out->push_back(']');
 }
 
+void AppendTags(const std::vector<std::string>& tags, std::string* out) {
+  AppendArray(
+      "tags", tags,
+      [](std::string_view tag, std::string* o) { engine::AppendDrfJsonString(tag, o); }, out);
+}
+
 void AppendSteps(const std::vector<engine::ActionStep>& steps, std::string* out) {
-  AppendKey("steps", out);
-  out->push_back('[');
-  for (size_t i = 0; i < steps.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    AppendStep(steps[i], out);
-  }
-  out->push_back(']');
+  AppendArray("steps", steps, AppendStep, out);
 }
 
 // A step field's condition as the matcher reads it: null and "" are both "absent".

@@ -182,6 +182,15 @@ class ClusterTest(unittest.TestCase):
             time.sleep(0.3)
         return (a, b) if partition_of(server.PROJECT_TOKEN) in held[0] else (b, a)
 
+    def assert_answers_as_embedded(self, node, ids, batches):
+        """The node settles at the answers of an embedded node given the same actions and fed
+        `batches` once each, in order."""
+        reference = self.start(server.Server())
+        self.assertEqual(self.create_actions(reference), ids)
+        for batch in batches:
+            self.assertEqual(self.send(reference, batch), 200)
+        self.assert_settles_at(node, ids, self.answers(reference, ids))
+
     def buy_count(self, srv, ids):
         return json.loads(self.answers(srv, ids)[ids[0]][0])["count"]
 
@@ -318,11 +327,7 @@ class ClusterTest(unittest.TestCase):
             self.kafka.command("up -1")
         for batch in batches[1:]:
             self.assertEqual(self.send(node, batch, attempts=40), 200)
-        reference = self.start(server.Server())
-        self.assertEqual(self.create_actions(reference), ids)
-        for batch in batches:
-            self.assertEqual(self.send(reference, batch), 200)
-        self.assert_settles_at(node, ids, self.answers(reference, ids))
+        self.assert_answers_as_embedded(node, ids, batches)
 
     def test_one_broker_down_while_others_lead_loses_nothing_and_refuses_nothing(self):
         """Broker 2 leads every partition; its leadership moves to broker 1 and broker 2 goes
@@ -356,11 +361,7 @@ class ClusterTest(unittest.TestCase):
             self.kafka.command("up 2")
         for batch in batches[15:]:
             self.assertEqual(self.send(node, batch, attempts=40), 200)
-        reference = self.start(server.Server())
-        self.assertEqual(self.create_actions(reference), ids)
-        for batch in batches:
-            self.assertEqual(self.send(reference, batch), 200)
-        self.assert_settles_at(node, ids, self.answers(reference, ids))
+        self.assert_answers_as_embedded(node, ids, batches)
 
     def test_any_node_answers_for_a_project_from_the_node_holding_its_partition(self):
         embedded = self.start(server.Server())
