@@ -11,15 +11,14 @@ const std::string* ProjectPersons::FindPersonUuid(std::string_view distinct_id) 
 
 const Person* ProjectPersons::FindPerson(std::string_view uuid) const {
   auto it = persons_.find(uuid);
-  return it == persons_.end() ? nullptr : &it->second;
+  return it == persons_.end() || !it->second.present ? nullptr : &it->second.person;
 }
 
 std::optional<Person> ProjectPersons::TakePerson(std::string_view uuid) {
   auto it = persons_.find(uuid);
-  if (it == persons_.end()) return std::nullopt;
-  std::optional<Person> person(std::move(it->second));
-  persons_.erase(it);
-  return person;
+  if (it == persons_.end() || !it->second.present) return std::nullopt;
+  it->second.present = false;
+  return std::optional<Person>(std::move(it->second.person));
 }
 
 void ProjectPersons::PutMapping(std::string_view distinct_id, std::string_view person_uuid) {
@@ -36,10 +35,11 @@ void ProjectPersons::PutPerson(Person person) {
   auto it = persons_.find(person.uuid);
   if (it == persons_.end()) {
     std::string uuid = person.uuid;
-    persons_.emplace(std::move(uuid), std::move(person));
+    persons_.emplace(std::move(uuid), Slot{std::move(person), true});
     KeepBounded();
   } else {
-    it->second = std::move(person);
+    it->second.person = std::move(person);
+    it->second.present = true;
   }
 }
 

@@ -61,7 +61,13 @@ class ProjectPersons {
   void KeepBounded();
 
   StringMap<std::string> person_uuids_;  // by distinct id
-  StringMap<Person> persons_;            // by uuid
+  // A taken person leaves its node behind (present == false) so that putting it back moves it
+  // into the same node: no allocation per request for a person seen before.
+  struct Slot {
+    Person person;
+    bool present = false;
+  };
+  StringMap<Slot> persons_;  // by uuid
 };
 
 class PersonCache {
