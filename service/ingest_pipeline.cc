@@ -120,7 +120,8 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   ACTIOND_RETURN_IF_ERROR(store_->EventsExist(project, s.uuids, &s.skip));
   MarkRepeats(s.uuids, &s.order, &s.skip);
 
-  s.persons.Begin(store_, project);
+  ProjectPersons* cached_persons = persons_.For(project);
+  s.persons.Begin(store_, project, cached_persons);
   for (size_t i = 0; i < events.size(); ++i) {
     // A duplicate is skipped whole, person updates included: a retried request must not
     // apply its $set twice any more than it stores its events twice.
@@ -158,7 +159,15 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
   if (position != nullptr) {
     batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
   }
-  if (!batch.empty()) ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
+  if (!batch.empty()) {
+    if (Status committed = store_->Commit(batch); !committed.ok()) {
+      // Nothing was written, so the cache still holds what the store does; emptying it costs
+      // only reads and leaves no doubt.
+      cached_persons->Clear();
+      return committed;
+    }
+  }
+  s.persons.Committed();
   abandon.Committed();
   if (outbox_ != nullptr && !s.outbox.entries.empty()) outbox_->Committed(s.outbox);
   result.deliveries = s.outbox.entries.size();

@@ -17,6 +17,9 @@
 // Later events of a request see the person changes of earlier ones before anything is
 // committed. Nothing of a request is stored unless all of it is.
 //
+// Persons are read through a cache of what this pipeline committed (service/person_cache.h),
+// which is why a store must have one IngestPipeline writing to it at a time.
+//
 // Thread-safety: Ingest may be called concurrently; requests of one project are serialised.
 #pragma once
 
@@ -30,6 +33,7 @@
 #include "service/domain_types.h"
 #include "service/log_position.h"
 #include "service/ops_counters.h"
+#include "service/person_cache.h"
 #include "service/project_locks.h"
 #include "service/webhook_catalog.h"
 #include "service/webhook_outbox.h"
@@ -80,6 +84,7 @@ class IngestPipeline {
   const WebhookCatalog* webhooks_;
   WebhookOutbox* outbox_;
   OpsCounters* counters_;
+  PersonCache persons_;
 };
 
 }  // namespace actiond::service

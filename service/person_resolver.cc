@@ -1,6 +1,8 @@
 #include "service/person_resolver.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "engine/capture_fields.h"
@@ -29,10 +31,42 @@ bool OlderThan(std::string_view a, std::string_view b) {
 PersonResolver::PersonResolver() = default;
 PersonResolver::~PersonResolver() = default;
 
-void PersonResolver::Begin(storage::Store* store, ProjectId project) {
+void PersonResolver::Begin(storage::Store* store, ProjectId project, ProjectPersons* cache) {
   Clear();
   store_ = store;
   project_ = project;
+  cache_ = cache;
+}
+
+void PersonResolver::Committed() {
+  if (cache_ == nullptr) return;
+  for (Entry* entry : order_) {
+    if (entry->deleted) {
+      cache_->ErasePerson(entry->person.uuid);
+    } else {
+      cache_->PutPerson(std::move(entry->person));  // the overlay is done with it
+    }
+  }
+  for (const auto& [distinct_id, mapping] : mappings_) {
+    if (!mapping.person_uuid.empty()) cache_->PutMapping(distinct_id, mapping.person_uuid);
+  }
+}
+
+Result<std::optional<std::string>> PersonResolver::ReadPersonUuid(
+    std::string_view distinct_id) const {
+  if (cache_ != nullptr) {
+    if (const std::string* uuid = cache_->FindPersonUuid(distinct_id)) {
+      return std::optional<std::string>(*uuid);
+    }
+  }
+  return store_->GetPersonUuid(project_, distinct_id);
+}
+
+Result<std::optional<Person>> PersonResolver::ReadPerson(const std::string& uuid) {
+  if (cache_ != nullptr) {
+    if (std::optional<Person> person = cache_->TakePerson(uuid)) return person;
+  }
+  return store_->GetPerson(project_, uuid);
 }
 
 void PersonResolver::Clear() {
@@ -52,7 +86,7 @@ Result<PersonResolver::Entry*> PersonResolver::Lookup(std::string_view distinct_
     if (it->second.person_uuid.empty()) return static_cast<Entry*>(nullptr);
     return Live(&persons_.find(it->second.person_uuid)->second);
   }
-  ACTIOND_ASSIGN_OR_RETURN(auto stored_uuid, store_->GetPersonUuid(project_, distinct_id));
+  ACTIOND_ASSIGN_OR_RETURN(auto stored_uuid, ReadPersonUuid(distinct_id));
   Mapping& mapping = mappings_[std::string(distinct_id)];
   if (!stored_uuid) return static_cast<Entry*>(nullptr);
   if (auto person = persons_.find(*stored_uuid); person != persons_.end()) {
@@ -62,7 +96,7 @@ Result<PersonResolver::Entry*> PersonResolver::Lookup(std::string_view distinct_
     mapping.person_uuid = live->person.uuid;
     return live;
   }
-  ACTIOND_ASSIGN_OR_RETURN(auto stored, store_->GetPerson(project_, *stored_uuid));
+  ACTIOND_ASSIGN_OR_RETURN(auto stored, ReadPerson(*stored_uuid));
   // A mapping to a missing person cannot come from our writes (a merge re-points every id of
   // the person it deletes); treat the id as new, and its next person overwrites the mapping.
   if (!stored) return static_cast<Entry*>(nullptr);

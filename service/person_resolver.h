@@ -36,6 +36,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +46,7 @@
 #include "engine/person_update.h"
 #include "engine/status.h"
 #include "service/domain_types.h"
+#include "service/person_cache.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -58,8 +60,9 @@ class PersonResolver {
   PersonResolver& operator=(const PersonResolver&) = delete;
 
   // Starts a request on `project` of `store` (which must outlive the request), forgetting the
-  // previous request's overlay. `now_ms` is the time part of new persons' uuids.
-  void Begin(storage::Store* store, ProjectId project);
+  // previous request's overlay. `cache`, when given, is the project's committed persons
+  // (service/person_cache.h): read before the store, and refreshed by Committed().
+  void Begin(storage::Store* store, ProjectId project, ProjectPersons* cache = nullptr);
 
   // Applies `event` to the persons (see above) and returns its person as of after the event,
   // or nullptr when the event has no person profile. The person's uuid and properties_json are
@@ -72,6 +75,11 @@ class PersonResolver {
   // (kUpdate), merged-away stored persons (DeletePerson) and every changed distinct id mapping
   // (PutDistinctId).
   Status Flush(storage::WriteBatch* batch);
+
+  // Call once the batch Flush() wrote into is committed: hands the overlay's persons and
+  // mappings, now what the store holds, to the cache given to Begin() (if any). The overlay is
+  // left unusable until Clear() or Begin(); pointers from Resolve() are no longer valid.
+  void Committed();
 
   // Forgets the overlay and releases what it holds (Begin() does this too).
   void Clear();
@@ -110,8 +118,14 @@ class PersonResolver {
   Status ResolveMerge(const engine::CapturedEvent& event, std::string_view other_id,
                       Entry** person);
 
+  // The store's answer, through the cache when it has one.
+  Result<std::optional<std::string>> ReadPersonUuid(std::string_view distinct_id) const;
+  // Takes the person out of the cache: Committed() puts it back.
+  Result<std::optional<Person>> ReadPerson(const std::string& uuid);
+
   storage::Store* store_ = nullptr;
   ProjectId project_ = 0;
+  ProjectPersons* cache_ = nullptr;
   StringMap<Entry> persons_;     // by uuid; node-based, so Entry pointers stay valid
   StringMap<Mapping> mappings_;  // by distinct id
   std::vector<Entry*> order_;    // persons in order of first touch (deterministic Flush)

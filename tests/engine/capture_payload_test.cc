@@ -520,6 +520,17 @@ TEST_F(CapturePayloadTest, EventSizeIsMeasuredAsCompactJson) {
   EXPECT_TRUE(Parse(head + std::string(fill, 'x') + tail + std::string(100, ' ')).ok());
 }
 
+TEST_F(CapturePayloadTest, NumbersCountAtTheSizeJavaScriptWritesThem) {
+  // `1e20` is written 100000000000000000000: 60,000 of them are 300 KB as sent and 1.3 MB as
+  // compact JSON, so the event is too large although its body is not.
+  std::string numbers;
+  for (int i = 0; i < 60'000; ++i) numbers += i == 0 ? "1e20" : ",1e20";
+  const std::string event =
+      R"({"event":"e","distinct_id":"u","token":"t","properties":{"n":[)" + numbers + "]}}";
+  ASSERT_LT(event.size(), kMaxEventJsonBytes / 2);
+  EXPECT_EQ(Parse(event).code(), StatusCode::kTooLarge);
+}
+
 TEST_F(CapturePayloadTest, OneBadEventFailsTheWholeRequestNamingItsIndex) {
   Status status = Parse(R"({"api_key":"t","batch":[
       {"event":"a","distinct_id":"u"},{"event":"b","distinct_id":"u"},

@@ -114,6 +114,44 @@ TEST(JsonParseTest, ManyKeysAreCheckedForRepeats) {
   EXPECT_EQ(root.get_object().value().size(), 100u);
 }
 
+TEST(JsonParseTest, RepeatsAreFoundAtEveryObjectSizeAndPosition) {
+  // Objects of 2 to 70 keys (checked pairwise when small, through a hash table when not), with
+  // the repeat of each position of the object appended last.
+  for (int size = 2; size <= 70; ++size) {
+    for (int repeated = 0; repeated < size; ++repeated) {
+      std::string json = "{\"outer\":1,\"inner\":{";
+      for (int i = 0; i < size; ++i)
+        json += "\"key-" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+      json += "\"key-" + std::to_string(repeated) + "\":\"again\"}}";
+      simdjson::dom::parser parser;
+      simdjson::dom::element root;
+      ASSERT_EQ(parser.parse(json).get(root), simdjson::SUCCESS);
+      EXPECT_TRUE(HasDuplicateKeys(root)) << json;
+    }
+  }
+}
+
+TEST(JsonParseTest, KeysAlikeButForOneByteAreNotRepeats) {
+  // Same length, same first and last bytes: only a full comparison tells them apart.
+  std::string json = "{";
+  for (int i = 0; i < 40; ++i) {
+    if (i > 0) json += ",";
+    json += "\"$session_entry_" +
+            std::string{static_cast<char>('a' + i % 26), static_cast<char>('a' + i / 26)} +
+            "_url\":" + std::to_string(i);
+  }
+  json += "}";
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  ASSERT_EQ(parser.parse(json).get(root), simdjson::SUCCESS);
+  EXPECT_FALSE(HasDuplicateKeys(root));
+  // A key written with an escape is the same key as its plain spelling (JSON.parse agrees).
+  ASSERT_EQ(
+      parser.parse(std::string_view(R"({"a":1,"b":2,"c":3,"d":4,"e":5,"\u0061":6})")).get(root),
+      simdjson::SUCCESS);
+  EXPECT_TRUE(HasDuplicateKeys(root));
+}
+
 TEST(JsonParseTest, DocumentsWithoutRepeatsAreNotRewritten) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;

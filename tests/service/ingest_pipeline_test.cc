@@ -299,6 +299,49 @@ TEST_F(IngestPipelineTest, AnErrorMidRequestStoresNothing) {
   EXPECT_EQ(Count(1), 2);
 }
 
+TEST_F(IngestPipelineTest, PersonsCarryOverFromRequestToRequestAsStored) {
+  // Later requests read persons through the pipeline's cache (service/person_cache.h): each
+  // must see exactly what the earlier ones committed, merges and deletions included.
+  Ingest(
+      {Event(1, "x", "anon", R"({"theme":"dark"})"), Event(2, "x", "user", R"({"plan":"free"})")});
+  engine::CapturedEvent identify = Event(3, "$identify", "user");
+  identify.anon_distinct_id = "anon";
+  Ingest({identify});
+  Ingest({Event(4, "x", "anon", R"({"plan":"pro"})")});  // anon now is user's person
+  engine::CapturedEvent unset = Event(5, "x", "user");
+  unset.unset_keys = {"theme"};
+  Ingest({unset, Event(6, "x", "user")});
+
+  const std::string person = PersonUuid("user");
+  EXPECT_EQ(PersonUuid("anon"), person);
+  EXPECT_EQ(Ok(store_->CountPersons(kProject)), 1);
+  const auto stored = Ok(store_->GetPersonByDistinctId(kProject, "anon"));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->properties_json, R"({"plan":"pro"})");
+  EXPECT_TRUE(stored->is_identified);
+  EXPECT_NE(Record(Uuid(4)).find(R"("person_id":")" + person +
+                                 R"(","person_properties":{"plan":"pro","theme":"dark"})"),
+            std::string::npos);
+  EXPECT_NE(Record(Uuid(6)).find(R"("person_properties":{"plan":"pro"})"), std::string::npos);
+  // A pipeline that has cached nothing reads the same persons from the store.
+  IngestPipeline fresh(store_.get(), &catalog_, &locks_);
+  pipeline_.reset();
+  ASSERT_TRUE(fresh.Ingest(kProject, std::vector{Event(7, "x", "anon", R"({"n":1})")}).ok());
+  EXPECT_NE(Record(Uuid(7)).find(R"("person_properties":{"plan":"pro","n":1})"), std::string::npos);
+}
+
+TEST_F(IngestPipelineTest, AFailedRequestLeavesLaterRequestsThePersonsAsStored) {
+  Ingest({Event(1, "x", "u", R"({"a":1})")});
+  // Event 0 changes u's person in the overlay, event 1 fails the request: nothing is stored,
+  // and the next request must not see the change.
+  auto failed = pipeline_->Ingest(
+      kProject, std::vector{Event(2, "x", "u", R"({"a":2})"), Event(3, "x", "v", "[1]")});
+  ASSERT_FALSE(failed.ok());
+  Ingest({Event(4, "x", "u")});
+  EXPECT_NE(Record(Uuid(4)).find(R"("person_properties":{"a":1})"), std::string::npos);
+  EXPECT_EQ(Ok(store_->GetPersonByDistinctId(kProject, "u"))->properties_json, R"({"a":1})");
+}
+
 TEST_F(IngestPipelineTest, AnEmptyRequestIsANoOp) {
   auto r = Ingest({});
   EXPECT_EQ(r.stored + r.duplicates + r.matches, 0u);
