@@ -25,6 +25,7 @@ void ProjectPersons::PutMapping(std::string_view distinct_id, std::string_view p
   auto it = person_uuids_.find(distinct_id);
   if (it == person_uuids_.end()) {
     person_uuids_.emplace(std::string(distinct_id), std::string(person_uuid));
+    Count(1);
     KeepBounded();
   } else {
     it->second.assign(person_uuid);
@@ -36,6 +37,7 @@ void ProjectPersons::PutPerson(Person person) {
   if (it == persons_.end()) {
     std::string uuid = person.uuid;
     persons_.emplace(std::move(uuid), Slot{std::move(person), true});
+    Count(1);
     KeepBounded();
   } else {
     it->second.person = std::move(person);
@@ -44,24 +46,35 @@ void ProjectPersons::PutPerson(Person person) {
 }
 
 void ProjectPersons::ErasePerson(std::string_view uuid) {
-  if (auto it = persons_.find(uuid); it != persons_.end()) persons_.erase(it);
+  if (auto it = persons_.find(uuid); it != persons_.end()) {
+    persons_.erase(it);
+    Count(-1);
+  }
 }
 
 void ProjectPersons::Clear() {
+  Count(-static_cast<ptrdiff_t>(person_uuids_.size() + persons_.size()));
   person_uuids_.clear();
   persons_.clear();
+}
+
+void ProjectPersons::Count(ptrdiff_t entries) {
+  if (total_ != nullptr) total_->fetch_add(static_cast<size_t>(entries), std::memory_order_relaxed);
 }
 
 void ProjectPersons::KeepBounded() {
   // Emptying all at once (rather than evicting one by one) keeps the bookkeeping free; a
   // project this large refills from the store at the cost of the reads the cache saves.
-  if (person_uuids_.size() > kMaxPersons || persons_.size() > kMaxPersons) Clear();
+  if (person_uuids_.size() > kMaxPersons || persons_.size() > kMaxPersons ||
+      (total_ != nullptr && total_->load(std::memory_order_relaxed) > PersonCache::kMaxEntries)) {
+    Clear();
+  }
 }
 
 ProjectPersons* PersonCache::For(ProjectId project) {
   std::lock_guard lock(mutex_);
   std::unique_ptr<ProjectPersons>& entry = projects_[project];
-  if (entry == nullptr) entry = std::make_unique<ProjectPersons>();
+  if (entry == nullptr) entry = std::make_unique<ProjectPersons>(&total_);
   return entry.get();
 }
 

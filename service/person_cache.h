@@ -12,12 +12,14 @@
 // took is read from the store next time.
 //
 // Bounded: a project holding more than kMaxPersons persons or mappings is emptied and refills
-// from the store, so memory stays flat however many persons a project has.
+// from the store, and so is a project that adds an entry while all projects together hold more
+// than PersonCache::kMaxEntries, so memory stays flat however many persons and projects there are.
 //
 // Thread-safety: For() may be called from any thread. A ProjectPersons is used only by the
 // holder of its project's lock (service/project_locks.h), one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -34,6 +36,9 @@ namespace actiond::service {
 class ProjectPersons {
  public:
   static constexpr size_t kMaxPersons = 65'536;
+
+  // `total` counts the entries of every project of one PersonCache (null: this one alone).
+  explicit ProjectPersons(std::atomic<size_t>* total = nullptr) : total_(total) {}
 
   // nullptr when not cached. Valid until the next mutation of this project's cache.
   const std::string* FindPersonUuid(std::string_view distinct_id) const;
@@ -59,6 +64,9 @@ class ProjectPersons {
   using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
   void KeepBounded();
+  void Count(ptrdiff_t entries);  // into *total_
+
+  std::atomic<size_t>* total_;
 
   StringMap<std::string> person_uuids_;  // by distinct id
   // A taken person leaves its node behind (present == false) so that putting it back moves it
@@ -72,13 +80,19 @@ class ProjectPersons {
 
 class PersonCache {
  public:
+  // Persons and mappings over all projects (about 64 MiB of small persons).
+  static constexpr size_t kMaxEntries = 262'144;
+
   // The project's cache, created empty on first use; the pointer stays valid for the cache's
   // lifetime.
   ProjectPersons* For(ProjectId project);
+  // Persons and mappings cached now, over all projects.
+  size_t entries() const noexcept { return total_.load(std::memory_order_relaxed); }
 
  private:
   std::mutex mutex_;
   std::unordered_map<ProjectId, std::unique_ptr<ProjectPersons>> projects_;
+  std::atomic<size_t> total_{0};
 };
 
 }  // namespace actiond::service

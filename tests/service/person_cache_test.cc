@@ -66,5 +66,23 @@ TEST(PersonCacheTest, AProjectPastItsBoundIsEmptied) {
   EXPECT_NE(persons->FindPersonUuid("again"), nullptr);
 }
 
+TEST(PersonCacheTest, AllProjectsTogetherStayWithinTheCachesBound) {
+  PersonCache cache;
+  const size_t per_project = ProjectPersons::kMaxPersons - 1;  // each within its own bound
+  const size_t projects = PersonCache::kMaxEntries / per_project + 2;
+  for (size_t p = 1; p <= projects; ++p) {
+    ProjectPersons* persons = cache.For(static_cast<ProjectId>(p));
+    for (size_t i = 0; i < per_project; ++i) {
+      persons->PutMapping("id-" + std::to_string(i), "p");
+    }
+  }
+  EXPECT_LE(cache.entries(), PersonCache::kMaxEntries + 1);
+  EXPECT_GT(cache.entries(), 0u);
+  // A project emptied by the bound refills: the cache still serves.
+  ProjectPersons* first = cache.For(1);
+  first->PutMapping("again", "p");
+  EXPECT_NE(first->FindPersonUuid("again"), nullptr);
+}
+
 }  // namespace
 }  // namespace actiond::service
