@@ -10,6 +10,7 @@
 #include "engine/element_string_set.h"
 #include "engine/event_view.h"
 #include "engine/regex.h"
+#include "engine/string_map.h"
 
 namespace actiond::engine {
 
@@ -45,13 +46,6 @@ struct Bucket {
   std::unique_ptr<re2::RE2::Set> url_set;
 };
 
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const noexcept {
-    return std::hash<std::string_view>{}(text);
-  }
-};
-
 // Builds one RE2::Set over the bucket's URL conditions; on any failure (a pattern RE2::Set
 // cannot take, or the memory budget) the bucket keeps testing its URL steps one by one.
 void BuildUrlSet(Bucket* bucket) {
@@ -72,7 +66,7 @@ void BuildUrlSet(Bucket* bucket) {
 }  // namespace
 
 struct ActionSet::Index {
-  std::unordered_map<std::string, Bucket, StringHash, std::equal_to<>> by_event;
+  StringMap<Bucket> by_event;
   Bucket any_event;  // steps without an event condition
   ElementStringSet texts{ElementStringSet::Field::kText};
   ElementStringSet hrefs{ElementStringSet::Field::kHref};

@@ -105,6 +105,14 @@ inline Status StoreUnwritable(std::string_view msg) {
 }
 inline Status Internal(std::string_view msg) { return Status(StatusCode::kInternal, msg); }
 
+// The store could not read or write (or is closed): the same request may succeed when tried
+// again, unlike a refusal of the request itself. The cluster's appliers retry a log record on
+// these and pass over, or record, any other error (docs/cluster.md §Exactly once).
+inline bool IsStoreFailure(StatusCode code) {
+  return code == StatusCode::kUnavailable || code == StatusCode::kIoError ||
+         code == StatusCode::kCorruption;
+}
+
 std::string_view StatusCodeName(StatusCode code) noexcept;
 // "required", "invalid_choice", "no_credentials", "store_unwritable"; "" for kNone.
 std::string_view StatusReasonName(StatusReason reason) noexcept;

@@ -51,12 +51,6 @@ Result<std::string> ValidDateTime(std::string_view text, std::string_view attr) 
 
 Status NotFoundStatus() { return NotFound("Not found."); }
 
-// The store could not read or write: the same change may succeed when tried again.
-bool IsStoreFailure(StatusCode code) {
-  return code == StatusCode::kIoError || code == StatusCode::kCorruption ||
-         code == StatusCode::kUnavailable;
-}
-
 // Present while an action's stored matches belong to steps it no longer has (steps changed while
 // it was soft-deleted).
 std::string StaleMatchesMetaKey(ProjectId project, ActionId action) {
@@ -200,7 +194,7 @@ Result<ActionRecord> ActionService::ApplyChange(ProjectId project, const ActionC
   // Refused by the stored state, as every replica refuses it: the record is applied all the
   // same, as a change of nothing.
   storage::WriteBatch batch(*store_);
-  batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
+  position->WriteTo(batch);
   ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
   return applied;
 }
@@ -265,9 +259,7 @@ Result<ActionRecord> ActionService::ApplyCreate(ProjectId project, const ActionC
       record.is_calculating = true;
     }
     batch.PutAction(project, record.id, storage::EncodeActionRecord(record));
-    if (position != nullptr) {
-      batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
-    }
+    if (position != nullptr) position->WriteTo(batch);
     ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     // Published under the lock: the next event ingested for the project sees the action.
     if (!record.deleted) catalog_->Put(project, compiled);
@@ -335,9 +327,7 @@ Result<ActionRecord> ActionService::ApplyUpdate(ProjectId project, const ActionC
       record.is_calculating = false;
     }
     batch.PutAction(project, id, storage::EncodeActionRecord(record));
-    if (position != nullptr) {
-      batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
-    }
+    if (position != nullptr) position->WriteTo(batch);
     ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
     if (record.deleted) {
       catalog_->Remove(project, id);

@@ -63,12 +63,6 @@ constexpr size_t kMaxQueuedRecords = 256;
 constexpr int kApplyNice = 5;
 constexpr milliseconds kMembersWait{5'000};
 
-// The store could not read or write: the record is tried again, not passed over.
-bool IsStoreFailure(StatusCode code) {
-  return code == StatusCode::kUnavailable || code == StatusCode::kIoError ||
-         code == StatusCode::kCorruption;
-}
-
 }  // namespace
 
 ClusterApplier::ClusterApplier(const ClusterSettings& settings, const Services& services,
@@ -167,15 +161,19 @@ void ClusterApplier::Work(Worker& worker) {
     const int32_t partition = message->partition;
     const int64_t offset = message->offset;
     bool mine = false;
+    std::string& offset_key = worker.scratch.offset_keys[partition];
+    if (offset_key.empty()) offset_key = OffsetKey(topic_, partition);
+    LogPosition position{offset_key, offset + 1};
     {
       // A record of a partition this node no longer has, or one already applied (fetched
       // before a seek), is not this node's to apply.
       std::lock_guard lock(mutex_);
       const auto it = assigned_.find(partition);
       mine = it != assigned_.end() && offset >= it->second.applied;
+      position.deliver_webhooks = mine && offset >= it->second.webhooks_from;
     }
     const std::string_view value(static_cast<const char*>(message->payload), message->len);
-    while (mine && !Apply(worker.scratch, partition, offset, value)) {
+    while (mine && !Apply(worker.scratch, partition, offset, value, position)) {
       if (stopping_.load(std::memory_order_acquire)) break;  // not stored: applied on restart
       std::this_thread::sleep_for(kRetryPause);
     }
@@ -339,9 +337,10 @@ void ClusterApplier::Revoke(rd_kafka_topic_partition_list_t* partitions) {
 }
 
 bool ClusterApplier::Apply(Scratch& scratch, int32_t partition, int64_t offset,
-                           std::string_view value) {
-  return engine::IsActionLogRecord(value) ? ApplyActionChange(scratch, partition, offset, value)
-                                          : ApplyCapture(scratch, partition, offset, value);
+                           std::string_view value, const LogPosition& position) {
+  return engine::IsActionLogRecord(value)
+             ? ApplyActionChange(partition, offset, value, position)
+             : ApplyCapture(scratch, partition, offset, value, position);
 }
 
 Result<std::optional<Project>> ClusterApplier::ProjectOfRecord(const std::string& token) {
@@ -357,31 +356,24 @@ Result<std::optional<Project>> ClusterApplier::ProjectOfRecord(const std::string
 }
 
 bool ClusterApplier::ApplyCapture(Scratch& scratch, int32_t partition, int64_t offset,
-                                  std::string_view value) {
-  scratch.offset_key = OffsetKey(topic_, partition);
-  LogPosition position{scratch.offset_key, offset + 1};
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = assigned_.find(partition);
-    position.deliver_webhooks = it == assigned_.end() || offset >= it->second.webhooks_from;
-  }
+                                  std::string_view value, const LogPosition& position) {
   int64_t received_ms = 0;
   engine::CaptureRequest& request = scratch.request;
   if (Status decoded = engine::DecodeCaptureLogRecord(value, &request, &received_ms);
       !decoded.ok()) {
-    Passed(partition, offset, decoded.message());
+    Passed(partition, offset, position, decoded.message());
     return true;
   }
   Result<std::optional<Project>> project = ProjectOfRecord(request.token);
   if (!project.ok()) return false;  // the store or the meta log cannot be read now
   if (!project->has_value()) {
-    Passed(partition, offset, "no project has its token");
+    Passed(partition, offset, position, "no project has its token");
     return true;
   }
   Result<IngestResult> ingested = pipeline_->Ingest((*project)->id, request.events, &position);
   if (!ingested.ok()) {
     if (IsStoreFailure(ingested.status().code())) return false;  // try the record again
-    Passed(partition, offset, ingested.status().message());
+    Passed(partition, offset, position, ingested.status().message());
     return true;
   }
   if (ingested->deliveries > 0) {
@@ -409,22 +401,23 @@ int64_t ClusterApplier::DeliveredFrom(int32_t partition) {
   return held->second.applied;
 }
 
-bool ClusterApplier::ApplyActionChange(Scratch& scratch, int32_t partition, int64_t offset,
-                                       std::string_view value) {
+bool ClusterApplier::ApplyActionChange(int32_t partition, int64_t offset, std::string_view value,
+                                       const LogPosition& position) {
   Result<engine::ActionLogRecord> record = engine::DecodeActionLogRecord(value);
   if (!record.ok()) {
-    Passed(partition, offset, record.status().message());
+    Passed(partition, offset, position, record.status().message());
     return true;
   }
   Result<engine::ActionRequest> request = engine::ParseActionRequest(record->request_json);
   if (actions_ == nullptr || !request.ok()) {
-    Passed(partition, offset, actions_ == nullptr ? "no action service" : "unreadable request");
+    Passed(partition, offset, position,
+           actions_ == nullptr ? "no action service" : "unreadable request");
     return true;
   }
   Result<std::optional<Project>> project = ProjectOfRecord(record->token);
   if (!project.ok()) return false;
   if (!project->has_value()) {
-    Passed(partition, offset, "no project has its token");
+    Passed(partition, offset, position, "no project has its token");
     return true;
   }
   ActionChange change;
@@ -433,8 +426,6 @@ bool ClusterApplier::ApplyActionChange(Scratch& scratch, int32_t partition, int6
   change.request = std::move(*request);
   change.created_by_json = std::move(record->created_by_json);
   change.at_ms = record->at_ms;
-  scratch.offset_key = OffsetKey(topic_, partition);
-  const LogPosition position{scratch.offset_key, offset + 1};
   Result<ActionRecord> result = actions_->ApplyChange((*project)->id, change, &position);
   if (!result.ok() && IsStoreFailure(result.status().code())) return false;
   {
@@ -480,11 +471,12 @@ Result<ActionRecord> ClusterApplier::WaitActionResult(int32_t partition, int64_t
                         "read the project's actions to see it.");
 }
 
-void ClusterApplier::Passed(int32_t partition, int64_t offset, std::string_view why) {
+void ClusterApplier::Passed(int32_t partition, int64_t offset, const LogPosition& position,
+                            std::string_view why) {
   OnKafkaLog(engine::StrCat({"cluster: record ", std::to_string(partition), "@",
                              std::to_string(offset), " passed over: ", why}));
   storage::WriteBatch batch(*store_);
-  batch.PutMeta(OffsetKey(topic_, partition), std::to_string(offset + 1));
+  position.WriteTo(batch);
   while (!store_->Commit(batch).ok()) {
     if (stopping_.load(std::memory_order_acquire)) return;
     std::this_thread::sleep_for(kRetryPause);

@@ -62,6 +62,7 @@
 #include "service/cluster_settings.h"
 #include "service/domain_types.h"
 #include "service/kafka_client.h"
+#include "service/log_position.h"
 
 namespace actiond::storage {
 class Store;
@@ -138,11 +139,10 @@ class ClusterApplier final : public KafkaOwner {
   void OnRebalance(int error, rd_kafka_topic_partition_list_s* partitions);
   void Assign(rd_kafka_topic_partition_list_s* partitions);
   void Revoke(rd_kafka_topic_partition_list_s* partitions);
-  // Applies one record; false when it must be tried again (the store cannot write).
   // What one apply thread reuses from record to record.
   struct Scratch {
-    engine::CaptureRequest request;  // the record being applied; its buffers reused
-    std::string offset_key;
+    engine::CaptureRequest request;              // the record being applied; its buffers reused
+    std::map<int32_t, std::string> offset_keys;  // OffsetKey per partition, made once
   };
   // One apply thread: its queue of polled records, and the partition it is applying.
   struct Worker {
@@ -157,15 +157,20 @@ class ClusterApplier final : public KafkaOwner {
   Worker& WorkerOf(int32_t partition) { return *workers_[partition % workers_.size()]; }
   // Queues a polled record on its partition's worker; false when stopping first.
   bool Dispatch(KafkaMessage message);
-  bool Apply(Scratch& scratch, int32_t partition, int64_t offset, std::string_view value);
-  bool ApplyCapture(Scratch& scratch, int32_t partition, int64_t offset, std::string_view value);
-  bool ApplyActionChange(Scratch& scratch, int32_t partition, int64_t offset,
-                         std::string_view value);
+  // Applies the record at `position` (its partition's next offset is offset + 1); false when
+  // it must be tried again (the store cannot write).
+  bool Apply(Scratch& scratch, int32_t partition, int64_t offset, std::string_view value,
+             const LogPosition& position);
+  bool ApplyCapture(Scratch& scratch, int32_t partition, int64_t offset, std::string_view value,
+                    const LogPosition& position);
+  bool ApplyActionChange(int32_t partition, int64_t offset, std::string_view value,
+                         const LogPosition& position);
   // The project with `token`, after waiting for the meta log when no project has it yet;
   // nullopt inside the Result: none has it even then. An error: try the record again.
   Result<std::optional<Project>> ProjectOfRecord(const std::string& token);
   void Applied(int32_t partition, int64_t offset);
-  void Passed(int32_t partition, int64_t offset, std::string_view why);
+  // Logs why the record at `position` can never apply, and stores its offset alone.
+  void Passed(int32_t partition, int64_t offset, const LogPosition& position, std::string_view why);
 
   const std::string topic_;
   storage::Store* store_;

@@ -39,11 +39,6 @@ KafkaProperties MetaConsumerDefaults(const ClusterSettings& settings) {
   };
 }
 
-bool StoreFailure(StatusCode code) {
-  return code == StatusCode::kUnavailable || code == StatusCode::kIoError ||
-         code == StatusCode::kCorruption;
-}
-
 }  // namespace
 
 ClusterMetaApplier::ClusterMetaApplier(std::string topic, storage::Store* store,
@@ -196,7 +191,7 @@ bool ClusterMetaApplier::Apply(int64_t offset, std::string_view value) {
     update.slack_incoming_webhook = std::move(record->slack_incoming_webhook);
     Result<Project> updated = accounts_->UpdateProject((*project)->id, update);
     if (!updated.ok()) {
-      if (StoreFailure(updated.status().code())) return false;
+      if (IsStoreFailure(updated.status().code())) return false;
       return pass_over(updated.status().message());
     }
   }

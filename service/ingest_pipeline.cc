@@ -156,9 +156,7 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     }
   }
   ACTIOND_RETURN_IF_ERROR(s.persons.Flush(&batch));
-  if (position != nullptr) {
-    batch.PutMeta(position->meta_key, std::to_string(position->next_offset));
-  }
+  if (position != nullptr) position->WriteTo(batch);
   if (!batch.empty()) {
     if (Status committed = store_->Commit(batch); !committed.ok()) {
       // Nothing was written, so the cache still holds what the store does; emptying it costs

@@ -7,7 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+
+#include "storage/write_batch.h"
 
 namespace actiond::service {
 
@@ -17,6 +20,11 @@ struct LogPosition {
   // False for a record whose webhooks an earlier holder of the partition has already delivered
   // (docs/cluster.md §Webhooks): it is applied — events, persons, matches — but sends nothing.
   bool deliver_webhooks = true;
+
+  // Puts the partition's next offset into `batch`, the one that commits the record's writes.
+  void WriteTo(storage::WriteBatch& batch) const {
+    batch.PutMeta(meta_key, std::to_string(next_offset));
+  }
 };
 
 }  // namespace actiond::service

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "engine/string_map.h"
 #include "service/domain_types.h"
 
 namespace actiond::service {
@@ -54,14 +55,8 @@ class ProjectPersons {
   void Clear();
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>()(s);
-    }
-  };
   template <typename V>
-  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  using StringMap = engine::StringMap<V>;
 
   void KeepBounded();
   void Count(ptrdiff_t entries);  // into *total_

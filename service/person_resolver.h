@@ -45,6 +45,7 @@
 #include "engine/capture_payload.h"
 #include "engine/person_update.h"
 #include "engine/status.h"
+#include "engine/string_map.h"
 #include "service/domain_types.h"
 #include "service/person_cache.h"
 #include "storage/store.h"
@@ -96,14 +97,8 @@ class PersonResolver {
     std::string person_uuid;  // empty: the id has no person
     bool changed = false;     // to be written by Flush()
   };
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>()(s);
-    }
-  };
   template <typename V>
-  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  using StringMap = engine::StringMap<V>;
 
   // `entry`, or the person it was merged into (transitively) when it is deleted.
   Entry* Live(Entry* entry);

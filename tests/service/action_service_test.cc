@@ -722,8 +722,9 @@ TEST_F(ActionChangeFromLogTest, APreparedCreateAppliesWithTheChosenIdsTimeAndOff
   EXPECT_EQ(*applied.steps[1].id, "77");
   EXPECT_EQ(StoredOffset(), "12");
   // The ids it chose are never chosen again here.
-  EXPECT_GT(Create(R"({"name":"later","steps":[{"event":"x"}]})").id, 40);
-  EXPECT_GT(std::stoll(*Get(41).steps[0].id), 77);
+  const ActionRecord later = Create(R"({"name":"later","steps":[{"event":"x"}]})");
+  EXPECT_GT(later.id, 40);
+  EXPECT_GT(std::stoll(*later.steps[0].id), 77);
   Ingest("buy", kT0 + kDay);
   EXPECT_EQ(Count(40), 1);
 }
