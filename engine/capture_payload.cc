@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/capture_document_internal.h"
 #include "engine/capture_fields_internal.h"
 #include "engine/json_error.h"
 #include "engine/json_object_builder.h"
@@ -81,7 +82,8 @@ class CapturePayloadParserImpl {
   Status ResolveToken(const CaptureOptions& options, std::optional<std::string_view> batch_token,
                       std::string* token) const;
   Status ParseEvent(size_t index, simdjson::dom::object event, const CaptureOptions& options,
-                    std::optional<int64_t> sent_at_ms, bool engage_body, CapturedEvent* out);
+                    std::optional<int64_t> sent_at_ms, bool engage_body, CaptureDocument* parsed,
+                    CapturedEvent* out);
   Status MergeSets(size_t index, std::string_view key, simdjson::dom::object event,
                    const simdjson::dom::object* properties, std::string* out);
   size_t CompactSize(simdjson::dom::object event, size_t properties_size, bool has_properties);
@@ -106,10 +108,18 @@ Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptio
   out->events.clear();
   events_.clear();
 
+  // The document goes with the request (to the apply stage, where matching reads it); the
+  // parser's own buffers stay with this thread.
+  if (out->parsed == nullptr) out->parsed = std::make_unique<CaptureDocument>();
+  CaptureDocument& parsed = *out->parsed;
+  parsed.StartEvents(0);  // a failed parse leaves no event pointing into a stale body
   simdjson::dom::element root;
   // ParseJson, not parser_.parse: integer literals beyond 64 bits (1e21 sent as digits) are
   // valid JSON that JavaScript clients send.
-  if (auto error = ParseJson(parser_, body, &root, &widened_)) return BodyError(error, body);
+  if (auto error =
+          ParseJson(parser_, body, &root, &widened_, JsonOrigin::kUnchecked, &parsed.dom())) {
+    return BodyError(error, body);
+  }
   check_event_size_ = body.size() > kBodyTooSmallForLargeEvents;
 
   std::optional<std::string_view> batch_token;
@@ -167,9 +177,10 @@ Status CapturePayloadParserImpl::Parse(std::string_view body, const CaptureOptio
 
   ACTIOND_RETURN_IF_ERROR(ResolveToken(options, batch_token, &out->token));
   out->events.resize(events_.size());
+  parsed.StartEvents(events_.size());
   for (size_t i = 0; i < events_.size(); ++i) {
     ACTIOND_RETURN_IF_ERROR(
-        ParseEvent(i, events_[i], options, sent_at_ms, engage_body, &out->events[i]));
+        ParseEvent(i, events_[i], options, sent_at_ms, engage_body, &parsed, &out->events[i]));
   }
   return Status::Ok();
 }
@@ -281,7 +292,7 @@ Status CapturePayloadParserImpl::MergeSets(size_t index, std::string_view key,
 Status CapturePayloadParserImpl::ParseEvent(size_t index, simdjson::dom::object event,
                                             const CaptureOptions& options,
                                             std::optional<int64_t> sent_at_ms, bool engage_body,
-                                            CapturedEvent* out) {
+                                            CaptureDocument* parsed, CapturedEvent* out) {
   simdjson::dom::element value;
 
   if (FindNonNull(event, "event", &value)) {
@@ -309,6 +320,7 @@ Status CapturePayloadParserImpl::ParseEvent(size_t index, simdjson::dom::object 
     }
     has_properties = true;
     AppendJsJson(value, &out->properties_json);
+    parsed->SetProperties(index, properties);
   } else {
     out->properties_json.assign("{}");
   }
@@ -394,6 +406,15 @@ Status CapturePayloadParserImpl::ParseEvent(size_t index, simdjson::dom::object 
     }
   }
   return Status::Ok();
+}
+
+CaptureRequest::CaptureRequest() = default;
+CaptureRequest::~CaptureRequest() = default;
+CaptureRequest::CaptureRequest(CaptureRequest&&) noexcept = default;
+CaptureRequest& CaptureRequest::operator=(CaptureRequest&&) noexcept = default;
+
+void ReleaseLargeBuffers(CaptureRequest* request) {
+  if (request->parsed != nullptr) request->parsed->ReleaseIfLarge();
 }
 
 CapturePayloadParser::CapturePayloadParser()

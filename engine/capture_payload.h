@@ -41,6 +41,9 @@
 //
 // Thread-safety: not thread-safe; keep one parser per thread (it reuses its JSON parser and
 // buffers). No simdjson type appears here: api/ includes this header.
+//
+// A pooled CaptureRequest keeps its buffers between requests; ReleaseLargeBuffers gives back
+// those a large body grew (engine/capture_document_internal.h).
 #pragma once
 
 #include <cstddef>
@@ -94,12 +97,27 @@ struct CapturedEvent {
   std::string alias;
 };
 
+class CaptureDocument;  // engine/capture_document_internal.h
+
 struct CaptureRequest {
+  CaptureRequest();
+  ~CaptureRequest();
+  CaptureRequest(CaptureRequest&&) noexcept;
+  CaptureRequest& operator=(CaptureRequest&&) noexcept;
+
   std::string token;
   std::vector<CapturedEvent> events;
+  // The parse the events came from, set by CapturePayloadParser: matching reads each event's
+  // properties there (EventReader::ReadCaptured). Null for events made otherwise, such as
+  // those decoded from a cluster log record.
+  std::unique_ptr<CaptureDocument> parsed;
 };
 
 class CapturePayloadParserImpl;
+
+// Frees the parsed document's buffers when a large body grew them (a request pool calls it on
+// release, so that it keeps no more memory than ordinary bodies need).
+void ReleaseLargeBuffers(CaptureRequest* request);
 
 class CapturePayloadParser {
  public:
@@ -109,7 +127,8 @@ class CapturePayloadParser {
   CapturePayloadParser& operator=(const CapturePayloadParser&) = delete;
 
   // Parses `body` into *out (cleared first; on error its contents are unspecified). `body`
-  // need not outlive the call.
+  // need not outlive the call; the parsed document lives in out->parsed, which outlives this
+  // parser's next Parse and may travel with *out to another thread.
   Status Parse(std::string_view body, const CaptureOptions& options, CaptureRequest* out);
 
  private:

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "engine/capture_document_internal.h"
+#include "engine/capture_payload.h"
 #include "engine/date_time.h"
 #include "engine/event_view.h"
 #include "engine/json_parse.h"
@@ -11,9 +13,15 @@ namespace actiond::engine {
 // Holds the parser whose memory every EventView of this reader points into.
 class EventReaderImpl {
  public:
-  Result<const EventView*> Read(std::string_view record, bool fresh);
+  Result<const EventView*> Read(std::string_view record);
+  Result<const EventView*> ReadCaptured(const CapturedEvent& event, const CaptureDocument* parsed,
+                                        size_t index, std::string_view person_properties_json);
 
  private:
+  // What both kinds of view take from the event's properties (view_.properties_ set first) and
+  // its top-level `elements_chain`.
+  void ReadFromProperties(std::string_view top_level_elements_chain);
+
   static std::string_view StringField(simdjson::dom::object object, std::string_view key) {
     std::string_view out;
     if (object[key].get_string().get(out) != simdjson::SUCCESS) return {};
@@ -22,15 +30,15 @@ class EventReaderImpl {
 
   simdjson::dom::parser parser_;
   std::string scratch_;  // a record rewritten by ParseJson lives here while its view is used
+  LazyJsonParser person_parser_;
   EventView view_;
 };
 
-Result<const EventView*> EventReaderImpl::Read(std::string_view record, bool fresh) {
+Result<const EventView*> EventReaderImpl::Read(std::string_view record) {
   view_.Reset();
   simdjson::dom::element document;
   simdjson::dom::object root;
-  const JsonOrigin origin = fresh ? JsonOrigin::kWrittenFromParsedJson : JsonOrigin::kUnchecked;
-  if (ParseJson(parser_, record, &document, &scratch_, origin) != simdjson::SUCCESS ||
+  if (ParseJson(parser_, record, &document, &scratch_) != simdjson::SUCCESS ||
       document.get_object().get(root) != simdjson::SUCCESS) {
     return InvalidInput("event record is not a JSON object");
   }
@@ -56,12 +64,45 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record, bool fre
   view_.has_person_properties_ =
       root["person_properties"].get_object().get(view_.person_properties_) == simdjson::SUCCESS;
 
+  ReadFromProperties(StringField(root, "elements_chain"));
+  return &view_;
+}
+
+Result<const EventView*> EventReaderImpl::ReadCaptured(const CapturedEvent& event,
+                                                       const CaptureDocument* parsed, size_t index,
+                                                       std::string_view person_properties_json) {
+  view_.Reset();
+  view_.name_ = event.event;
+  view_.uuid_ = event.uuid;
+  view_.distinct_id_ = event.distinct_id;
+  view_.timestamp_ms_ = event.timestamp_ms;
+  if (parsed != nullptr) {
+    view_.has_properties_ = parsed->Properties(index, &view_.properties_);
+  } else {
+    // Written by a capture parser from its parsed body (cluster log records carry it so), so
+    // it cannot repeat a key.
+    simdjson::dom::element properties;
+    if (ParseJson(parser_, event.properties_json, &properties, &scratch_,
+                  JsonOrigin::kWrittenFromParsedJson) != simdjson::SUCCESS ||
+        properties.get_object().get(view_.properties_) != simdjson::SUCCESS) {
+      return InvalidInput("the event's properties are not a JSON object");
+    }
+    view_.has_properties_ = true;
+  }
+  if (!person_properties_json.empty()) {
+    view_.pending_person_properties_ = person_properties_json;
+    view_.person_parser_ = &person_parser_;
+  }
+  ReadFromProperties(event.elements_chain);
+  return &view_;
+}
+
+void EventReaderImpl::ReadFromProperties(std::string_view top_level_elements_chain) {
   if (view_.has_properties_) {
     view_.current_url_ = StringField(view_.properties_, "$current_url");
   }
-
   // Element source precedence (docs/semantics.md §8.3): an empty source falls through to the next.
-  view_.elements_chain_ = StringField(root, "elements_chain");
+  view_.elements_chain_ = top_level_elements_chain;
   if (view_.elements_chain_.empty() && view_.has_properties_) {
     view_.elements_chain_ = StringField(view_.properties_, "$elements_chain");
     if (view_.elements_chain_.empty()) {
@@ -69,14 +110,17 @@ Result<const EventView*> EventReaderImpl::Read(std::string_view record, bool fre
                                       view_.elements_array_) == simdjson::SUCCESS;
     }
   }
-  return &view_;
 }
 
 EventReader::EventReader() : impl_(std::make_unique<EventReaderImpl>()) {}
 EventReader::~EventReader() = default;
 
-Result<const EventView*> EventReader::Read(std::string_view record, bool fresh) {
-  return impl_->Read(record, fresh);
+Result<const EventView*> EventReader::Read(std::string_view record) { return impl_->Read(record); }
+
+Result<const EventView*> EventReader::ReadCaptured(const CapturedEvent& event,
+                                                   const CaptureDocument* parsed, size_t index,
+                                                   std::string_view person_properties_json) {
+  return impl_->ReadCaptured(event, parsed, index, person_properties_json);
 }
 
 }  // namespace actiond::engine

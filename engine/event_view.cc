@@ -3,6 +3,7 @@
 #include "engine/elements_array.h"
 #include "engine/elements_chain.h"
 #include "engine/event_view_fields.h"
+#include "engine/json_parse.h"
 
 namespace actiond::engine {
 
@@ -22,7 +23,19 @@ PropertyValue EventView::Property(std::string_view key) const noexcept {
 }
 
 PropertyValue EventView::PersonProperty(std::string_view key) const noexcept {
+  if (!pending_person_properties_.empty()) ParsePendingPersonProperties();
   return Lookup(has_person_properties_, person_properties_, key);
+}
+
+void EventView::ParsePendingPersonProperties() const noexcept {
+  // The text is a person's properties as the ingest pipeline wrote them from parsed JSON, so
+  // it cannot repeat a key (json_parse.h, JsonOrigin).
+  simdjson::dom::element root;
+  has_person_properties_ =
+      ParseJson(person_parser_->parser, pending_person_properties_, &root, &person_parser_->scratch,
+                JsonOrigin::kWrittenFromParsedJson) == simdjson::SUCCESS &&
+      root.get_object().get(person_properties_) == simdjson::SUCCESS;
+  pending_person_properties_ = {};
 }
 
 const ElementList& EventView::elements() const noexcept {
@@ -41,6 +54,7 @@ void EventView::Reset() noexcept {
   name_ = uuid_ = distinct_id_ = current_url_ = elements_chain_ = {};
   timestamp_ms_ = 0;
   has_properties_ = has_person_properties_ = has_elements_array_ = false;
+  pending_person_properties_ = {};
   elements_parsed_ = false;
   elements_.Clear();
 }

@@ -232,24 +232,29 @@ void AppendWithoutDuplicateKeys(simdjson::dom::element value, std::string* out) 
 
 namespace {
 
-// One parse of `text`, retried once with big integer literals widened (into *scratch, which
-// `text` may itself be).
-simdjson::error_code ParseWidening(simdjson::dom::parser& parser, std::string_view text,
-                                   simdjson::dom::element* root, std::string* scratch) {
-  simdjson::error_code error = parser.parse(text.data(), text.size()).get(*root);
+// One parse of `text` into `document` (the parser's own when null), retried once with big
+// integer literals widened (into *scratch, which `text` may itself be).
+simdjson::error_code ParseWidening(simdjson::dom::parser& parser, simdjson::dom::document* document,
+                                   std::string_view text, simdjson::dom::element* root,
+                                   std::string* scratch) {
+  auto parse = [&](std::string_view json) {
+    return document != nullptr ? parser.parse_into_document(*document, json.data(), json.size())
+                               : parser.parse(json.data(), json.size());
+  };
+  simdjson::error_code error = parse(text).get(*root);
   if (error != simdjson::NUMBER_ERROR) return error;
   std::string widened;
   WidenBigIntegers(text, &widened);
   scratch->swap(widened);
-  return parser.parse(scratch->data(), scratch->size()).get(*root);
+  return parse(*scratch).get(*root);
 }
 
 }  // namespace
 
 simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view json,
                                simdjson::dom::element* root, std::string* scratch,
-                               JsonOrigin origin) {
-  simdjson::error_code error = ParseWidening(parser, json, root, scratch);
+                               JsonOrigin origin, simdjson::dom::document* document) {
+  simdjson::error_code error = ParseWidening(parser, document, json, root, scratch);
   if (error != simdjson::SUCCESS || origin == JsonOrigin::kWrittenFromParsedJson ||
       !HasDuplicateKeys(*root)) {
     return error;
@@ -261,7 +266,7 @@ simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view j
   deduplicated.reserve(json.size());
   AppendWithoutDuplicateKeys(*root, &deduplicated);
   scratch->swap(deduplicated);
-  return ParseWidening(parser, *scratch, root, scratch);
+  return ParseWidening(parser, document, *scratch, root, scratch);
 }
 
 }  // namespace actiond::engine

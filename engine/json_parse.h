@@ -29,10 +29,13 @@ namespace actiond::engine {
 enum class JsonOrigin : unsigned char { kUnchecked, kWrittenFromParsedJson };
 
 // Parses `json` with `parser`. On success `*root` points into parser memory (valid until the
-// parser's next parse). `scratch` holds the rewritten text when a retry was needed.
+// parser's next parse), or into `*document` when one is given: a document outlives the
+// parser's next parse and can travel to another thread (engine/capture_document.h). `scratch`
+// holds the rewritten text when a retry was needed.
 simdjson::error_code ParseJson(simdjson::dom::parser& parser, std::string_view json,
                                simdjson::dom::element* root, std::string* scratch,
-                               JsonOrigin origin = JsonOrigin::kUnchecked);
+                               JsonOrigin origin = JsonOrigin::kUnchecked,
+                               simdjson::dom::document* document = nullptr);
 
 // Appends `json` to `out` with every integer literal outside strings that has more than 18
 // digits (no fraction, no exponent) given a `.0` fraction, and every number beyond the range

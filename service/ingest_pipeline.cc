@@ -92,9 +92,10 @@ void MarkRepeats(std::span<const std::string_view> uuids, std::vector<uint32_t>*
 
 }  // namespace
 
-Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
-                                            std::span<const engine::CapturedEvent> events,
-                                            const LogPosition* position) {
+Result<IngestResult> IngestPipeline::IngestEvents(ProjectId project,
+                                                  std::span<const engine::CapturedEvent> events,
+                                                  const engine::CaptureDocument* parsed,
+                                                  const LogPosition* position) {
   IngestResult result;
   if (events.empty() && position == nullptr) return result;
   IngestScratch& s = Scratch();
@@ -133,13 +134,18 @@ Result<IngestResult> IngestPipeline::Ingest(ProjectId project,
     Result<const Person*> person = s.persons.Resolve(event);
     if (!person.ok()) return InEvent(i, person.status());
     const Person* p = *person;
+    const std::string_view person_properties =
+        p != nullptr ? std::string_view(p->properties_json) : "{}";
     engine::BuildEventRecord(event, p != nullptr ? std::string_view(p->uuid) : std::string_view(),
-                             p != nullptr ? std::string_view(p->properties_json) : "{}", &s.record);
+                             person_properties, &s.record);
     batch.PutEvent(project, event.timestamp_ms, event.uuid, s.record);
     ++result.stored;
 
-    if (actions->size() == 0) continue;  // nothing to match: skip parsing the record back
-    Result<const engine::EventView*> view = s.reader.Read(s.record, /*fresh=*/true);
+    if (actions->size() == 0) continue;  // nothing to match
+    // The event as its record holds it, read from the request's parse: the record is not
+    // parsed back. The person properties it points to stay valid until the next Resolve.
+    Result<const engine::EventView*> view =
+        s.reader.ReadCaptured(event, parsed, i, person_properties);
     if (!view.ok()) return InEvent(i, view.status());
     actions->Match(**view, &s.match, &s.matched);
     // The people endpoint resolves a match's distinct id to its person when asked, so a match

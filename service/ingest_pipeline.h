@@ -9,8 +9,10 @@
 //      no person at all for `$process_person_profile: false`;
 //   3. build the stored record (engine/capture_record.h) stamped with the person's id and
 //      properties as of this event;
-//   4. match it against the project's ActionSet snapshot (one per request) and add the match
-//      entries and counter increments;
+//   4. match the event against the project's ActionSet snapshot (one per request) and add the
+//      match entries and counter increments. The matcher reads the event as the record holds
+//      it, but from the request's own parse (EventReader::ReadCaptured): the record is written,
+//      never parsed back (docs/architecture.md §3, one parse per event);
 //   5. for each match that owes a webhook (a post_to_slack action, a REST hook: the project's
 //      WebhookCatalog snapshot, one per request), stage a pending delivery in the same batch
 //      (service/webhook_outbox.h), handed to the deliver stage once the batch is committed.
@@ -75,9 +77,22 @@ class IngestPipeline {
   // Errors: the Store's (kIoError, kCorruption), or kInvalidInput "event i: …" for an event the
   // engine cannot take (a $set that is not an object); then nothing of the request is stored.
   Result<IngestResult> Ingest(ProjectId project, std::span<const engine::CapturedEvent> events,
-                              const LogPosition* position = nullptr);
+                              const LogPosition* position = nullptr) {
+    return IngestEvents(project, events, nullptr, position);
+  }
+  // The same for a request CapturePayloadParser parsed: matching reads the events' properties
+  // from its document (request.parsed) instead of parsing them again.
+  Result<IngestResult> Ingest(ProjectId project, const engine::CaptureRequest& request) {
+    return IngestEvents(project, request.events, request.parsed.get(), nullptr);
+  }
 
  private:
+  // `parsed`, when not null, is the document `events` were parsed from (event i is its i-th).
+  Result<IngestResult> IngestEvents(ProjectId project,
+                                    std::span<const engine::CapturedEvent> events,
+                                    const engine::CaptureDocument* parsed,
+                                    const LogPosition* position);
+
   storage::Store* store_;
   const ActionCatalog* catalog_;
   ProjectLocks* locks_;

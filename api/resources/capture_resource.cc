@@ -37,8 +37,9 @@ std::string_view BearerToken(std::string_view authorization) {
 }
 
 // Parsed capture requests travel from the I/O thread to the apply stage and back here, so
-// that their buffers (each event's strings) keep their capacity from one request to the next:
-// steady ingestion allocates nothing per event (docs/architecture.md §3).
+// that their buffers (each event's strings, the parsed body that matching reads) keep their
+// capacity from one request to the next: steady ingestion allocates nothing per event
+// (docs/architecture.md §3).
 class CaptureRequestPool {
  public:
   std::unique_ptr<engine::CaptureRequest> Acquire() {
@@ -49,6 +50,7 @@ class CaptureRequestPool {
     return request;
   }
   void Release(std::unique_ptr<engine::CaptureRequest> request) {
+    engine::ReleaseLargeBuffers(request.get());  // outside the lock: it may free memory
     std::lock_guard lock(mutex_);
     if (free_.size() < kKept) free_.push_back(std::move(request));
   }
@@ -80,7 +82,7 @@ struct PooledRequest {
 // The apply stage's answer to one capture request: `res` already carries its CORS headers.
 void Apply(const Services& services, service::ProjectId project, const PooledRequest& pooled,
            HttpResponse& res) {
-  Result<service::IngestResult> ingested = services.ingest->Ingest(project, pooled.request->events);
+  Result<service::IngestResult> ingested = services.ingest->Ingest(project, *pooled.request);
   if (!ingested.ok()) {
     // A store that cannot write logs one line when it stops, not one per refused request.
     if (ingested.status().code() >= StatusCode::kUnavailable &&

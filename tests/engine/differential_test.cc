@@ -1,15 +1,22 @@
 // The indexed ActionSet against the plain one-action-at-a-time evaluation, on generated actions
-// and events: they must agree on every event.
+// and events: they must agree on every event. And the view the ingest pipeline matches (an
+// event read from its capture request's parse) against the view a backfill reads (the stored
+// record): they must agree on every event too.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "engine/action_compiler.h"
 #include "engine/action_set.h"
+#include "engine/capture_payload.h"
+#include "engine/capture_record.h"
 #include "engine/compiled_action.h"
 #include "engine/event_reader.h"
+#include "engine/event_view.h"
 #include "engine/match_explanation.h"
 
 namespace actiond::engine {
@@ -32,6 +39,9 @@ const std::vector<std::string> kPaths = {
 const std::vector<std::string> kTexts = {"Sign up", "Pricing", "Buy now", "Save; continue", ""};
 const std::vector<std::string> kHrefs = {"/pricing", "/signup", "#pro", ""};
 const std::vector<std::string> kPlans = {"free", "pro", "team"};
+
+class Generator;
+std::vector<std::shared_ptr<const CompiledAction>> GenerateActions(Generator& generator);
 
 class Generator {
  public:
@@ -102,7 +112,17 @@ class Generator {
     return out + "]";
   }
 
+  // A stored record: the event with its person's properties.
   std::string Event() {
+    std::string record = EventWithoutPerson();
+    record.pop_back();  // the closing brace
+    return record + R"(, "person_properties": )" + PersonProperties() + "}";
+  }
+
+  std::string PersonProperties() { return R"({"plan": ")" + Pick(kPlans) + "\"}"; }
+
+  // The event as a capture body holds it (with the members a record also has).
+  std::string EventWithoutPerson() {
     std::string record = R"({"event": ")" + Pick(kEventNames) + R"(", "timestamp": "2024-06-)" +
                          std::to_string(Int(10, 28)) + R"(T12:00:00Z", "properties": {)";
     record += R"("$current_url": )" +
@@ -119,25 +139,31 @@ class Generator {
           std::to_string(Int(1, 3)) + R"(\"text=\")" + Pick(kTexts) + R"(\";a.nav-link:href=\")" +
           Pick(kHrefs) + R"(\"nth-child=\"2\";li:nth-child=\"2\";form:attr_id=\"signup\";nav")";
     }
-    record += R"(, "person_properties": {"plan": ")" + Pick(kPlans) + "\"}}";
-    return record;
+    return record + "}";
   }
 
  private:
   std::mt19937_64 rng_;
 };
 
-TEST(DifferentialTest, IndexedSetAgreesWithPlainEvaluationOnEveryEvent) {
-  Generator generator(20261130);
+std::vector<std::shared_ptr<const CompiledAction>> GenerateActions(Generator& generator) {
   std::vector<std::shared_ptr<const CompiledAction>> actions;
   for (int id = 1; id <= kActions; ++id) {
     std::string json = generator.StepsJson();
     auto steps = ParseActionSteps(json);
-    ASSERT_TRUE(steps.ok()) << json << ": " << steps.status().ToString();
+    EXPECT_TRUE(steps.ok()) << json << ": " << steps.status().ToString();
+    if (!steps.ok()) continue;
     auto compiled = CompileAction(id, *steps);
-    ASSERT_TRUE(compiled.ok()) << json << ": " << compiled.status().ToString();
-    actions.push_back(*compiled);
+    EXPECT_TRUE(compiled.ok()) << json << ": " << compiled.status().ToString();
+    if (compiled.ok()) actions.push_back(*compiled);
   }
+  return actions;
+}
+
+TEST(DifferentialTest, IndexedSetAgreesWithPlainEvaluationOnEveryEvent) {
+  Generator generator(20261130);
+  const std::vector<std::shared_ptr<const CompiledAction>> actions = GenerateActions(generator);
+  ASSERT_EQ(actions.size(), static_cast<size_t>(kActions));
   auto set = ActionSet::Build(actions);
 
   EventReader reader;
@@ -168,6 +194,74 @@ TEST(DifferentialTest, IndexedSetAgreesWithPlainEvaluationOnEveryEvent) {
   EXPECT_EQ(disagreements, 0);
   // The workload must exercise matching, not agree on "nothing matches".
   EXPECT_GT(total_matches, kEvents);
+}
+
+class NoRandom : public RandomSource {
+  void Fill(uint8_t* out, size_t size) override { std::fill(out, out + size, uint8_t{7}); }
+};
+
+// Ingestion matches an event as ReadCaptured reads it from the request's parse (or, for a
+// cluster log record, from its properties text); a backfill later matches the stored record.
+// Both must see the same event, or live counts and backfilled counts would differ.
+TEST(DifferentialTest, CapturedEventsMatchAsTheirStoredRecords) {
+  constexpr int kBatches = 400;
+  constexpr int kBatchSize = 50;
+  Generator generator(20261204);
+  const std::vector<std::shared_ptr<const CompiledAction>> actions = GenerateActions(generator);
+  ASSERT_EQ(actions.size(), static_cast<size_t>(kActions));
+  auto set = ActionSet::Build(actions);
+
+  CapturePayloadParser parser;
+  NoRandom random;
+  CaptureOptions options;
+  options.now_ms = 1'718'000'000'000;
+  options.random = &random;
+  EventReader from_record, from_request, from_text;
+  MatchScratch scratch;
+  std::vector<ActionId> record_matches, request_matches, text_matches;
+  std::string record;
+  int64_t total_matches = 0;
+  int disagreements = 0;
+  for (int b = 0; b < kBatches; ++b) {
+    std::string body = R"({"api_key": "phc_differential", "batch": [)";
+    std::vector<std::string> persons;
+    for (int i = 0; i < kBatchSize; ++i) {
+      std::string event = generator.EventWithoutPerson();
+      event.pop_back();
+      body += (i ? ", " : "") + event + R"(, "distinct_id": "d)" + std::to_string(i) + "\"}";
+      persons.push_back(generator.PersonProperties());
+    }
+    body += "]}";
+    CaptureRequest request;
+    ASSERT_TRUE(parser.Parse(body, options, &request).ok()) << body;
+    ASSERT_EQ(request.events.size(), static_cast<size_t>(kBatchSize));
+    for (size_t i = 0; i < request.events.size(); ++i) {
+      const CapturedEvent& event = request.events[i];
+      BuildEventRecord(event, "person-uuid", persons[i], &record);
+      auto stored = from_record.Read(record);
+      auto live = from_request.ReadCaptured(event, request.parsed.get(), i, persons[i]);
+      auto logged = from_text.ReadCaptured(event, nullptr, i, persons[i]);
+      ASSERT_TRUE(stored.ok() && live.ok() && logged.ok()) << record;
+      for (const EventView* view : {*live, *logged}) {
+        EXPECT_EQ(view->name(), (*stored)->name());
+        EXPECT_EQ(view->uuid(), (*stored)->uuid());
+        EXPECT_EQ(view->distinct_id(), (*stored)->distinct_id());
+        EXPECT_EQ(view->timestamp_ms(), (*stored)->timestamp_ms());
+        EXPECT_EQ(view->current_url(), (*stored)->current_url());
+        EXPECT_EQ(view->elements().size(), (*stored)->elements().size()) << record;
+      }
+      set->Match(**stored, &scratch, &record_matches);
+      set->Match(**live, &scratch, &request_matches);
+      set->Match(**logged, &scratch, &text_matches);
+      if ((request_matches != record_matches || text_matches != record_matches) &&
+          ++disagreements <= 5) {
+        ADD_FAILURE() << "the captured event and its record match differently: " << record;
+      }
+      total_matches += static_cast<int64_t>(record_matches.size());
+    }
+  }
+  EXPECT_EQ(disagreements, 0);
+  EXPECT_GT(total_matches, kBatches * kBatchSize);  // matching was exercised
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -208,6 +209,63 @@ TEST_F(IngestPipelineTest, PersonFiltersSeeTheEventsOwnUpdates) {
   EXPECT_EQ(r.matches, 3u);
   using Matched = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(Matches(1), (Matched{{Uuid(2), "u"}, {Uuid(4), "u"}, {Uuid(5), "u"}}));
+}
+
+// A request the capture parser read is matched from its own parse (no record parsed back); the
+// same events without that parse (as a cluster log record brings them) from their properties
+// text. Both must store the same records and match the same events.
+TEST_F(IngestPipelineTest, AParsedRequestMatchesAsItsEventsDo) {
+  class Fixed : public engine::RandomSource {
+    void Fill(uint8_t* out, size_t size) override { std::fill(out, out + size, uint8_t{1}); }
+  } random;
+  for (ProjectId project : {ProjectId{1}, ProjectId{2}}) {
+    AddAction(1, R"([{"event":"buy","properties":[{"key":"amount","value":50,"operator":"gt"}]}])",
+              project);
+    AddAction(2, R"([{"event":"buy","properties":[{"key":"plan","value":"pro","type":"person"}]}])",
+              project);
+    AddAction(3, R"([{"event":"$autocapture","selector":"nav a.cta","text":"Go"}])", project);
+    AddAction(4, R"([{"event":"$pageview","url":"/pricing","url_matching":"contains"}])", project);
+  }
+  const std::string body = R"({"api_key": "phc_t", "batch": [
+    {"event": "buy", "distinct_id": "u", "uuid": ")" +
+                           Uuid(1) + R"(", "properties": {"amount": 60}},
+    {"event": "buy", "distinct_id": "u", "uuid": ")" +
+                           Uuid(2) + R"(", "properties": {"amount": 10},
+     "$set": {"plan": "pro"}},
+    {"event": "buy", "distinct_id": "u", "uuid": ")" +
+                           Uuid(3) + R"(",
+     "properties": {"amount": 1e2, "amount": 5}},
+    {"event": "$autocapture", "distinct_id": "v", "uuid": ")" +
+                           Uuid(4) + R"(",
+     "elements_chain": "a.cta:text=\"Go\";nav"},
+    {"event": "$autocapture", "distinct_id": "v", "uuid": ")" +
+                           Uuid(5) + R"(",
+     "properties": {"$elements": [{"tag_name": "a", "attr__class": "cta", "$el_text": "Go"},
+                                  {"tag_name": "nav"}]}},
+    {"event": "$pageview", "distinct_id": "w", "uuid": ")" +
+                           Uuid(6) + R"(",
+     "properties": {"$current_url": "https://x.io/pricing", "$process_person_profile": false}}
+  ]})";
+  engine::CapturePayloadParser parser;
+  engine::CaptureOptions options;
+  options.now_ms = kNow;
+  options.random = &random;
+  engine::CaptureRequest request;
+  ASSERT_TRUE(parser.Parse(body, options, &request).ok());
+  ASSERT_NE(request.parsed, nullptr);
+
+  auto parsed = pipeline_->Ingest(1, request);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto unparsed = pipeline_->Ingest(2, request.events);
+  ASSERT_TRUE(unparsed.ok()) << unparsed.status().ToString();
+  EXPECT_EQ(parsed->stored, 6u);
+  EXPECT_EQ(parsed->matches, 6u);  // 1: event 1; 2: events 2, 3; 3: events 4, 5; 4: event 6
+  EXPECT_EQ(unparsed->matches, parsed->matches);
+  for (ActionId action : {1, 2, 3, 4}) {
+    EXPECT_EQ(Ok(store_->Count(1, action)), Ok(store_->Count(2, action))) << action;
+  }
+  EXPECT_EQ(Ok(store_->Count(1, 3)), 2);
+  EXPECT_EQ(Ok(store_->Count(1, 2)), 2);  // the person property set by event 2, seen by 2 and 3
 }
 
 TEST_F(IngestPipelineTest, AMergingEventsFiltersSeeTheMergedPerson) {
