@@ -85,6 +85,14 @@ void AppendSnapshot(const service::OpsSnapshot& s, std::vector<prometheus::Metri
                     MetricType::Counter, s.rocksdb_block_cache_hits));
   out.push_back(One("actiond_rocksdb_block_cache_misses_total", "RocksDB block cache misses",
                     MetricType::Counter, s.rocksdb_block_cache_misses));
+  out.push_back(
+      One("actiond_rocksdb_block_cache_bytes",
+          "Bytes held by RocksDB's one cache (its 256 MiB budget): memtable reservations, "
+          "index and filter blocks, data blocks",
+          MetricType::Gauge, s.rocksdb_block_cache_bytes));
+  out.push_back(One("actiond_rocksdb_memtable_bytes",
+                    "Bytes of RocksDB memtables, mutable and immutable, over all column families",
+                    MetricType::Gauge, s.rocksdb_memtable_bytes));
 }
 
 }  // namespace

@@ -42,6 +42,8 @@ struct OpsSnapshot {
   int64_t rocksdb_pending_compaction_bytes = 0;
   int64_t rocksdb_block_cache_hits = 0;
   int64_t rocksdb_block_cache_misses = 0;
+  int64_t rocksdb_block_cache_bytes = 0;
+  int64_t rocksdb_memtable_bytes = 0;
 };
 
 }  // namespace actiond::service

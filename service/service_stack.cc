@@ -119,6 +119,8 @@ OpsSnapshot ServiceStack::Snapshot() const {
     out.rocksdb_pending_compaction_bytes = stats.pending_compaction_bytes;
     out.rocksdb_block_cache_hits = stats.block_cache_hits;
     out.rocksdb_block_cache_misses = stats.block_cache_misses;
+    out.rocksdb_block_cache_bytes = stats.block_cache_bytes;
+    out.rocksdb_memtable_bytes = stats.memtable_bytes;
   }
   return out;
 }

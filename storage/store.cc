@@ -246,9 +246,17 @@ StoreStatistics Store::Statistics() const {
   out.bytes_written = ticker(rocksdb::BYTES_WRITTEN);
   out.block_cache_hits = ticker(rocksdb::BLOCK_CACHE_HIT);
   out.block_cache_misses = ticker(rocksdb::BLOCK_CACHE_MISS);
+  uint64_t cache_bytes = 0;
+  // Every family shares the one cache, so any family's figure is the whole cache's.
+  if (impl_->db->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache_bytes)) {
+    out.block_cache_bytes = static_cast<int64_t>(cache_bytes);
+  }
   for (auto* handle : impl_->cfs.handles) {
     if (handle == nullptr) continue;
     uint64_t value = 0;
+    if (impl_->db->GetIntProperty(handle, rocksdb::DB::Properties::kCurSizeAllMemTables, &value)) {
+      out.memtable_bytes += static_cast<int64_t>(value);
+    }
     if (impl_->db->GetIntProperty(handle, rocksdb::DB::Properties::kCompactionPending, &value)) {
       out.compaction_pending += static_cast<int64_t>(value);
     }

@@ -116,6 +116,11 @@ struct StoreStatistics {
   int64_t pending_compaction_bytes = 0;  // estimated bytes compactions still have to rewrite
   int64_t block_cache_hits = 0;
   int64_t block_cache_misses = 0;
+  // Memory, in bytes: what the one cache of StoreOptions::memory_budget_bytes holds (the
+  // memtables' reservations, index and filter blocks, data blocks), and of that the memtables'
+  // own size; what tells a warming cache from memory growing elsewhere.
+  int64_t block_cache_bytes = 0;
+  int64_t memtable_bytes = 0;
 };
 
 class Store final : public BatchTarget {

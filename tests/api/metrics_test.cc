@@ -37,6 +37,7 @@ TEST(MetricsTest, SnapshotNumbersAreRenderedWithTheirTypes) {
     s.events_ingested = 7;
     s.webhooks_retried = 3;
     s.rocksdb_block_cache_misses = 11;
+    s.rocksdb_memtable_bytes = 4096;
     return s;
   });
   const std::string text = metrics.Render();
@@ -50,6 +51,11 @@ TEST(MetricsTest, SnapshotNumbersAreRenderedWithTheirTypes) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("actiond_rocksdb_block_cache_misses_total 11"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find(
+          "# TYPE actiond_rocksdb_memtable_bytes gauge\nactiond_rocksdb_memtable_bytes 4096\n"),
+      std::string::npos)
+      << text;
 }
 
 TEST(MetricsTest, WithoutServicesOnlyHttpMetricsAreServed) {

@@ -82,6 +82,8 @@ class MetricsTest(unittest.TestCase):
             "actiond_rocksdb_compaction_pending": "gauge",
             "actiond_rocksdb_block_cache_hits_total": "counter",
             "actiond_rocksdb_block_cache_misses_total": "counter",
+            "actiond_rocksdb_block_cache_bytes": "gauge",
+            "actiond_rocksdb_memtable_bytes": "gauge",
         }
         for name, kind in expected.items():
             self.assertEqual(types.get(name), kind, name)
@@ -117,6 +119,10 @@ class MetricsTest(unittest.TestCase):
                                 - value(before, "actiond_http_request_duration_seconds_count"), 3)
         self.assertGreater(value(after, "actiond_rocksdb_bytes_written_total"),
                            value(before, "actiond_rocksdb_bytes_written_total"))
+        # The events sit in a memtable, whose reservation is charged to the one cache.
+        self.assertGreater(value(after, "actiond_rocksdb_memtable_bytes"), 0)
+        self.assertGreaterEqual(value(after, "actiond_rocksdb_block_cache_bytes"),
+                                value(after, "actiond_rocksdb_memtable_bytes"))
 
     def test_matches_and_backfill_events_are_counted(self):
         name = "ops_match_%s" % uuidlib.uuid4().hex[:8]
