@@ -320,6 +320,7 @@ Status App::Start() {
     LogAccess(request);
   });
   AddRoutes();
+  heap_trimmer_ = std::make_unique<HeapTrimmer>(ms(config_.heap_trim_interval_s));
   ready_.store(true, std::memory_order_release);
   ACTIOND_LOG(INFO) << "listening on " << config_.listen << " (port " << server_->port()
                     << "), data dir " << config_.data_dir;

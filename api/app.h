@@ -17,6 +17,7 @@
 #include <string>
 
 #include "api/app_config.h"
+#include "api/heap_trimmer.h"
 #include "api/http/router.h"
 #include "api/http/server.h"
 #include "api/metrics.h"
@@ -81,6 +82,7 @@ class App {
   std::unique_ptr<ForwardClient> forward_client_;
   Services services_;
   std::unique_ptr<Server> server_;
+  std::unique_ptr<HeapTrimmer> heap_trimmer_;
 };
 
 }  // namespace actiond::api

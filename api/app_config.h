@@ -25,6 +25,7 @@ struct AppConfig {
   double header_timeout_s = 10;
   double body_timeout_s = 30;
   double idle_timeout_s = 60;
+  double heap_trim_interval_s = 10;  // api/heap_trimmer.h; 0: never trim
   // Backfill chunks (events read and matched per project-lock hold) and the pause after each
   // (service/backfill.h): a throttle for busy machines; tests use it to watch a slow backfill.
   size_t backfill_chunk_events = 1000;

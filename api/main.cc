@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "api/clock.h"
+#include "api/heap_trimmer.h"
 #include "api/log.h"
 #include "api/match_command.h"
 #include "api/version.h"
@@ -76,6 +77,10 @@ int Main(int argc, char** argv) {
                  "Seconds a kept-alive connection may wait for its next request")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 86400.0));
+  cli.add_option("--heap-trim-interval", config.heap_trim_interval_s,
+                 "Seconds between handing freed heap memory back to the OS (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   cli.add_option("--backfill-chunk-events", config.backfill_chunk_events,
                  "Events a backfill reads and matches per chunk (per project-lock hold)")
       ->capture_default_str()
@@ -193,6 +198,9 @@ int Main(int argc, char** argv) {
   // SIGXFSZ on the write that crosses it; ignored, that write fails with EFBIG, which the store
   // answers like a full disk: 503 until writes work again (docs/operations.md §Disk full).
   std::signal(SIGXFSZ, SIG_IGN);
+  // Memory stays flat under steady ingest (api/heap_trimmer.h): large blocks are mapped apart,
+  // and the App trims the heap's freed memory every --heap-trim-interval seconds.
+  actiond::api::KeepLargeBlocksOutOfTheHeap();
   actiond::api::App app(std::move(config));
   if (const actiond::Status status = app.Start(); !status.ok()) {
     ACTIOND_LOG(ERROR) << "cannot start: " << status.ToString();

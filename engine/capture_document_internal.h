@@ -36,8 +36,9 @@ class CaptureDocument {
   // of requests does not hold the memory of its largest body for ever.
   void ReleaseIfLarge();
 
-  // Body bytes whose buffers (about ten bytes per body byte) a pooled request keeps.
-  static constexpr size_t kKeptCapacity = size_t{1} << 20;
+  // Body bytes whose buffers (about ten bytes per body byte) a pooled request keeps: a batch of
+  // 100 posthog-js events is about 60 KiB, and a pool of 64 requests then holds at most 80 MiB.
+  static constexpr size_t kKeptCapacity = size_t{128} << 10;
 
  private:
   struct EventProperties {

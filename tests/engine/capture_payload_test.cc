@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/capture_document_internal.h"
 #include "engine/date_time.h"
 
 namespace actiond::engine {
@@ -727,6 +728,43 @@ TEST(CapturePayloadFixtureTest, BrowserBodyReadsTokenAndDistinctIdFromProperties
   EXPECT_FALSE(request.events[0].process_person_profile);
   EXPECT_NE(request.events[0].properties_json.find("\"$elements_chain\":\"span.icon"),
             std::string::npos);
+}
+
+// ---- the parsed document that travels with the request ----
+
+TEST_F(CapturePayloadTest, EachEventsPropertiesAreKeptInTheRequestsDocument) {
+  ASSERT_TRUE(Parse(R"({"api_key":"phc_t","batch":[{"event":"a","distinct_id":"u"},
+      {"event":"b","distinct_id":"u","properties":{"x":1}}]})")
+                  .ok());
+  ASSERT_NE(request_.parsed, nullptr);
+  simdjson::dom::object properties;
+  EXPECT_FALSE(request_.parsed->Properties(0, &properties));  // no properties sent
+  ASSERT_TRUE(request_.parsed->Properties(1, &properties));
+  EXPECT_EQ(int64_t(properties["x"]), 1);
+  EXPECT_FALSE(request_.parsed->Properties(2, &properties));
+
+  // A parse that fails leaves no event pointing into the document.
+  EXPECT_FALSE(Parse(R"({"api_key":"phc_t","batch":[{"event":"a"}]})").ok());
+  EXPECT_FALSE(request_.parsed->Properties(1, &properties));
+}
+
+TEST_F(CapturePayloadTest, APooledRequestGivesBackOnlyTheBuffersOfALargeBody) {
+  ASSERT_TRUE(Parse(R"({"api_key":"phc_t","event":"a","distinct_id":"u"})").ok());
+  const size_t small = request_.parsed->dom().capacity();
+  EXPECT_GT(small, 0u);
+  ReleaseLargeBuffers(&request_);
+  EXPECT_EQ(request_.parsed->dom().capacity(), small);  // kept for the next request
+
+  const std::string big(CaptureDocument::kKeptCapacity, 'x');
+  ASSERT_TRUE(Parse(R"({"api_key":"phc_t","event":"a","distinct_id":"u","properties":{"s":")" +
+                    big + "\"}}")
+                  .ok());
+  EXPECT_GT(request_.parsed->dom().capacity(), CaptureDocument::kKeptCapacity);
+  ReleaseLargeBuffers(&request_);
+  EXPECT_EQ(request_.parsed->dom().capacity(), 0u);
+
+  ASSERT_TRUE(Parse(R"({"api_key":"phc_t","event":"b","distinct_id":"u"})").ok());
+  EXPECT_EQ(request_.events[0].event, "b");
 }
 
 }  // namespace
