@@ -40,10 +40,11 @@ class ElementStringSet {
   bool indexed() const noexcept { return set_ != nullptr; }
   size_t size() const noexcept { return patterns_.size(); }
 
-  // Sets (*hit_epoch)[id] = epoch for every condition that matches the field of some element.
-  // `hits` is scratch; *hit_epoch must have size() entries.
+  // Sets (*hit_epoch)[id] = epoch for every condition that matches the field of some element,
+  // and appends each such id to *newly_hit the first time it is marked with `epoch`. `hits` is
+  // scratch; *hit_epoch must have size() entries.
   void MarkHits(const ElementList& elements, uint32_t epoch, std::vector<int>* hits,
-                std::vector<uint32_t>* hit_epoch) const noexcept;
+                std::vector<uint32_t>* hit_epoch, std::vector<uint32_t>* newly_hit) const noexcept;
 
  private:
   Field field_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/elements_chain.h"
+#include "engine/selector.h"
 
 namespace actiond::engine {
 namespace {
@@ -111,6 +112,25 @@ TEST(ElementTokenIndexTest, EmptyIndexFindsNothing) {
   std::vector<uint32_t> present;
   index.CollectPresent(elements, 1, &marks, &present);
   EXPECT_TRUE(present.empty());
+}
+
+// What the ActionSet relies on: a chain a selector matches carries every token the selector
+// requires, so a step is never left unevaluated when it would match.
+TEST(ElementTokenIndexTest, AMatchingSelectorsTokensAreAllPresent) {
+  for (std::string_view text :
+       {"button.btn.btn-primary", "form#signup button", "[data-attr='signup-submit']",
+        "body form > a[href='/pricing/enterprise-plans']", "[id=signup] .nav-link",
+        "button[type=submit]:nth-child(3)"}) {
+    Result<Selector> selector = Selector::Parse(text);
+    ASSERT_TRUE(selector.ok()) << text;
+    ElementList elements;
+    ParseElementsChain(kChain, &elements);
+    ASSERT_TRUE(selector->Matches(elements)) << text;
+    std::vector<ElementToken> required;
+    selector->AddRequiredTokens(&required);
+    EXPECT_FALSE(required.empty()) << text;
+    EXPECT_EQ(PresentIn(kChain, required), std::vector<bool>(required.size(), true)) << text;
+  }
 }
 
 }  // namespace
