@@ -62,6 +62,26 @@ uint64_t Hash(ElementToken::Kind kind, std::string_view value, std::string_view 
   return hash ^ (hash >> 29);
 }
 
+// A few bits of a token that are cheap to read — kind, lengths, first and last bytes — spread
+// over the quick filter's range. Equal tokens have equal classes, so a clear bit is a certain
+// absence.
+size_t QuickClass(ElementToken::Kind kind, std::string_view value,
+                  std::string_view second) noexcept {
+  auto edges = [](std::string_view s) -> uint32_t {
+    if (s.empty()) return 0;
+    return (uint32_t{static_cast<unsigned char>(s.front())} << 8) |
+           static_cast<unsigned char>(s.back());
+  };
+  uint32_t key = (static_cast<uint32_t>(kind) << 24) ^ (static_cast<uint32_t>(value.size()) << 16) ^
+                 edges(value);
+  if (kind == ElementToken::Kind::kAttribute) {
+    key = key * 0x9e3779b1u ^ (static_cast<uint32_t>(second.size()) << 16) ^ edges(second);
+  }
+  key *= 0x85ebca6bu;
+  key ^= key >> 16;
+  return key;
+}
+
 }  // namespace
 
 uint32_t ElementTokenIndex::Add(const ElementToken& token) {
@@ -83,6 +103,8 @@ void ElementTokenIndex::Build() {
             attribute_names_.end()) {
       attribute_names_.push_back(token.value);
     }
+    const size_t quick = QuickClass(token.kind, token.value, token.second) % kQuickBits;
+    quick_[quick / 64] |= uint64_t{1} << (quick % 64);
     const uint64_t hash = Hash(token.kind, token.value, token.second);
     size_t slot = hash & (capacity - 1);
     while (slots_[slot].id_plus_one != 0) slot = (slot + 1) & (capacity - 1);
@@ -103,6 +125,8 @@ void ElementTokenIndex::Lookup(ElementToken::Kind kind, std::string_view value,
                                std::string_view second, uint32_t epoch,
                                std::vector<uint32_t>* marks,
                                std::vector<uint32_t>* present) const noexcept {
+  const size_t quick = QuickClass(kind, value, second) % kQuickBits;
+  if ((quick_[quick / 64] & (uint64_t{1} << (quick % 64))) == 0) return;
   const uint64_t hash = Hash(kind, value, second);
   const size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask; slots_[slot].id_plus_one != 0; slot = (slot + 1) & mask) {

@@ -12,6 +12,7 @@
 // Thread-safety: immutable after Build(); CollectPresent writes only the caller's buffers.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -55,7 +56,11 @@ class ElementTokenIndex {
   std::vector<ElementToken> tokens_;  // by id
   std::map<std::tuple<ElementToken::Kind, std::string, std::string>, uint32_t> ids_;
   std::vector<Slot> slots_;  // a power of two, at most half full
-  Kinds kinds_ = 0;          // kinds some token has: the chain's others are not hashed
+  // One bit per QuickClass (element_token_index.cc) of the indexed tokens: most chain tokens
+  // (a chain carries ~35) are none of them, and this rules them out before they are hashed.
+  static constexpr size_t kQuickBits = 4096;
+  std::array<uint64_t, kQuickBits / 64> quick_{};
+  Kinds kinds_ = 0;  // kinds some token has: the chain's others are not hashed
   // The names of the attribute tokens: a chain's other attributes (its long `class` and `href`
   // values, mostly) are skipped before hashing. Empty when there are too many to compare.
   std::vector<std::string> attribute_names_;
