@@ -38,6 +38,9 @@ void ElementStringSet::Build() {
     if (set->Add(pattern, nullptr) < 0) return;
   }
   if (!set->Compile()) return;
+  re2::RE2::Set::ErrorInfo error{};
+  empty_hits_known_ =
+      set->Match(re2::StringPiece(), &empty_hits_, &error) || error.kind == re2::RE2::Set::kNoError;
   set_ = std::move(set);
 }
 
@@ -51,7 +54,11 @@ void ElementStringSet::MarkHits(const ElementList& elements, uint32_t epoch, std
   };
   for (size_t i = 0; i < elements.size(); ++i) {
     const std::string_view value = FieldOf(elements[i], field_);
-    // Ancestors often repeat a text (most are ""): one search per distinct value.
+    if (value.empty() && empty_hits_known_) {
+      for (int id : empty_hits_) mark(static_cast<size_t>(id));
+      continue;
+    }
+    // Ancestors often repeat a text: one search per distinct value.
     bool repeated = false;
     for (size_t j = 0; j < i && i < kMaxDeduplicated && !repeated; ++j) {
       repeated = FieldOf(elements[j], field_) == value;
