@@ -116,7 +116,7 @@ struct PendingStep {
 };
 
 // Fills each bucket's postings from (key, keyed step) pairs.
-void BuildPostings(size_t key_count, std::vector<std::pair<uint32_t, uint32_t>> pairs,
+void BuildPostings(size_t key_count, const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
                    Bucket* bucket) {
   if (pairs.empty()) return;
   bucket->key_offsets.assign(key_count + 1, 0);
@@ -180,7 +180,7 @@ std::shared_ptr<const ActionSet> ActionSet::Build(
     for (uint32_t key : keys) pairs[p.bucket].emplace_back(key, keyed);
   }
   for (auto& [bucket, bucket_pairs] : pairs) {
-    BuildPostings(index->key_count(), std::move(bucket_pairs), bucket);
+    BuildPostings(index->key_count(), bucket_pairs, bucket);
   }
   for (auto& [name, bucket] : index->by_event) BuildUrlSet(&bucket);
   BuildUrlSet(&index->any_event);

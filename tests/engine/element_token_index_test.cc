@@ -27,6 +27,7 @@ constexpr std::string_view kChain =
 std::vector<bool> PresentIn(std::string_view chain, const std::vector<ElementToken>& tokens) {
   ElementTokenIndex index;
   std::vector<uint32_t> ids;
+  ids.reserve(tokens.size());
   for (const ElementToken& token : tokens) ids.push_back(index.Add(token));
   index.Build();
   ElementList elements;

@@ -37,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     selector->AddRequiredTokens(&required);
     ElementTokenIndex index;
     std::vector<uint32_t> ids;
+    ids.reserve(required.size());
     for (const ElementToken& token : required) ids.push_back(index.Add(token));
     index.Build();
     std::vector<uint32_t> marks(index.size(), 0);
