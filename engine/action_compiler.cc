@@ -46,13 +46,15 @@ Result<std::optional<StringMatcher>> CompileMatcher(const std::optional<std::str
   return std::optional<StringMatcher>(std::move(*matcher));
 }
 
-// Exact element conditions name tokens that must appear in the chain (element_signature.h).
+// Exact element conditions name tokens that must appear in the chain (element_token.h).
 // Text and href conditions are left out: the ActionSet tests them against the chain's texts
-// and hrefs in one search (element_string_set.h), which, unlike the signature, also rules out
-// contains and regex conditions, and leaves texts and hrefs out of the chain's signature.
+// and hrefs in one search (element_string_set.h), which also rules out contains and regex
+// conditions, and leaves texts and hrefs out of the chain's token lookups.
 void AddRequiredElementTokens(CompiledStep* step) {
-  if (step->tag_name) step->required_elements.Add(ElementSignature::Token::kTag, *step->tag_name);
-  if (step->selector) step->selector->AddRequiredTokens(&step->required_elements);
+  if (step->tag_name) {
+    step->required_tokens.push_back(ElementToken{ElementToken::Kind::kTag, *step->tag_name, {}});
+  }
+  if (step->selector) step->selector->AddRequiredTokens(&step->required_tokens);
 }
 
 Result<CompiledStep> CompileStep(const ActionStep& step) {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/action_definition.h"
-#include "engine/element_signature.h"
+#include "engine/element_token.h"
 #include "engine/property_filter.h"
 #include "engine/selector.h"
 #include "engine/string_matcher.h"
@@ -26,8 +26,9 @@ struct CompiledStep {
   std::optional<Selector> selector;  // may bind another element
   std::vector<PropertyFilter> filters;
   // Tokens any chain this step matches must contain (empty when the step has no element
-  // condition that names one); lets the ActionSet skip the step without evaluating it.
-  ElementSignature required_elements;
+  // condition that names one); the ActionSet evaluates the step only on chains that carry them
+  // all. May repeat a token.
+  std::vector<ElementToken> required_tokens;
 
   bool HasElementConditions() const noexcept { return tag_name || text || href; }
 

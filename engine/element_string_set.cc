@@ -38,14 +38,27 @@ void ElementStringSet::Build() {
     if (set->Add(pattern, nullptr) < 0) return;
   }
   if (!set->Compile()) return;
+  re2::RE2::Set::ErrorInfo error{};
+  empty_hits_known_ =
+      set->Match(re2::StringPiece(), &empty_hits_, &error) || error.kind == re2::RE2::Set::kNoError;
   set_ = std::move(set);
 }
 
 void ElementStringSet::MarkHits(const ElementList& elements, uint32_t epoch, std::vector<int>* hits,
-                                std::vector<uint32_t>* hit_epoch) const noexcept {
+                                std::vector<uint32_t>* hit_epoch,
+                                std::vector<uint32_t>* newly_hit) const noexcept {
+  auto mark = [epoch, hit_epoch, newly_hit](size_t id) {
+    if ((*hit_epoch)[id] == epoch) return;
+    (*hit_epoch)[id] = epoch;
+    newly_hit->push_back(static_cast<uint32_t>(id));
+  };
   for (size_t i = 0; i < elements.size(); ++i) {
     const std::string_view value = FieldOf(elements[i], field_);
-    // Ancestors often repeat a text (most are ""): one search per distinct value.
+    if (value.empty() && empty_hits_known_) {
+      for (int id : empty_hits_) mark(static_cast<size_t>(id));
+      continue;
+    }
+    // Ancestors often repeat a text: one search per distinct value.
     bool repeated = false;
     for (size_t j = 0; j < i && i < kMaxDeduplicated && !repeated; ++j) {
       repeated = FieldOf(elements[j], field_) == value;
@@ -55,10 +68,10 @@ void ElementStringSet::MarkHits(const ElementList& elements, uint32_t epoch, std
     if (!set_->Match(re2::StringPiece(value.data(), value.size()), hits, &error) &&
         error.kind != re2::RE2::Set::kNoError) {
       // The set could not answer: every condition may match.
-      std::fill(hit_epoch->begin(), hit_epoch->end(), epoch);
+      for (size_t id = 0; id < hit_epoch->size(); ++id) mark(id);
       return;
     }
-    for (int id : *hits) (*hit_epoch)[static_cast<size_t>(id)] = epoch;
+    for (int id : *hits) mark(static_cast<size_t>(id));
   }
 }
 

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "engine/element.h"
-#include "engine/element_signature.h"
+#include "engine/element_token.h"
 #include "engine/status.h"
 
 namespace actiond::engine {
@@ -52,9 +52,10 @@ class Selector {
   static constexpr size_t kMaxBytes = 4096;
   static constexpr size_t kMaxCompounds = 100;
 
-  // Adds to `required` the tokens every matching chain must contain somewhere: each compound's
-  // tag (not `*`), classes and ids. Used to skip steps cheaply (element_signature.h).
-  void AddRequiredTokens(ElementSignature* required) const noexcept;
+  // Appends to `required` the tokens every matching chain must contain somewhere: each
+  // compound's tag (not `*`), classes, ids and attribute values. The ActionSet evaluates a
+  // step only on chains that carry them all (element_token_index.h).
+  void AddRequiredTokens(std::vector<ElementToken>* required) const;
 
   // The selector as written (trimmed); for diagnostics.
   const std::string& source() const noexcept { return source_; }

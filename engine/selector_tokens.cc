@@ -4,24 +4,28 @@
 
 namespace actiond::engine {
 
-void Selector::AddRequiredTokens(ElementSignature* required) const noexcept {
+void Selector::AddRequiredTokens(std::vector<ElementToken>* required) const {
+  using Kind = ElementToken::Kind;
+  auto add = [required](Kind kind, const std::string& value, const std::string& second = {}) {
+    required->push_back(ElementToken{kind, value, second});
+  };
   for (const Compound& compound : compounds_) {
-    if (!compound.tag.empty()) required->Add(ElementSignature::Token::kTag, compound.tag);
+    if (!compound.tag.empty()) add(Kind::kTag, compound.tag);
     for (const std::string& cls : compound.classes) {
-      required->Add(ElementSignature::Token::kClass, cls);
+      add(Kind::kClass, cls);
     }
-    for (const std::string& id : compound.ids) required->Add(ElementSignature::Token::kId, id);
+    for (const std::string& id : compound.ids) add(Kind::kId, id);
     for (const AttributeTest& test : compound.attributes) {
       if (!test.has_value) continue;  // presence alone is not a token
       switch (test.target) {
         case AttributeTest::Target::kHref:
-          required->Add(ElementSignature::Token::kHref, test.value);
+          add(Kind::kHref, test.value);
           break;
         case AttributeTest::Target::kId:
-          required->Add(ElementSignature::Token::kId, test.value);
+          add(Kind::kId, test.value);
           break;
         case AttributeTest::Target::kRaw:
-          required->Add(ElementSignature::Token::kAttribute, test.name, test.value);
+          add(Kind::kAttribute, test.name, test.value);
           break;
       }
     }

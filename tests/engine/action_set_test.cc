@@ -74,6 +74,30 @@ TEST(ActionSetTest, UrlStepsFailWithoutAStringCurrentUrl) {
             (std::vector<ActionId>{1}));
 }
 
+TEST(ActionSetTest, ElementStepsMatchOnlyWhenTheirWholeConditionHolds) {
+  // Element steps are reached through their keys (required tokens, text and href conditions):
+  // having every key is necessary, not sufficient, and an element with no text or href still
+  // offers "" to text and href conditions (docs/semantics.md §8.1).
+  auto set = ActionSet::Build({
+      Compile(1, R"([{"event": "$autocapture", "selector": "div.card > button.primary"}])"),
+      Compile(2, R"([{"event": "$autocapture", "tag_name": "button", "text": "Go"}])"),
+      Compile(3, R"([{"event": "$autocapture", "selector": "span.missing"}])"),
+      Compile(4, R"([{"event": "$autocapture", "text": "^$", "text_matching": "regex"}])"),
+      Compile(5, R"([{"event": "$autocapture", "href": "/x"}])"),
+      // Its tag and its text are both in the chain, but not on one element.
+      Compile(6, R"([{"event": "$autocapture", "tag_name": "div", "text": "Go"}])"),
+      Compile(7, R"([{"event": "$autocapture", "href": "^$", "href_matching": "regex"}])"),
+      Compile(8, R"([{"event": "$autocapture", "selector": "button.primary > div.card"}])"),
+  });
+  EXPECT_EQ(MatchRecord(*set, R"({"event": "$autocapture", "properties": {"$elements_chain":
+                "button.primary:text=\"Go\";div.card:attr__class=\"card\""}})"),
+            (std::vector<ActionId>{1, 2, 4, 7}));
+  // Each element has a text and an href: "" is offered to nothing.
+  EXPECT_EQ(MatchRecord(*set, R"({"event": "$autocapture", "properties": {"$elements_chain":
+                "button.primary:href=\"/x\"text=\"Go\";div.card:href=\"/y\"text=\"Card\""}})"),
+            (std::vector<ActionId>{1, 2, 5}));
+}
+
 TEST(ActionSetTest, ScratchIsReusableAcrossSetsOfDifferentSizes) {
   auto small = ActionSet::Build({Compile(1, R"([{}])")});
   auto large = ActionSet::Build(

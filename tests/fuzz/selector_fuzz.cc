@@ -1,21 +1,23 @@
 // Fuzz target: engine/selector.h, parsing and matching. Input: the selector text, a newline,
 // then an elements_chain the compiled selector is matched against.
 //
-// Checks beyond "no crash": when a selector matches a chain, the chain's Bloom signature contains
-// every token the selector requires (AddRequiredTokens) — otherwise the ActionSet's prefilter
-// would skip a step that matches.
+// Checks beyond "no crash": when a selector matches a chain, the chain carries every token the
+// selector requires (AddRequiredTokens, looked up as the ActionSet does through an
+// ElementTokenIndex) — otherwise the ActionSet would never evaluate a step that matches.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
 
 #include "engine/element.h"
-#include "engine/element_signature.h"
+#include "engine/element_token_index.h"
 #include "engine/elements_chain.h"
 #include "engine/selector.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using actiond::engine::ElementSignature;
+  using actiond::engine::ElementToken;
+  using actiond::engine::ElementTokenIndex;
   using actiond::engine::Selector;
   static actiond::engine::ElementList elements;
 
@@ -31,9 +33,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool matches = selector->Matches(elements);
 
   if (matches) {
-    ElementSignature required;
+    std::vector<ElementToken> required;
     selector->AddRequiredTokens(&required);
-    if (!ElementSignature::Of(elements).MayContainAll(required)) abort();
+    ElementTokenIndex index;
+    std::vector<uint32_t> ids;
+    ids.reserve(required.size());
+    for (const ElementToken& token : required) ids.push_back(index.Add(token));
+    index.Build();
+    std::vector<uint32_t> marks(index.size(), 0);
+    std::vector<uint32_t> present;
+    index.CollectPresent(elements, /*epoch=*/1, &marks, &present);
+    for (uint32_t id : ids) {
+      if (marks[id] != 1) abort();
+    }
   }
   return 0;
 }
