@@ -13,6 +13,9 @@ namespace actiond::engine {
 // Holds the parser whose memory every EventView of this reader points into.
 class EventReaderImpl {
  public:
+  // The view's person properties, when pending, are always parsed with this reader's parser.
+  EventReaderImpl() { view_.person_parser_ = &person_parser_; }
+
   Result<const EventView*> Read(std::string_view record);
   Result<const EventView*> ReadCaptured(const CapturedEvent& event, const CaptureDocument* parsed,
                                         size_t index, std::string_view person_properties_json);
@@ -89,10 +92,7 @@ Result<const EventView*> EventReaderImpl::ReadCaptured(const CapturedEvent& even
     }
     view_.has_properties_ = true;
   }
-  if (!person_properties_json.empty()) {
-    view_.pending_person_properties_ = person_properties_json;
-    view_.person_parser_ = &person_parser_;
-  }
+  view_.pending_person_properties_ = person_properties_json;  // parsed on first lookup
   ReadFromProperties(event.elements_chain);
   return &view_;
 }

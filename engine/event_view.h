@@ -63,7 +63,7 @@ class EventView {
   mutable simdjson::dom::object person_properties_;
   mutable bool has_person_properties_ = false;
   // Set by ReadCaptured: the person properties' JSON text, parsed on first lookup with
-  // *person_parser_.
+  // *person_parser_ (the owning reader's, set once when the reader is made).
   mutable std::string_view pending_person_properties_;
   LazyJsonParser* person_parser_ = nullptr;
   std::string_view elements_chain_;      // chosen chain source, if any
