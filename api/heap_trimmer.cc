@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "service/thread_name.h"
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -22,7 +24,12 @@ void KeepLargeBlocksOutOfTheHeap() {
 
 HeapTrimmer::HeapTrimmer(std::chrono::milliseconds interval, std::function<void()> trim)
     : interval_(interval), trim_(std::move(trim)) {
-  if (interval_.count() > 0) thread_ = std::thread([this] { Loop(); });
+  if (interval_.count() > 0) {
+    thread_ = std::thread([this] {
+      service::NameThisThread("heap-trim");
+      Loop();
+    });
+  }
 }
 
 HeapTrimmer::~HeapTrimmer() {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "service/thread_name.h"
+
 namespace actiond::service {
 
 ApplyExecutor::ApplyExecutor(ApplyExecutorOptions options) : options_(options) {
@@ -51,6 +53,7 @@ size_t ApplyExecutor::queued() const {
 }
 
 void ApplyExecutor::Run() {
+  NameThisThread("apply");
   if (options_.nice > 0) {
     // Linux applies a nice value per thread (setpriority on the thread id). Raising one's own
     // nice value needs no privilege; failing to is harmless, so the result is ignored.

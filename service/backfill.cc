@@ -13,6 +13,7 @@
 #include "engine/event_reader.h"
 #include "engine/json_fields.h"
 #include "engine/str_cat.h"
+#include "service/thread_name.h"
 #include "storage/action_record.h"
 
 namespace actiond::service {
@@ -108,7 +109,10 @@ void BackfillWorker::Start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("backfill");
+    Loop();
+  });
 }
 
 void BackfillWorker::Stop() {

@@ -19,6 +19,7 @@
 #include "service/cluster_members.h"
 #include "service/cluster_meta_applier.h"
 #include "service/ingest_pipeline.h"
+#include "service/thread_name.h"
 #include "service/webhook_dispatcher.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
@@ -108,9 +109,15 @@ Result<std::unique_ptr<ClusterApplier>> ClusterApplier::Start(const ClusterSetti
   for (int i = 0; i < threads; ++i) {
     applier->workers_.push_back(std::make_unique<Worker>());
     Worker* worker = applier->workers_.back().get();
-    worker->thread = std::thread([self, worker] { self->Work(*worker); });
+    worker->thread = std::thread([self, worker] {
+      NameThisThread("cluster-apply");
+      self->Work(*worker);
+    });
   }
-  applier->thread_ = std::thread([self] { self->Run(); });
+  applier->thread_ = std::thread([self] {
+    NameThisThread("cluster-log");
+    self->Run();
+  });
   return applier;
 }
 

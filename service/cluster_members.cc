@@ -7,6 +7,7 @@
 
 #include "engine/json_value.h"
 #include "engine/str_cat.h"
+#include "service/thread_name.h"
 
 namespace actiond::service {
 
@@ -82,7 +83,10 @@ Result<std::unique_ptr<ClusterMembers>> ClusterMembers::Start(const ClusterSetti
   ACTIOND_RETURN_IF_ERROR(
       AssignOnePartition(members->consumer_.get(), members->topic_, 0, RD_KAFKA_OFFSET_BEGINNING));
   ClusterMembers* self = members.get();
-  members->thread_ = std::thread([self] { self->Run(); });
+  members->thread_ = std::thread([self] {
+    NameThisThread("cluster-members");
+    self->Run();
+  });
   return members;
 }
 

@@ -9,6 +9,7 @@
 #include "engine/str_cat.h"
 #include "service/account_service.h"
 #include "service/cluster_applier.h"
+#include "service/thread_name.h"
 #include "storage/records.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
@@ -76,7 +77,10 @@ Result<std::unique_ptr<ClusterMetaApplier>> ClusterMetaApplier::Start(
   if (ends_known) applier->caught_up_at_ = high;
   ACTIOND_RETURN_IF_ERROR(AssignOnePartition(consumer, applier->topic_, kMetaPartition, start));
   ClusterMetaApplier* self = applier.get();
-  applier->thread_ = std::thread([self] { self->Run(); });
+  applier->thread_ = std::thread([self] {
+    NameThisThread("cluster-meta");
+    self->Run();
+  });
   return applier;
 }
 

@@ -7,6 +7,7 @@
 #include "engine/log_partition.h"
 #include "engine/str_cat.h"
 #include "service/kafka_topics.h"
+#include "service/thread_name.h"
 
 namespace actiond::service {
 namespace {
@@ -43,6 +44,7 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(const ClusterSettings& s
   ACTIOND_ASSIGN_OR_RETURN(node->applier_, ClusterApplier::Start(settings, services, log));
   ClusterNode* self = node.get();
   node->publisher_ = std::thread([self] {
+    NameThisThread("cluster-publish");
     std::unique_lock lock(self->stop_mutex_);
     while (!self->stopping_) {
       lock.unlock();

@@ -7,6 +7,8 @@
 #include <memory>
 #include <utility>
 
+#include "service/thread_name.h"
+
 namespace actiond::service {
 
 // What a queued record reports to: one of the two callbacks is set.
@@ -61,6 +63,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Open(const ClusterSettings
                                            }));
   KafkaProducer* self = producer.get();
   producer->poller_ = std::thread([self] {
+    NameThisThread("kafka-poll");
     while (!self->closing_.load(std::memory_order_acquire)) rd_kafka_poll(self->handle_.get(), 100);
   });
   return producer;

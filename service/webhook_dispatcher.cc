@@ -8,6 +8,7 @@
 #include "engine/http_url.h"
 #include "engine/str_cat.h"
 #include "engine/webhook_retry.h"
+#include "service/thread_name.h"
 #include "storage/store.h"
 #include "storage/write_batch.h"
 
@@ -74,7 +75,10 @@ Status WebhookDispatcher::Start() {
     Log(engine::StrCat({"webhooks: ", std::to_string(pending.size()),
                         " pending deliveries resumed from the outbox"}));
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("webhooks");
+    Run();
+  });
   return Status::Ok();
 }
 

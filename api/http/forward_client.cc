@@ -18,6 +18,7 @@
 #include "api/error_response.h"
 #include "engine/http_url.h"
 #include "engine/status.h"
+#include "service/thread_name.h"
 
 namespace actiond::api {
 
@@ -101,7 +102,10 @@ struct ForwardClient::Impl {
 
 ForwardClient::ForwardClient(std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>(timeout)) {
-  impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
+  impl_->thread = std::thread([impl = impl_.get()] {
+    service::NameThisThread("forward-http");
+    impl->io.run();
+  });
 }
 
 ForwardClient::~ForwardClient() { Stop(); }

@@ -26,6 +26,7 @@
 #include "api/error_response.h"
 #include "api/http/body_limits.h"
 #include "api/log.h"
+#include "service/thread_name.h"
 
 namespace actiond::api {
 
@@ -503,7 +504,14 @@ void Server::Run() {
   };
   std::vector<std::thread> workers;
   workers.reserve(static_cast<size_t>(impl_->threads - 1));
-  for (int i = 1; i < impl_->threads; ++i) workers.emplace_back(run);
+  // The calling thread is one of the I/O threads; it keeps the process's name (which tools such
+  // as pgrep look for), the others are named for their role (service/thread_name.h).
+  for (int i = 1; i < impl_->threads; ++i) {
+    workers.emplace_back([&run] {
+      service::NameThisThread("io");
+      run();
+    });
+  }
   run();
   for (auto& t : workers) t.join();
 }

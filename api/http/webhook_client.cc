@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "engine/http_url.h"
+#include "service/thread_name.h"
 
 namespace actiond::api {
 
@@ -223,7 +224,10 @@ Result<std::unique_ptr<WebhookClient>> WebhookClient::Create(WebhookClientOption
   }
   impl->ssl_context.set_verify_mode(ssl::verify_peer);
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->io.run(); });
+  impl->thread = std::thread([raw] {
+    service::NameThisThread("webhook-http");
+    raw->io.run();
+  });
   return std::unique_ptr<WebhookClient>(new WebhookClient(std::move(impl)));
 }
 
