@@ -7,8 +7,9 @@
 // indexed under its keys — the exact tokens (tags, classes, ids, attributes) it requires and
 // its text and href conditions, each set's conditions one RE2::Set — and is evaluated only when
 // the event has all of its keys, so an $autocapture event touches only the steps its chain can
-// satisfy (docs/architecture.md, "The matcher"). All of these only skip steps or decide them as
-// the plain evaluation would.
+// satisfy (docs/architecture.md, "The matcher"). Steps that share a selector share its result
+// within one event: it is evaluated once. All of these only skip steps or decide them as the
+// plain evaluation would.
 //
 // Thread-safety: an ActionSet is immutable after Build() and shared by all threads through a
 // shared_ptr<const ActionSet>; each thread brings its own MatchScratch.
@@ -41,6 +42,10 @@ class MatchScratch {
     uint32_t epoch = 0;
     uint32_t present = 0;  // how many of the keyed step's keys are present
   };
+  struct SelectorMemo {
+    uint32_t epoch = 0;
+    bool matches = false;
+  };
   struct Buffers {
     std::vector<int> regex_hits;           // a bucket's URL set; read while steps are tried
     std::vector<int> element_hits;         // the element string sets' scratch
@@ -51,6 +56,9 @@ class MatchScratch {
     std::vector<uint32_t> string_hits;     // text (href) conditions newly hit, per search
     std::vector<uint32_t> present_keys;    // the event's present keys (action_set.cc)
     std::vector<KeyCount> key_counts;      // per keyed step
+
+    // Per distinct selector: its result on the current event, once some step evaluated it.
+    std::vector<SelectorMemo> selector_memos;
   };
 
  private:

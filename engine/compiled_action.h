@@ -33,10 +33,12 @@ struct CompiledStep {
   bool HasElementConditions() const noexcept { return tag_name || text || href; }
 
   // Which conditions the caller has already established (the index checks event names and
-  // URLs in bulk); Matches() then tests only the rest.
+  // URLs in bulk, and remembers each distinct selector's result for the event); Matches() then
+  // tests only the rest.
   struct Known {
     bool event = false;
     bool url = false;
+    bool selector = false;
   };
   bool Matches(const EventView& view, Known known) const noexcept;
   bool Matches(const EventView& view) const noexcept { return Matches(view, Known{}); }

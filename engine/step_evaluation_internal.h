@@ -6,7 +6,9 @@
 // the plain early-return evaluation and costs the hot path nothing (docs/style.md §5). Explain
 // instantiates it with a trace that records every condition and keeps evaluating after a
 // failure. Both take the pass/fail of each condition from the same expressions below, so an
-// explanation cannot disagree with a count.
+// explanation cannot disagree with a count. The matcher's selector memo (action_set.cc) uses the
+// SelectorResult hook alone, to keep the result of a selector it evaluates for the steps that
+// share it.
 #pragma once
 
 #include <cstddef>
@@ -58,7 +60,7 @@ bool EvaluateStep(const CompiledStep& step, const EventView& view, CompiledStep:
     trace.Elements(step, elements, index);
     if (index == kNoElement && stop_after_failure()) return false;
   }
-  if (step.selector) {
+  if (step.selector && !known.selector) {
     const ElementList& elements = view.elements();
     const size_t index = step.selector->MatchingElement(elements);
     trace.SelectorResult(step, elements, index);

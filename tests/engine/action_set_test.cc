@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 #include "engine/action_compiler.h"
 #include "engine/compiled_action.h"
 #include "engine/event_reader.h"
@@ -96,6 +99,67 @@ TEST(ActionSetTest, ElementStepsMatchOnlyWhenTheirWholeConditionHolds) {
   EXPECT_EQ(MatchRecord(*set, R"({"event": "$autocapture", "properties": {"$elements_chain":
                 "button.primary:href=\"/x\"text=\"Go\";div.card:href=\"/y\"text=\"Card\""}})"),
             (std::vector<ActionId>{1, 2, 5}));
+}
+
+// Steps with the same selector share its result within an event (the selector is evaluated
+// once); each step's other conditions still decide it, and a step that fails before reaching its
+// selector must not be taken as the selector's answer.
+TEST(ActionSetTest, StepsSharingASelectorAreEachDecidedAsAlone) {
+  constexpr std::string_view kSelector = "div.card > button.primary";
+  std::vector<std::shared_ptr<const CompiledAction>> actions = {
+      // Tried first (same keys, lower id): fails on its URL, before its selector.
+      Compile(1, R"([{"event": "$autocapture", "url": "/nowhere",
+                      "selector": "div.card > button.primary"}])"),
+      // Has all its keys but fails on its element (no div has the text), also before its
+      // selector.
+      Compile(2, R"([{"event": "$autocapture", "tag_name": "div", "text": "Go",
+                      "selector": "div.card > button.primary"}])"),
+      // The same selector, written with surrounding spaces.
+      Compile(3, R"([{"event": "$autocapture", "selector": "  div.card > button.primary "}])"),
+      // The same tokens, another selector: its own answer.
+      Compile(4, R"([{"event": "$autocapture", "selector": "div.card button.primary"}])"),
+      // Passes its selector, fails its property filter afterwards.
+      Compile(5, R"([{"event": "$autocapture", "selector": "div.card > button.primary",
+                      "properties": [{"key": "plan", "value": "pro", "type": "event"}]}])"),
+  };
+  for (ActionId id = 10; id < 30; ++id) {
+    actions.push_back(Compile(
+        id, R"([{"event": "$autocapture", "selector": ")" + std::string(kSelector) + R"("}])"));
+  }
+  auto set = ActionSet::Build(actions);
+  std::vector<ActionId> all_shared;
+  for (ActionId id = 10; id < 30; ++id) all_shared.push_back(id);
+
+  EventReader reader;
+  MatchScratch scratch;  // one scratch for all events, as a matcher thread keeps it
+  std::vector<ActionId> out;
+  auto match = [&](std::string_view chain, std::string_view plan = "free") {
+    std::string record = R"({"event": "$autocapture", "properties": {"plan": ")" +
+                         std::string(plan) + R"(", "$current_url": "https://a.io/x",
+                         "$elements_chain": ")" +
+                         std::string(chain) + R"("}})";
+    auto view = reader.Read(record);
+    EXPECT_TRUE(view.ok()) << view.status().ToString();
+    if (!view.ok()) return std::vector<ActionId>{};
+    set->Match(**view, &scratch, &out);
+    for (const auto& action : actions) {  // the plain evaluation agrees
+      EXPECT_EQ(std::count(out.begin(), out.end(), action->id()) == 1,
+                ActionMatches(*action, **view))
+          << "action " << action->id() << " on " << chain;
+    }
+    return out;
+  };
+  std::vector<ActionId> child = {3, 4};
+  child.insert(child.end(), all_shared.begin(), all_shared.end());
+  constexpr std::string_view kChild = R"(button.primary:text=\"Go\";div.card)";
+  // Every token present in both chains, but the button is no child of the card here.
+  constexpr std::string_view kGrandchild = R"(button.primary:text=\"Go\";span;div.card)";
+  EXPECT_EQ(match(kChild), child);
+  EXPECT_EQ(match(kGrandchild), (std::vector<ActionId>{4}));  // nothing kept from the last event
+  EXPECT_EQ(match(kChild), child);
+  std::vector<ActionId> with_plan = {3, 4, 5};
+  with_plan.insert(with_plan.end(), all_shared.begin(), all_shared.end());
+  EXPECT_EQ(match(kChild, "pro"), with_plan);
 }
 
 TEST(ActionSetTest, ScratchIsReusableAcrossSetsOfDifferentSizes) {
