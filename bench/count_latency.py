@@ -7,16 +7,18 @@ of 1,000, unique uuids, spread over the 90 days before now, 10% of them from Fir
 an action matching the Firefox page views, waits for its backfill (is_calculating false), checks
 the count and the first people page against what it sent, then times
 
-  200 x GET /api/projects/1/actions/:id/count/
-  200 x GET /api/projects/1/actions/:id/count/?date_from=-7d
-   50 x GET /api/projects/1/actions/:id/people/            (first page, 100 persons)
+  --samples x GET /api/projects/1/actions/:id/count/            (default 1,000)
+  --samples x GET /api/projects/1/actions/:id/count/?date_from=-7d
+  --samples/4 x GET /api/projects/1/actions/:id/people/        (first page, 100 persons)
 
 one at a time over one keep-alive connection, and prints p50 / p99 / mean in ms. It measures
 three times: right after the backfill (the action's counter updates are still unmerged RocksDB
 merge operands in the memtable), after a graceful restart (which flushes them), and while
 --load-connections clients keep posting gzip batches of 100 events (10% of them matching, from
-persons already counted). Under load every count is also checked to be "read your writes":
-at least everything acknowledged before the request, at most everything sent by its answer.
+persons already counted), built and compressed before the load starts; --load-nice N runs
+those senders at nice N, as if they ran elsewhere rather than on the server's cores. Under load
+every count is also checked to be "read your writes": at least everything acknowledged before
+the request, at most everything sent by its answer.
 
   python3 bench/count_latency.py --actiond build-rel/actiond            # both sizes
   python3 bench/count_latency.py --actiond build-rel/actiond --events 1000
@@ -126,6 +128,31 @@ def percentiles(samples):
     return pick(0.5), pick(0.99), statistics.fmean(s)
 
 
+def server_times(log_path, phases):
+    """The server's own handling time of every timed request, from its access log (one JSON
+    line per answer, with duration_ms from the router's dispatch to the answer being ready,
+    before it is written): returns, per phase and measurement, (p50, p99) in ms. The timed requests are the
+    only ones on the count and people routes, and they were sent in the order of `phases`."""
+    durations = {"count": [], "people": []}
+    with open(log_path) as log:
+        for line in log:
+            if '"access"' not in line:
+                continue
+            entry = json.loads(line)
+            for kind in durations:
+                if entry.get("route", "").endswith("/" + kind):
+                    durations[kind].append(float(entry["duration_ms"]))
+    out = []
+    for _, results in phases:
+        per = {}
+        for name, samples in results.items():
+            kind = "people" if name.startswith("people") else "count"
+            taken, durations[kind] = durations[kind][:samples[3]], durations[kind][samples[3]:]
+            per[name] = percentiles(taken)[:2] if len(taken) == samples[3] else None
+        out.append(per)
+    return out
+
+
 def timed(client, path, calls, check, load=None):
     """`check(body, extra_lo, extra_hi)`: extra matching events the answer must / may include
     (both 0 without background load)."""
@@ -139,22 +166,31 @@ def timed(client, path, calls, check, load=None):
         if status != 200:
             raise SystemExit("GET %s: %d %r" % (path, status, data[:200]))
         check(json.loads(data), lo, hi)
-    return percentiles(samples)
+    return percentiles(samples) + (calls,)
 
 
 class BackgroundIngest:
     """`connections` processes (not threads: the timing thread must not wait for the GIL), each
-    posting batches of 100 $pageviews stamped now, every tenth from Firefox and from one of
-    `firefox_users` (so the count grows and the people page does not). `bounds()` gives the
-    Firefox events answered 200 so far and those sent so far."""
+    posting batches of 100 $pageviews, every tenth from Firefox and from one of `firefox_users`
+    (so the count grows and the people page does not). `bounds()` gives the Firefox events
+    answered 200 so far and those sent so far.
 
-    def __init__(self, port, connections, firefox_users):
+    Each process builds and compresses `prebuilt` bodies (unique uuids, stamped when built)
+    before any is sent, and __enter__ returns once all have, so that during the measurement the
+    two cores go to the server and the timing client rather than to Python building JSON. A
+    process that runs out builds the rest as it sends; `built_late()` says how many were."""
+
+    def __init__(self, port, connections, firefox_users, prebuilt, nice):
         self.port = port
+        self.nice = nice
         self.users = sorted(firefox_users)
+        self.prebuilt = prebuilt
         self.stop = multiprocessing.Event()
+        self.ready = multiprocessing.Semaphore(0)
         self.acked = multiprocessing.Value("q", 0)
         self.sent = multiprocessing.Value("q", 0)
         self.events = multiprocessing.Value("q", 0)
+        self.late = multiprocessing.Value("q", 0)
         self.errors = multiprocessing.Queue()
         self.procs = [multiprocessing.Process(target=self.run, args=(i,), daemon=True)
                       for i in range(connections)]
@@ -162,6 +198,10 @@ class BackgroundIngest:
     def __enter__(self):
         for proc in self.procs:
             proc.start()
+        for _ in self.procs:
+            if not self.ready.acquire(timeout=300):
+                self.stop.set()
+                raise SystemExit("background senders did not build their bodies in 300 s")
         return self
 
     def __exit__(self, *exc):
@@ -171,22 +211,36 @@ class BackgroundIngest:
         if not self.errors.empty():
             raise SystemExit(self.errors.get())
 
+    def body(self, rng):
+        """(gzip body, Firefox events in it)."""
+        now = datetime.datetime.now(datetime.timezone.utc)
+        stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        events = [{
+            "event": "$pageview",
+            "distinct_id": rng.choice(self.users) if i % 10 == 3 else "load-%d" % i,
+            "uuid": str(uuidlib.uuid4()),
+            "timestamp": stamp,
+            "properties": {"$browser": "Firefox" if i % 10 == 3 else "Chrome",
+                           "$current_url": "https://shop.example.com/"},
+        } for i in range(100)]
+        firefox = sum(1 for e in events if e["properties"]["$browser"] == "Firefox")
+        return gzip.compress(json.dumps({"api_key": TOKEN, "batch": events}).encode(), 6), firefox
+
     def run(self, index):
         rng = random.Random(index)
+        bodies = [self.body(rng) for _ in range(self.prebuilt)]
+        bodies.reverse()  # popped from the end, in the order built
+        if self.nice:
+            os.nice(self.nice)
+        self.ready.release()
         client = Client(self.port)
         while not self.stop.is_set():
-            now = datetime.datetime.now(datetime.timezone.utc)
-            stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-            events = [{
-                "event": "$pageview",
-                "distinct_id": rng.choice(self.users) if i % 10 == 3 else "load-%d" % i,
-                "uuid": str(uuidlib.uuid4()),
-                "timestamp": stamp,
-                "properties": {"$browser": "Firefox" if i % 10 == 3 else "Chrome",
-                               "$current_url": "https://shop.example.com/"},
-            } for i in range(100)]
-            firefox = sum(1 for e in events if e["properties"]["$browser"] == "Firefox")
-            body = gzip.compress(json.dumps({"api_key": TOKEN, "batch": events}).encode(), 6)
+            if bodies:
+                body, firefox = bodies.pop()
+            else:
+                body, firefox = self.body(rng)
+                with self.late.get_lock():
+                    self.late.value += 1
             with self.sent.get_lock():
                 self.sent.value += firefox
             status, data = client.request("POST", "/batch/", body,
@@ -199,7 +253,7 @@ class BackgroundIngest:
             with self.acked.get_lock():
                 self.acked.value += firefox
             with self.events.get_lock():
-                self.events.value += len(events)
+                self.events.value += 100
 
     def bounds(self):
         return self.acked.value, self.sent.value
@@ -207,12 +261,16 @@ class BackgroundIngest:
     def events_sent(self):
         return self.events.value
 
+    def built_late(self):
+        return self.late.value
+
 
 class Server:
     """actiond on a free loopback port; its output goes to `log`."""
 
-    def __init__(self, actiond, data_dir, log):
+    def __init__(self, actiond, data_dir, log, extra_args):
         self.actiond, self.data_dir, self.log = actiond, data_dir, log
+        self.extra_args = extra_args
         self.proc = None
 
     def start(self):
@@ -220,7 +278,8 @@ class Server:
         env = dict(os.environ, ACTIOND_PERSONAL_API_KEY=KEY, ACTIOND_PROJECT_TOKEN=TOKEN)
         t0 = time.time()
         self.proc = subprocess.Popen([self.actiond, "--listen", "127.0.0.1:%d" % port,
-                                      "--data-dir", os.path.join(self.data_dir, "db")],
+                                      "--data-dir", os.path.join(self.data_dir, "db"),
+                                      "--log-format", "json"] + self.extra_args,
                                      env=env, stdout=self.log, stderr=self.log)
         client = Client(port)
         while True:
@@ -282,10 +341,11 @@ def ingest(client, n, workers, timeout):
     return time.time() - t0, now_s, firefox_users
 
 
-def run(actiond, n, ingest_timeout, workers, load_connections):
+def run(actiond, n, ingest_timeout, workers, load_connections, samples, prebuilt, load_nice,
+        server_args):
     data_dir = tempfile.mkdtemp(prefix="actiond-count-latency-")
     log = open(data_dir + ".log", "w")  # kept when the run fails
-    server = Server(actiond, data_dir, log)
+    server = Server(actiond, data_dir, log, server_args)
     ok = False
     try:
         client, _ = server.start()
@@ -337,11 +397,11 @@ def run(actiond, n, ingest_timeout, workers, load_connections):
 
         def measure(client, load=None):
             return {
-                "count (all time)": timed(client, base + "/count/", 200, check_all, load),
-                "count (date_from=-7d)": timed(client, base + "/count/?date_from=-7d", 200,
+                "count (all time)": timed(client, base + "/count/", samples, check_all, load),
+                "count (date_from=-7d)": timed(client, base + "/count/?date_from=-7d", samples,
                                                check_7d, load),
-                "people (first page, 100)": timed(client, base + "/people/", 50, check_people,
-                                                  load),
+                "people (first page, 100)": timed(client, base + "/people/", samples // 4,
+                                                  check_people, load),
             }
 
         phases = [("right after the backfill", measure(client))]
@@ -350,25 +410,34 @@ def run(actiond, n, ingest_timeout, workers, load_connections):
         phases.append(("after a restart (stop %.1f s, start %.1f s)" % (stop_s, start_s),
                        measure(client)))
         if load_connections > 0:
-            with BackgroundIngest(client.port, load_connections, firefox_users) as load:
+            with BackgroundIngest(client.port, load_connections, firefox_users,
+                                  prebuilt, load_nice) as load:
                 time.sleep(2)  # let the load settle
                 t_load = time.time()
                 events_before = load.events_sent()
                 results = measure(client, load)
                 rate = (load.events_sent() - events_before) / (time.time() - t_load)
-            phases.append(("while %d connections ingest (%.0f events/s meanwhile)"
-                           % (load_connections, rate), results))
+                late = load.built_late()
+            phases.append(("while %d connections ingest (%.0f events/s meanwhile; %d bodies "
+                           "built during the run%s)"
+                           % (load_connections, rate, late,
+                              "; senders at nice %d" % load_nice if load_nice else ""),
+                           results))
 
         size = sum(os.path.getsize(os.path.join(d, f))
                    for d, _, fs in os.walk(data_dir) for f in fs)
         print("events %d: ingest %.1f s (%.0f events/s, %d threads), backfill %.2f s, "
               "store %.0f MB, matches %d"
               % (n, ingest_s, n / ingest_s, workers, backfill_s, size / 1e6, expect_all))
-        for phase, results in phases:
+        server.stop()  # the access log is complete once the server has stopped
+        log.flush()
+        for (phase, results), in_server in zip(phases, server_times(log.name, phases)):
             print("  " + phase)
-            for name, (p50, p99, mean) in results.items():
-                print("    %-26s p50 %7.3f ms   p99 %7.3f ms   mean %7.3f ms"
-                      % (name, p50, p99, mean))
+            for name, (p50, p99, mean, _) in results.items():
+                own = in_server[name]
+                print("    %-26s p50 %7.3f ms   p99 %7.3f ms   mean %7.3f ms   in the server: %s"
+                      % (name, p50, p99, mean,
+                         "p50 %.3f ms  p99 %.3f ms" % own if own else "(access log incomplete)"))
         sys.stdout.flush()
         ok = True
     finally:
@@ -388,10 +457,20 @@ def main():
     p.add_argument("--threads", type=int, default=2, help="concurrent /batch/ senders")
     p.add_argument("--load-connections", type=int, default=8,
                    help="background /batch/ senders during the third measurement (0: none)")
+    p.add_argument("--samples", type=int, default=1000,
+                   help="requests timed per count measurement (a quarter as many people pages)")
+    p.add_argument("--prebuilt", type=int, default=400,
+                   help="bodies of 100 events each background sender builds before the load")
+    p.add_argument("--load-nice", type=int, default=0,
+                   help="nice value of the background senders: on a deployment the clients "
+                        "run on other machines; here they share the server's cores")
+    p.add_argument("--server-arg", action="append", default=[], dest="server_args",
+                   help="an argument for actiond (repeat for several), e.g. --server-arg=--threads=4")
     args = p.parse_args()
     for n in (int(x) for x in args.events.split(",")):
         run(os.path.abspath(args.actiond), n, args.ingest_timeout, args.threads,
-            args.load_connections)
+            args.load_connections, args.samples, args.prebuilt, args.load_nice,
+            args.server_args)
 
 
 if __name__ == "__main__":

@@ -99,6 +99,15 @@ def p99(phase):
 idle, loaded = p99("after a restart"), p99("while 8 connections")
 rows.append(("count p99, 8 connections ingesting", f"{loaded:.2f} ms", f"idle: {idle:.2f} ms",
              f"{loaded / idle:.2f}", "≤ 3"))
+# The same requests' time inside the server (router to answer, from its access log): what is
+# left of the end-to-end p99 is waiting for a CPU, in the server's I/O threads and the client.
+def p99_in_server(phase):
+    block = text.split(phase, 1)[1]
+    return float(re.search(r"count \(all time\).*?in the server: p50 [\d.]+ ms\s+p99 ([\d.]+) ms",
+                           block)[1])
+idle_own, loaded_own = p99_in_server("after a restart"), p99_in_server("while 8 connections")
+rows.append(("  of which in the server (router to answer)", f"{loaded_own:.3f} ms",
+             f"idle: {idle_own:.3f} ms", f"{loaded_own / idle_own:.2f}", "—"))
 
 ingest = json.load(open(f"{work}/ingest.json"))
 http, ceiling, many = ingest["http"], ingest["ceiling"], ingest["projects"]
