@@ -16,12 +16,6 @@ void TrimHeap() {
 #endif
 }
 
-void KeepLargeBlocksOutOfTheHeap() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes);
-#endif
-}
-
 HeapTrimmer::HeapTrimmer(std::chrono::milliseconds interval, std::function<void()> trim)
     : interval_(interval), trim_(std::move(trim)) {
   if (interval_.count() > 0) {

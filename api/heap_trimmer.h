@@ -9,6 +9,12 @@
 // steady ingest"). malloc_trim releases the free pages of every arena, not only the top of
 // the main heap.
 //
+// glibc's own thresholds are left as they are. Fixing the mmap threshold at 1 MiB (mallopt)
+// was tried and cost about 40% of the ingest rate in 90-second runs, while the trim alone kept
+// RSS as flat (docs/performance.md, "Memory under steady ingest"). Why is not proven: fixing
+// it also freezes glibc's trim threshold, which likely makes the heap shrink and grow around
+// large frees, but a count of page faults did not show it.
+//
 // A trim locks one arena at a time for as long as it walks it (milliseconds); the I/O threads
 // never run it. Without glibc (another C library) trimming does nothing.
 //
@@ -25,14 +31,6 @@ namespace actiond::api {
 
 // Gives freed heap memory back to the OS (malloc_trim(0) under glibc).
 void TrimHeap();
-
-// Makes every allocation of kLargeBlockBytes or more a mapping of its own, unmapped when freed.
-// glibc's threshold for that starts at 128 KiB and rises to the size of each such block freed
-// (up to 32 MiB); once it has risen, RocksDB's memtable arena blocks (8 MiB) and large request
-// documents come from the arenas, and stay there after the memtable is flushed. Fixing the
-// threshold also stops that rise. Call once at start, before other threads allocate.
-void KeepLargeBlocksOutOfTheHeap();
-inline constexpr int kLargeBlockBytes = 1 << 20;
 
 class HeapTrimmer {
  public:

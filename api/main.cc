@@ -198,9 +198,6 @@ int Main(int argc, char** argv) {
   // SIGXFSZ on the write that crosses it; ignored, that write fails with EFBIG, which the store
   // answers like a full disk: 503 until writes work again (docs/operations.md §Disk full).
   std::signal(SIGXFSZ, SIG_IGN);
-  // Memory stays flat under steady ingest (api/heap_trimmer.h): large blocks are mapped apart,
-  // and the App trims the heap's freed memory every --heap-trim-interval seconds.
-  actiond::api::KeepLargeBlocksOutOfTheHeap();
   actiond::api::App app(std::move(config));
   if (const actiond::Status status = app.Start(); !status.ok()) {
     ACTIOND_LOG(ERROR) << "cannot start: " << status.ToString();
