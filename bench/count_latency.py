@@ -27,6 +27,7 @@ Python standard library only. The ingest of each size is bounded by --ingest-tim
 """
 
 import argparse
+import collections
 import concurrent.futures
 import datetime
 import gzip
@@ -122,6 +123,11 @@ def make_batch(first, count, now_s, n, persons, rng):
     return events
 
 
+# One measurement: end-to-end percentiles in ms, and how many requests were timed (the access
+# log's lines are matched to measurements by that count).
+Timing = collections.namedtuple("Timing", "p50 p99 mean calls")
+
+
 def percentiles(samples):
     s = sorted(samples)
     pick = lambda q: s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
@@ -131,8 +137,9 @@ def percentiles(samples):
 def server_times(log_path, phases):
     """The server's own handling time of every timed request, from its access log (one JSON
     line per answer, with duration_ms from the router's dispatch to the answer being ready,
-    before it is written): returns, per phase and measurement, (p50, p99) in ms. The timed requests are the
-    only ones on the count and people routes, and they were sent in the order of `phases`."""
+    before it is written): returns, per phase and measurement, (p50, p99) in ms. The timed
+    requests are the only ones on the count and people routes, and they were sent in the order
+    of `phases`."""
     durations = {"count": [], "people": []}
     with open(log_path) as log:
         for line in log:
@@ -145,10 +152,11 @@ def server_times(log_path, phases):
     out = []
     for _, results in phases:
         per = {}
-        for name, samples in results.items():
+        for name, timing in results.items():
             kind = "people" if name.startswith("people") else "count"
-            taken, durations[kind] = durations[kind][:samples[3]], durations[kind][samples[3]:]
-            per[name] = percentiles(taken)[:2] if len(taken) == samples[3] else None
+            taken, durations[kind] = (durations[kind][:timing.calls],
+                                      durations[kind][timing.calls:])
+            per[name] = percentiles(taken)[:2] if len(taken) == timing.calls else None
         out.append(per)
     return out
 
@@ -166,7 +174,7 @@ def timed(client, path, calls, check, load=None):
         if status != 200:
             raise SystemExit("GET %s: %d %r" % (path, status, data[:200]))
         check(json.loads(data), lo, hi)
-    return percentiles(samples) + (calls,)
+    return Timing(*percentiles(samples), calls)
 
 
 class BackgroundIngest:
@@ -211,6 +219,8 @@ class BackgroundIngest:
         if not self.errors.empty():
             raise SystemExit(self.errors.get())
 
+    EVENTS_PER_BODY = 100
+
     def body(self, rng):
         """(gzip body, Firefox events in it)."""
         now = datetime.datetime.now(datetime.timezone.utc)
@@ -222,7 +232,7 @@ class BackgroundIngest:
             "timestamp": stamp,
             "properties": {"$browser": "Firefox" if i % 10 == 3 else "Chrome",
                            "$current_url": "https://shop.example.com/"},
-        } for i in range(100)]
+        } for i in range(self.EVENTS_PER_BODY)]
         firefox = sum(1 for e in events if e["properties"]["$browser"] == "Firefox")
         return gzip.compress(json.dumps({"api_key": TOKEN, "batch": events}).encode(), 6), firefox
 
@@ -253,7 +263,7 @@ class BackgroundIngest:
             with self.acked.get_lock():
                 self.acked.value += firefox
             with self.events.get_lock():
-                self.events.value += 100
+                self.events.value += self.EVENTS_PER_BODY
 
     def bounds(self):
         return self.acked.value, self.sent.value
@@ -433,10 +443,10 @@ def run(actiond, n, ingest_timeout, workers, load_connections, samples, prebuilt
         log.flush()
         for (phase, results), in_server in zip(phases, server_times(log.name, phases)):
             print("  " + phase)
-            for name, (p50, p99, mean, _) in results.items():
+            for name, timing in results.items():
                 own = in_server[name]
                 print("    %-26s p50 %7.3f ms   p99 %7.3f ms   mean %7.3f ms   in the server: %s"
-                      % (name, p50, p99, mean,
+                      % (name, timing.p50, timing.p99, timing.mean,
                          "p50 %.3f ms  p99 %.3f ms" % own if own else "(access log incomplete)"))
         sys.stdout.flush()
         ok = True
@@ -465,7 +475,8 @@ def main():
                    help="nice value of the background senders: on a deployment the clients "
                         "run on other machines; here they share the server's cores")
     p.add_argument("--server-arg", action="append", default=[], dest="server_args",
-                   help="an argument for actiond (repeat for several), e.g. --server-arg=--threads=4")
+                   help="an argument for actiond (repeat for several), "
+                        "e.g. --server-arg=--threads=4")
     args = p.parse_args()
     for n in (int(x) for x in args.events.split(",")):
         run(os.path.abspath(args.actiond), n, args.ingest_timeout, args.threads,
