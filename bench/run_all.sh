@@ -93,19 +93,18 @@ rows.append(("match, 1,000 actions (CPU per event)", f"{match_ns / 1000:.2f} µs
              f"read a record: {read_ns / 1000:.2f} µs", f"{match_ns / read_ns:.2f}", "—"))
 
 text = open(f"{work}/count.txt").read()
-def p99(phase):
-    block = text.split(phase, 1)[1]
-    return float(re.search(r"count \(all time\)\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+) ms", block)[1])
-idle, loaded = p99("after a restart"), p99("while 8 connections")
+# The all-time count's p99 in a phase: end to end, and inside the server (router to answer,
+# from its access log). What the second leaves of the first is waiting for a CPU, in the
+# server's I/O threads and in the client.
+def count_p99s(phase):
+    line = re.search(r"count \(all time\)\s+p50\s+[\d.]+ ms\s+p99\s+([\d.]+) ms.*?"
+                     r"in the server: p50 [\d.]+ ms\s+p99 ([\d.]+) ms",
+                     text.split(phase, 1)[1])
+    return float(line[1]), float(line[2])
+(idle, idle_own) = count_p99s("after a restart")
+(loaded, loaded_own) = count_p99s("while 8 connections")
 rows.append(("count p99, 8 connections ingesting", f"{loaded:.2f} ms", f"idle: {idle:.2f} ms",
              f"{loaded / idle:.2f}", "≤ 3"))
-# The same requests' time inside the server (router to answer, from its access log): what is
-# left of the end-to-end p99 is waiting for a CPU, in the server's I/O threads and the client.
-def p99_in_server(phase):
-    block = text.split(phase, 1)[1]
-    return float(re.search(r"count \(all time\).*?in the server: p50 [\d.]+ ms\s+p99 ([\d.]+) ms",
-                           block)[1])
-idle_own, loaded_own = p99_in_server("after a restart"), p99_in_server("while 8 connections")
 rows.append(("  of which in the server (router to answer)", f"{loaded_own:.3f} ms",
              f"idle: {idle_own:.3f} ms", f"{loaded_own / idle_own:.2f}", "—"))
 
