@@ -443,11 +443,10 @@ Status Store::Close() { return impl_->CloseDb(); }
 
 Status Store::Commit(const WriteBatch& batch) {
   if (impl_->db == nullptr) return Closed();
-  ACTIOND_RETURN_IF_ERROR(batch.status());
   if (batch.rep().cfs != &impl_->cfs) return Internal("a WriteBatch committed to another store");
-  // RocksDB's WriteBatch::Write takes a non-const batch but does not change it.
-  auto* rocks_batch = const_cast<rocksdb::WriteBatch*>(&batch.rep().batch);
-  const rocksdb::Status written = impl_->db->Write(impl_->write_options, rocks_batch);
+  rocksdb::WriteBatch& sealed = batch.rep().Sealed();
+  ACTIOND_RETURN_IF_ERROR(batch.status());
+  const rocksdb::Status written = impl_->db->Write(impl_->write_options, &sealed);
   if (!written.ok()) return impl_->recovery->WriteFailed(written, "committing");
   impl_->recovery->WriteSucceeded();
   return Status::Ok();

@@ -1,6 +1,5 @@
 #include "storage/write_batch.h"
 
-#include "storage/counter_merge_operator.h"
 #include "storage/keys.h"
 #include "storage/write_batch_rep.h"
 
@@ -8,8 +7,6 @@ namespace actiond::storage {
 
 WriteBatch::WriteBatch(const BatchTarget& target) : rep_(std::make_unique<Rep>()) {
   rep_->cfs = &target.column_families();
-  AppendCounterValue(&rep_->one, 1);
-  AppendCounterValue(&rep_->minus_one, -1);
 }
 
 WriteBatch::~WriteBatch() = default;
@@ -29,7 +26,7 @@ void WriteBatch::PutEvent(ProjectId project, int64_t timestamp_ms, std::string_v
   r.Put(Cf::kEventIds, r.key, r.value);
   r.key.clear();
   keys::AppendEventsTotalKey(&r.key, project);
-  r.Merge(Cf::kCounters, r.key, r.one);
+  r.AddToCounter(r.key, 1);
 }
 
 void WriteBatch::PutPerson(ProjectId project, const Person& person, PersonWrite kind) {
@@ -43,7 +40,7 @@ void WriteBatch::PutPerson(ProjectId project, const Person& person, PersonWrite 
   if (kind == PersonWrite::kCreate) {
     r.key.clear();
     keys::AppendPersonsTotalKey(&r.key, project);
-    r.Merge(Cf::kCounters, r.key, r.one);
+    r.AddToCounter(r.key, 1);
   }
 }
 
@@ -57,7 +54,7 @@ void WriteBatch::DeletePerson(ProjectId project, const Person& person) {
   r.Delete(Cf::kPersons, r.key);
   r.key.clear();
   keys::AppendPersonsTotalKey(&r.key, project);
-  r.Merge(Cf::kCounters, r.key, r.minus_one);
+  r.AddToCounter(r.key, -1);
 }
 
 void WriteBatch::PutDistinctId(ProjectId project, std::string_view distinct_id,
@@ -83,9 +80,9 @@ void WriteBatch::AddMatch(ProjectId project, ActionId action, int64_t timestamp_
   r.Put(Cf::kMatches, r.key, distinct_id);
   r.key.clear();
   keys::AppendActionTotalKey(&r.key, project, action);
-  r.Merge(Cf::kCounters, r.key, r.one);
+  r.AddToCounter(r.key, 1);
   keys::AppendI64(&r.key, keys::DayOf(timestamp_ms));  // the total key is the day key's prefix
-  r.Merge(Cf::kCounters, r.key, r.one);
+  r.AddToCounter(r.key, 1);
 }
 
 void WriteBatch::DeleteAllMatches(ProjectId project, ActionId action) {
@@ -186,15 +183,19 @@ void WriteBatch::DeleteMeta(std::string_view key) {
   r.Delete(Cf::kMeta, r.key);
 }
 
-size_t WriteBatch::Count() const { return static_cast<size_t>(rep_->batch.Count()); }
+size_t WriteBatch::Count() const { return static_cast<size_t>(rep_->Sealed().Count()); }
 
-size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
+size_t WriteBatch::ByteSize() const { return rep_->Sealed().GetDataSize(); }
 
 void WriteBatch::Clear() {
   rep_->batch.Clear();
+  rep_->counters.Clear();
   rep_->status = Status::Ok();
 }
 
-const Status& WriteBatch::status() const { return rep_->status; }
+const Status& WriteBatch::status() const {
+  rep_->Sealed();  // recording the pending counter additions is where a last error can occur
+  return rep_->status;
+}
 
 }  // namespace actiond::storage

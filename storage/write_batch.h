@@ -86,7 +86,8 @@ class WriteBatch {
   void PutMeta(std::string_view key, std::string_view value);
   void DeleteMeta(std::string_view key);
 
-  // Number of operations recorded (a PutEvent is three, an AddMatch three, …).
+  // Number of operations the batch will write (a PutEvent is three, an AddMatch three, …),
+  // where all additions to one counter count once: they are written as one sum.
   size_t Count() const;
   bool empty() const { return Count() == 0; }
   // Approximate size in bytes of what the batch will write.
