@@ -10,7 +10,9 @@
 // under a lock that serialises writers of the same keys — see store.h).
 //
 // Writes are applied in call order; a later write to the same key wins, and a DeleteAllMatches
-// removes only what was written before it (in the store or earlier in this batch).
+// removes only what was written before it (in the store or earlier in this batch). Additions
+// to one counter are summed and written as one operand (storage/counter_additions.h), which
+// no reader can tell apart, since a batch becomes visible only whole.
 //
 // Thread-safety: a WriteBatch is used by one thread at a time. Reuse one per thread with
 // Clear() to keep its buffers. A moved-from batch may only be destroyed or assigned to.
