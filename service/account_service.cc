@@ -64,6 +64,20 @@ Result<Project> AccountService::NewProject(std::string name, std::string api_tok
   return project;
 }
 
+Result<Project> AccountService::CommitNewProject(std::string name, std::string api_token) {
+  Project project;
+  project.name = std::move(name);
+  project.api_token = std::move(api_token);
+  project.created_at = engine::FormatIso8601(clock_());
+  Result<int64_t> id =
+      store_->CommitWithNextId("project", [&](int64_t next, storage::WriteBatch& batch) {
+        project.id = next;
+        batch.PutProject(project);
+      });
+  if (!id.ok()) return id.status();
+  return project;
+}
+
 Result<ApiKey> AccountService::NewApiKey(std::string_view value, std::string label,
                                          std::vector<std::string> scopes,
                                          std::vector<int64_t> scoped_teams, int64_t user_id) {
@@ -160,21 +174,13 @@ Result<BootstrapResult> AccountService::Bootstrap(const BootstrapSettings& setti
 }
 
 Result<Project> AccountService::CreateProject(std::string name) {
-  ACTIOND_ASSIGN_OR_RETURN(Project project, NewProject(std::move(name), RandomToken("phc_")));
-  storage::WriteBatch batch(*store_);
-  batch.PutProject(project);
-  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
-  return project;
+  return CommitNewProject(std::move(name), RandomToken("phc_"));
 }
 
 Result<Project> AccountService::CreateProjectWithToken(std::string name, std::string api_token) {
   ACTIOND_ASSIGN_OR_RETURN(std::optional<Project> existing, store_->GetProjectByToken(api_token));
   if (existing) return std::move(*existing);
-  ACTIOND_ASSIGN_OR_RETURN(Project project, NewProject(std::move(name), std::move(api_token)));
-  storage::WriteBatch batch(*store_);
-  batch.PutProject(project);
-  ACTIOND_RETURN_IF_ERROR(store_->Commit(batch));
-  return project;
+  return CommitNewProject(std::move(name), std::move(api_token));
 }
 
 Result<std::optional<Project>> AccountService::FindProject(ProjectId id) const {

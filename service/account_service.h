@@ -140,7 +140,12 @@ class AccountService {
   Result<std::optional<std::string>> FindUserJson(int64_t user_id) const;
 
  private:
+  // A project record with the next id, not yet stored (the default project's bootstrap).
   Result<Project> NewProject(std::string name, std::string api_token);
+  // Stores a new project under the next project id, taken in the same commit
+  // (Store::CommitWithNextId): a failed commit, or a crash before it, uses up no id, so every
+  // node of a cluster gives the same project the same id.
+  Result<Project> CommitNewProject(std::string name, std::string api_token);
   Result<ApiKey> NewApiKey(std::string_view value, std::string label,
                            std::vector<std::string> scopes, std::vector<int64_t> scoped_teams,
                            int64_t user_id);

@@ -541,6 +541,24 @@ Result<int64_t> Store::ReserveIds(std::string_view sequence, int64_t count) {
   return last + 1;
 }
 
+Result<int64_t> Store::CommitWithNextId(std::string_view sequence,
+                                        FunctionRef<void(int64_t id, WriteBatch& batch)> fill) {
+  if (impl_->db == nullptr) return Closed();
+  std::lock_guard<std::mutex> lock(impl_->sequence_mutex);
+  const std::string key = keys::SequenceKey(sequence);
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t last, impl_->LastOfSequence(sequence, key));
+  const int64_t id = last + 1;
+  WriteBatch batch(*this);
+  fill(id, batch);
+  std::string value;
+  keys::AppendU64(&value, static_cast<uint64_t>(id));
+  const rocksdb::Status recorded = batch.rep().Sealed().Put(impl_->cf(Cf::kMeta), key, value);
+  if (!recorded.ok()) return FromRocks(recorded, "recording a sequence");
+  ACTIOND_RETURN_IF_ERROR(Commit(batch));
+  impl_->sequences.insert_or_assign(std::string(sequence), id);  // only once it is stored
+  return id;
+}
+
 Status Store::RaiseSequence(std::string_view sequence, int64_t id) {
   if (impl_->db == nullptr) return Closed();
   std::lock_guard<std::mutex> lock(impl_->sequence_mutex);

@@ -186,6 +186,14 @@ class Store final : public BatchTarget {
   // first: under --fsync a request that creates many rows pays for one synced write, not one per
   // row. Same guarantees as NextId.
   Result<int64_t> ReserveIds(std::string_view sequence, int64_t count);
+  // Takes sequence `name`'s next id and commits it together with the batch `fill(id, batch)`
+  // records (the row the id is for), in one atomic write: a commit that fails, or a process
+  // killed before it, uses up no id, and the same call again gets the same id. For ids that
+  // must follow an order shared with other nodes (a project created from the cluster's meta
+  // log: docs/cluster.md §Projects), where a skipped id would make one node disagree with the
+  // rest. Holds the sequence's lock for the commit, so other ids wait that long.
+  Result<int64_t> CommitWithNextId(std::string_view sequence,
+                                   FunctionRef<void(int64_t id, WriteBatch& batch)> fill);
   // Makes sure sequence `name` never hands out `id` or anything below it. In cluster mode the
   // node that writes an action change to the log chooses its ids, and every node applying it
   // raises its own sequences past them, so that whichever node holds the project next never

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -191,6 +192,38 @@ TEST_P(StoreWriteFailureTest, FailedWalWriteFailsThatWriteUntilTheDiskTakesWrite
   EXPECT_TRUE(Stored("after"));
   EXPECT_FALSE(Stored("refused"));
   EXPECT_FALSE(Stored("refused too"));
+}
+
+TEST_P(StoreWriteFailureTest, AnIdCommittedWithItsRowIsNotUsedUpWhenTheCommitFails) {
+  // The disk fails after the id is chosen and before the row is committed: as if the process
+  // had died there. Taken apart (NextId, then Commit) the id would be gone and the next row
+  // would get 3; a cluster node would then disagree with the others (docs/cluster.md).
+  auto first = store_->NextId("project");
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(*first, 1);
+  auto failed = store_->CommitWithNextId("project", [&](int64_t id, WriteBatch& batch) {
+    EXPECT_EQ(id, 2);
+    batch.PutMeta("row", "2");
+    fs_->fail_wal = true;
+  });
+  ASSERT_FALSE(failed.ok());
+  ExpectUnwritable(failed.status());
+  EXPECT_FALSE(Stored("row"));
+
+  fs_->fail_wal = false;
+  ASSERT_TRUE(WaitWritable());
+  auto again = store_->CommitWithNextId(
+      "project", [&](int64_t id, WriteBatch& batch) { batch.PutMeta("row", std::to_string(id)); });
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, 2) << "the failed commit used up no id";
+
+  ASSERT_TRUE(store_->Close().ok());
+  store_.reset();
+  Open();
+  EXPECT_EQ(*store_->GetMeta("row"), std::optional<std::string>("2"));
+  auto next = store_->NextId("project");
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, 3) << "the committed id was persisted with its row";
 }
 
 TEST_P(StoreWriteFailureTest, FailedFlushStopsLaterWritesUntilResumed) {
