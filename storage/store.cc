@@ -554,7 +554,12 @@ Result<int64_t> Store::CommitWithNextId(std::string_view sequence,
   keys::AppendU64(&value, static_cast<uint64_t>(id));
   const rocksdb::Status recorded = batch.rep().Sealed().Put(impl_->cf(Cf::kMeta), key, value);
   if (!recorded.ok()) return FromRocks(recorded, "recording a sequence");
-  ACTIOND_RETURN_IF_ERROR(Commit(batch));
+  if (Status committed = Commit(batch); !committed.ok()) {
+    // A commit reported failed may still be in the log (a sync that failed after the append):
+    // the next call reads the sequence from the store rather than reuse an id that may be taken.
+    impl_->sequences.erase(std::string(sequence));
+    return committed;
+  }
   impl_->sequences.insert_or_assign(std::string(sequence), id);  // only once it is stored
   return id;
 }
