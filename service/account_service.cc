@@ -54,27 +54,28 @@ Result<Project> AccountService::UpdateProject(ProjectId id, const ProjectUpdate&
   return project;
 }
 
-Result<Project> AccountService::NewProject(std::string name, std::string api_token) {
-  ACTIOND_ASSIGN_OR_RETURN(const int64_t id, store_->NextId("project"));
+Project AccountService::ProjectRecord(std::string name, std::string api_token) const {
   Project project;
-  project.id = id;
   project.name = std::move(name);
   project.api_token = std::move(api_token);
   project.created_at = engine::FormatIso8601(clock_());
   return project;
 }
 
+Result<Project> AccountService::NewProject(std::string name, std::string api_token) {
+  ACTIOND_ASSIGN_OR_RETURN(const int64_t id, store_->NextId("project"));
+  Project project = ProjectRecord(std::move(name), std::move(api_token));
+  project.id = id;
+  return project;
+}
+
 Result<Project> AccountService::CommitNewProject(std::string name, std::string api_token) {
-  Project project;
-  project.name = std::move(name);
-  project.api_token = std::move(api_token);
-  project.created_at = engine::FormatIso8601(clock_());
-  Result<int64_t> id =
-      store_->CommitWithNextId("project", [&](int64_t next, storage::WriteBatch& batch) {
-        project.id = next;
-        batch.PutProject(project);
-      });
-  if (!id.ok()) return id.status();
+  Project project = ProjectRecord(std::move(name), std::move(api_token));
+  auto store_under = [&](int64_t id, storage::WriteBatch& batch) {
+    project.id = id;
+    batch.PutProject(project);
+  };
+  ACTIOND_RETURN_IF_ERROR(store_->CommitWithNextId("project", store_under).status());
   return project;
 }
 

@@ -140,7 +140,9 @@ class AccountService {
   Result<std::optional<std::string>> FindUserJson(int64_t user_id) const;
 
  private:
-  // A project record with the next id, not yet stored (the default project's bootstrap).
+  // A project record named `name` with `api_token`, created now, its id 0.
+  Project ProjectRecord(std::string name, std::string api_token) const;
+  // That record with the next id, not yet stored (the default project's bootstrap).
   Result<Project> NewProject(std::string name, std::string api_token);
   // Stores a new project under the next project id, taken in the same commit
   // (Store::CommitWithNextId): a failed commit, or a crash before it, uses up no id, so every

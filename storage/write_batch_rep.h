@@ -46,14 +46,15 @@ struct WriteBatch::Rep {
   void Delete(Cf cf, std::string_view k) {
     Record(batch.Delete((*cfs)[cf], rocksdb::Slice(k.data(), k.size())));
   }
-  // Adds `delta` to a counter (Cf::kCounters), folded with the batch's other additions to it.
-  void AddToCounter(std::string_view k, int64_t delta) {
-    counters.Add(k, delta,
-                 [this](std::string_view counter, int64_t sum) { MergeCounter(counter, sum); });
+  // Records one counter's folded sum: what CounterAdditions emits.
+  auto CounterMerger() const {
+    return [this](std::string_view counter, int64_t sum) { MergeCounter(counter, sum); };
   }
+  // Adds `delta` to a counter (Cf::kCounters), folded with the batch's other additions to it.
+  void AddToCounter(std::string_view k, int64_t delta) { counters.Add(k, delta, CounterMerger()); }
   // The whole batch, pending counter additions recorded: what Store::Commit writes.
   rocksdb::WriteBatch& Sealed() const {
-    counters.Drain([this](std::string_view counter, int64_t sum) { MergeCounter(counter, sum); });
+    counters.Drain(CounterMerger());
     return batch;
   }
   // Deletes every key that starts with `prefix`. The counters' pending additions are recorded
